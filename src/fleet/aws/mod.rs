@@ -1,0 +1,136 @@
+//! The AWS provider: discovery through the AWS SDK for Rust, behind the [`Fleet`] trait.
+
+pub mod clients;
+mod discover;
+mod errors;
+mod functions;
+mod routes;
+mod tags;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio::sync::Mutex;
+use tokio::task::JoinSet;
+
+pub use clients::{CallSettings, Clients};
+
+use crate::fleet::{DiscoverySink, Fleet, FleetContext, FleetError, Provider, Target};
+
+/// What the command line and the config say about reaching AWS.
+#[derive(Debug, Clone)]
+pub struct AwsOptions {
+    /// Profiles to read (`--profile`, repeatable); empty means the default chain.
+    pub profiles: Vec<String>,
+    /// Regions to read (`--region`, repeatable); empty means each profile's default region.
+    pub regions: Vec<String>,
+    pub endpoint_url: Option<String>,
+    /// Calls in flight per target.
+    pub concurrency: usize,
+    pub max_attempts: u32,
+    pub connect_timeout: Duration,
+    pub operation_timeout: Duration,
+}
+
+/// A fleet of Lambda functions in one or more accounts and regions.
+pub struct AwsFleet {
+    settings: CallSettings,
+    targets: Vec<Target>,
+    concurrency: usize,
+    clients: Mutex<HashMap<Target, Clients>>,
+}
+
+impl AwsFleet {
+    /// Resolves the targets (profile × region; the default region of each profile when no
+    /// region is given).
+    pub async fn new(options: AwsOptions) -> Result<Self, FleetError> {
+        let profiles: Vec<Option<String>> = if options.profiles.is_empty() {
+            vec![None]
+        } else {
+            options.profiles.iter().cloned().map(Some).collect()
+        };
+        let mut targets = Vec::new();
+        for profile in &profiles {
+            if options.regions.is_empty() {
+                let region = clients::default_region(profile.as_deref()).await.ok_or_else(|| {
+                    FleetError::Config(format!(
+                        "no region for profile {}: pass --region, set AWS_REGION, or add `region` to the profile in ~/.aws/config",
+                        profile.as_deref().unwrap_or("default")
+                    ))
+                })?;
+                targets.push(Target::new(profile.as_deref(), &region));
+            } else {
+                for region in &options.regions {
+                    targets.push(Target::new(profile.as_deref(), region));
+                }
+            }
+        }
+        targets.dedup();
+        Ok(AwsFleet {
+            settings: CallSettings {
+                endpoint_url: options.endpoint_url,
+                max_attempts: options.max_attempts,
+                connect_timeout: options.connect_timeout,
+                operation_timeout: options.operation_timeout,
+            },
+            targets,
+            concurrency: options.concurrency,
+            clients: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// A fleet over clients built elsewhere (tests build them with `aws-smithy-mocks`).
+    pub fn with_clients(clients: Vec<(Target, Clients)>, concurrency: usize) -> Self {
+        AwsFleet {
+            settings: CallSettings {
+                endpoint_url: None,
+                max_attempts: 3,
+                connect_timeout: Duration::from_secs(3),
+                operation_timeout: Duration::from_secs(30),
+            },
+            targets: clients.iter().map(|(t, _)| t.clone()).collect(),
+            concurrency,
+            clients: Mutex::new(clients.into_iter().collect()),
+        }
+    }
+
+    async fn clients_for(&self, target: &Target) -> Clients {
+        let mut cache = self.clients.lock().await;
+        if let Some(c) = cache.get(target) {
+            return c.clone();
+        }
+        let c = Clients::load(target, &self.settings).await;
+        cache.insert(target.clone(), c.clone());
+        c
+    }
+}
+
+#[async_trait]
+impl Fleet for AwsFleet {
+    fn context(&self) -> FleetContext {
+        FleetContext {
+            provider: Provider::Aws,
+            targets: self.targets.clone(),
+            endpoint: self
+                .settings
+                .endpoint_url
+                .clone()
+                .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()),
+        }
+    }
+
+    async fn discover(&self, targets: Vec<Target>, sink: DiscoverySink) {
+        let mut running = JoinSet::new();
+        for target in targets {
+            let clients = self.clients_for(&target).await;
+            running.spawn(discover::discover_target(
+                clients,
+                target,
+                sink.clone(),
+                self.concurrency,
+            ));
+        }
+        while running.join_next().await.is_some() {}
+    }
+}

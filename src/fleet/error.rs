@@ -1,0 +1,38 @@
+//! The one error type that crosses the [`crate::fleet::Fleet`] trait.
+
+use thiserror::Error;
+
+/// What went wrong talking to a provider, in terms an operator can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum FleetError {
+    #[error("throttled by {service} ({operation}) after retries; wait and refresh, or lower [discovery] concurrency")]
+    Throttled { service: String, operation: String },
+    #[error("access denied to {operation}: {message}; check the IAM policy of this profile")]
+    AccessDenied { operation: String, message: String },
+    #[error("no credentials for {target}: {message}; run `aws sso login` or set AWS_PROFILE")]
+    Credentials { target: String, message: String },
+    #[error("cannot reach {service} ({operation}): {message}; check the region, the network or --endpoint-url")]
+    Unreachable {
+        service: String,
+        operation: String,
+        message: String,
+    },
+    #[error("{operation} failed: {message}")]
+    Service { operation: String, message: String },
+    #[error("{0}")]
+    Config(String),
+}
+
+impl FleetError {
+    /// A short label for the errors pane and the header marker.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FleetError::Throttled { .. } => "throttled",
+            FleetError::AccessDenied { .. } => "denied",
+            FleetError::Credentials { .. } => "credentials",
+            FleetError::Unreachable { .. } => "unreachable",
+            FleetError::Service { .. } => "error",
+            FleetError::Config(_) => "config",
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! The fleet: its domain model, the [`Fleet`] trait every provider implements, and the providers.
+
+pub mod aws;
+pub mod discovery;
+pub mod error;
+pub mod grouping;
+pub mod inventory;
+pub mod model;
+
+use async_trait::async_trait;
+
+pub use discovery::{DiscoveryEvent, DiscoverySink};
+pub use error::FleetError;
+pub use inventory::Inventory;
+pub use model::*;
+
+/// A provider of functions: AWS, or later the local fleet. Only domain types cross this trait.
+#[async_trait]
+pub trait Fleet: Send + Sync {
+    /// Where the fleet comes from, for the header.
+    fn context(&self) -> FleetContext;
+
+    /// Discovers every function of `targets`, sending findings to `sink` as they arrive.
+    ///
+    /// Failures of single calls are reported as [`DiscoveryEvent::Failed`] and do not stop
+    /// discovery; every target ends with [`DiscoveryEvent::Finished`].
+    async fn discover(&self, targets: Vec<Target>, sink: DiscoverySink);
+}

@@ -1,0 +1,6 @@
+//! mfn-tui: a terminal dashboard for fleets of AWS Lambda microfunctions.
+//!
+//! The core ([`fleet`], [`config`]) knows nothing of terminals; the TUI ([`app`], [`ui`]) and the
+//! subcommands ([`cli`]) are two faces over it.
+
+pub mod fleet;
