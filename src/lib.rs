@@ -3,4 +3,8 @@
 //! The core ([`fleet`], [`config`]) knows nothing of terminals; the TUI ([`app`], [`ui`]) and the
 //! subcommands ([`cli`]) are two faces over it.
 
+pub mod app;
+pub mod cli;
+pub mod config;
 pub mod fleet;
+pub mod ui;

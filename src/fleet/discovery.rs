@@ -55,5 +55,21 @@ pub enum DiscoveryEvent {
     Finished(Target),
 }
 
+impl DiscoveryEvent {
+    /// The target a finding belongs to, where it names one.
+    pub fn target(&self) -> Option<&Target> {
+        match self {
+            DiscoveryEvent::Started(t) | DiscoveryEvent::Finished(t) => Some(t),
+            DiscoveryEvent::Account { target, .. }
+            | DiscoveryEvent::Functions { target, .. }
+            | DiscoveryEvent::Tags { target, .. }
+            | DiscoveryEvent::Routes { target, .. }
+            | DiscoveryEvent::EventSources { target, .. }
+            | DiscoveryEvent::Failed { target, .. } => Some(target),
+            DiscoveryEvent::Versions { .. } | DiscoveryEvent::Aliases { .. } => None,
+        }
+    }
+}
+
 /// Where a provider sends its findings.
 pub type DiscoverySink = mpsc::UnboundedSender<DiscoveryEvent>;

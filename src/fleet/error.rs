@@ -5,13 +5,17 @@ use thiserror::Error;
 /// What went wrong talking to a provider, in terms an operator can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum FleetError {
-    #[error("throttled by {service} ({operation}) after retries; wait and refresh, or lower [discovery] concurrency")]
+    #[error(
+        "throttled by {service} ({operation}) after retries; wait and refresh, or lower [discovery] concurrency"
+    )]
     Throttled { service: String, operation: String },
     #[error("access denied to {operation}: {message}; check the IAM policy of this profile")]
     AccessDenied { operation: String, message: String },
     #[error("no credentials for {target}: {message}; run `aws sso login` or set AWS_PROFILE")]
     Credentials { target: String, message: String },
-    #[error("cannot reach {service} ({operation}): {message}; check the region, the network or --endpoint-url")]
+    #[error(
+        "cannot reach {service} ({operation}): {message}; check the region, the network or --endpoint-url"
+    )]
     Unreachable {
         service: String,
         operation: String,

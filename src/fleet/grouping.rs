@@ -138,8 +138,14 @@ mod tests {
 
     #[test]
     fn a_serverless_stack_splits_into_service_and_stage() {
-        let got = place("comments-api-dev-getComment", &[(STACK_TAG, "comments-api-dev")]);
-        assert_eq!(got, ("comments-api".into(), Some("dev".into()), GroupedBy::Stack));
+        let got = place(
+            "comments-api-dev-getComment",
+            &[(STACK_TAG, "comments-api-dev")],
+        );
+        assert_eq!(
+            got,
+            ("comments-api".into(), Some("dev".into()), GroupedBy::Stack)
+        );
     }
 
     #[test]
@@ -185,7 +191,10 @@ mod tests {
             ..GroupingRules::default()
         };
         let p = rules.place("articles-qa-api", &BTreeMap::new());
-        assert_eq!((p.service.as_str(), p.grouped_by), ("articles", GroupedBy::Naming));
+        assert_eq!(
+            (p.service.as_str(), p.grouped_by),
+            ("articles", GroupedBy::Naming)
+        );
         let p = rules.place("articles-dev-api", &BTreeMap::new());
         assert_eq!(p.grouped_by, GroupedBy::Ungrouped);
     }

@@ -56,6 +56,11 @@ impl Inventory {
         }
     }
 
+    /// An empty inventory with the same grouping rules.
+    pub fn emptied(&self) -> Inventory {
+        Inventory::new(self.rules.clone())
+    }
+
     /// Merges one finding.
     pub fn apply(&mut self, event: DiscoveryEvent) {
         match event {

@@ -26,3 +26,17 @@ pub trait Fleet: Send + Sync {
     /// discovery; every target ends with [`DiscoveryEvent::Finished`].
     async fn discover(&self, targets: Vec<Target>, sink: DiscoverySink);
 }
+
+/// Discovers every target of the fleet's context to the end, merging findings into `inventory`
+/// (the subcommands' way; the TUI merges them one message at a time instead).
+pub async fn discover_to_end(fleet: &dyn Fleet, inventory: &mut Inventory) {
+    let (sink, mut findings) = tokio::sync::mpsc::unbounded_channel();
+    let targets = fleet.context().targets;
+    let discover = fleet.discover(targets, sink);
+    let merge = async {
+        while let Some(event) = findings.recv().await {
+            inventory.apply(event);
+        }
+    };
+    tokio::join!(discover, merge);
+}

@@ -289,10 +289,14 @@ mod tests {
 
     #[test]
     fn qualified_function_arn_splits_into_base_and_qualifier() {
-        let (base, q) =
-            split_function_arn("arn:aws:lambda:eu-west-1:123456789012:function:users-dev-login:live")
-                .unwrap();
-        assert_eq!(base, "arn:aws:lambda:eu-west-1:123456789012:function:users-dev-login");
+        let (base, q) = split_function_arn(
+            "arn:aws:lambda:eu-west-1:123456789012:function:users-dev-login:live",
+        )
+        .unwrap();
+        assert_eq!(
+            base,
+            "arn:aws:lambda:eu-west-1:123456789012:function:users-dev-login"
+        );
         assert_eq!(q.as_deref(), Some("live"));
         assert!(split_function_arn("arn:aws:sqs:eu-west-1:1:q").is_none());
     }

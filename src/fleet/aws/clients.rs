@@ -48,13 +48,17 @@ impl Clients {
         if let Some(url) = &settings.endpoint_url {
             loader = loader.endpoint_url(url);
         }
-        let config = loader.load().await;
+        Clients::from_sdk_config(&loader.load().await)
+    }
+
+    /// Clients sharing one loaded configuration.
+    pub fn from_sdk_config(config: &aws_config::SdkConfig) -> Clients {
         Clients {
-            lambda: aws_sdk_lambda::Client::new(&config),
-            tagging: aws_sdk_resourcegroupstagging::Client::new(&config),
-            rest: aws_sdk_apigateway::Client::new(&config),
-            http: aws_sdk_apigatewayv2::Client::new(&config),
-            sts: aws_sdk_sts::Client::new(&config),
+            lambda: aws_sdk_lambda::Client::new(config),
+            tagging: aws_sdk_resourcegroupstagging::Client::new(config),
+            rest: aws_sdk_apigateway::Client::new(config),
+            http: aws_sdk_apigatewayv2::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
         }
     }
 }

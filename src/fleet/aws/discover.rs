@@ -33,7 +33,10 @@ pub async fn discover_target(
                 target: target.clone(),
                 account: out.account().unwrap_or_default().to_owned(),
             }),
-            Err(e) => report.failed("GetCallerIdentity", classify("sts", "GetCallerIdentity", &e)),
+            Err(e) => report.failed(
+                "GetCallerIdentity",
+                classify("sts", "GetCallerIdentity", &e),
+            ),
         }
     };
     let bulk_tags = tags::all_function_tags(&clients.tagging);
@@ -88,7 +91,8 @@ pub async fn discover_target(
         }
         arns
     };
-    let ((), tags, (), (), arns) = tokio::join!(account, bulk_tags, api_routes, event_sources, walk);
+    let ((), tags, (), (), arns) =
+        tokio::join!(account, bulk_tags, api_routes, event_sources, walk);
 
     match tags {
         Ok(tags) => report.send(DiscoveryEvent::Tags {
@@ -144,7 +148,8 @@ fn spawn_details(
     );
     tasks.spawn(async move {
         let _permit = permits_.acquire_owned().await.ok();
-        match functions::aliases(&lambda, &arn_).await {
+        // By name: every client is of one account and region, and the emulator takes no ARN here.
+        match functions::aliases(&lambda, short(&arn_)).await {
             Ok(aliases) => report_.send(DiscoveryEvent::Aliases {
                 function_arn: arn_,
                 aliases,
@@ -160,7 +165,7 @@ fn spawn_details(
     );
     tasks.spawn(async move {
         let _permit = permits.acquire_owned().await.ok();
-        match functions::versions(&lambda, &arn).await {
+        match functions::versions(&lambda, short(&arn)).await {
             Ok(versions) => report.send(DiscoveryEvent::Versions {
                 function_arn: arn,
                 versions,

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use aws_sdk_lambda::types::{AliasConfiguration, FunctionConfiguration};
 
 use super::errors::classify;
-use crate::fleet::model::{split_function_arn, Alias, EventSource, Function, Secret, Version};
 use crate::fleet::FleetError;
+use crate::fleet::model::{Alias, EventSource, Function, Secret, Version, split_function_arn};
 
 /// Walks `ListFunctions` page by page, handing each page to `on_page` as soon as it arrives.
 pub async fn walk_functions(
@@ -117,14 +117,19 @@ pub async fn event_sources(
 fn to_function(c: &FunctionConfiguration, region: &str) -> Option<Function> {
     let name = c.function_name()?;
     let arn = c.function_arn()?;
-    let arn = split_function_arn(arn).map(|(base, _)| base).unwrap_or_else(|| arn.to_owned());
+    let arn = split_function_arn(arn)
+        .map(|(base, _)| base)
+        .unwrap_or_else(|| arn.to_owned());
     let mut f = Function::new(name, &arn, region);
     f.runtime = c.runtime().map(|r| r.as_str().to_owned());
     if let Some(arch) = c.architectures().first() {
         f.architecture = arch.as_str().to_owned();
     }
     f.handler = c.handler().map(str::to_owned);
-    f.memory_mb = c.memory_size().and_then(|m| u32::try_from(m).ok()).unwrap_or(128);
+    f.memory_mb = c
+        .memory_size()
+        .and_then(|m| u32::try_from(m).ok())
+        .unwrap_or(128);
     f.timeout_s = c.timeout().and_then(|t| u32::try_from(t).ok()).unwrap_or(3);
     f.code_sha256 = c.code_sha256().unwrap_or_default().to_owned();
     f.code_size = c.code_size();

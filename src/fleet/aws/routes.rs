@@ -7,8 +7,8 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::errors::classify;
-use crate::fleet::model::{split_function_arn, ApiKind, Route};
 use crate::fleet::FleetError;
+use crate::fleet::model::{ApiKind, Route, split_function_arn};
 
 /// A route with the function it reaches, or a failure for one API (the other APIs still count).
 pub type ApiRoutes = Result<Vec<(String, Route)>, (String, FleetError)>;
@@ -226,14 +226,18 @@ mod tests {
     fn an_apigateway_invocation_uri_names_the_function_and_its_alias() {
         let uri = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:articles-dev-api:live/invocations";
         let (arn, q) = function_in_uri(uri).unwrap();
-        assert_eq!(arn, "arn:aws:lambda:eu-west-1:123456789012:function:articles-dev-api");
+        assert_eq!(
+            arn,
+            "arn:aws:lambda:eu-west-1:123456789012:function:articles-dev-api"
+        );
         assert_eq!(q.as_deref(), Some("live"));
     }
 
     #[test]
     fn an_http_api_integration_may_name_the_function_arn_directly() {
         let (arn, q) =
-            function_in_uri("arn:aws:lambda:us-east-1:123456789012:function:users-dev-login").unwrap();
+            function_in_uri("arn:aws:lambda:us-east-1:123456789012:function:users-dev-login")
+                .unwrap();
         assert!(arn.ends_with(":function:users-dev-login"));
         assert_eq!(q, None);
         assert!(function_in_uri("https://example.com/backend").is_none());
@@ -245,6 +249,9 @@ mod tests {
             split_route_key("GET /articles/{id}"),
             ("GET".into(), "/articles/{id}".into())
         );
-        assert_eq!(split_route_key("$default"), ("ANY".into(), "$default".into()));
+        assert_eq!(
+            split_route_key("$default"),
+            ("ANY".into(), "$default".into())
+        );
     }
 }

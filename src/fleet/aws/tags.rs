@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::errors::classify;
-use crate::fleet::model::split_function_arn;
 use crate::fleet::FleetError;
+use crate::fleet::model::split_function_arn;
 
 /// Function ARN → tags, 100 functions a page.
 pub async fn all_function_tags(

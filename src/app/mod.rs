@@ -1,0 +1,15 @@
+//! The TUI: state, messages, the pure update, the keymap, and the loop that runs effects.
+
+pub mod command;
+pub mod fleet_table;
+pub mod keymap;
+pub mod msg;
+pub mod runner;
+pub mod state;
+pub mod terminal;
+pub mod update;
+
+pub use msg::{Effect, Msg};
+pub use runner::App;
+pub use state::State;
+pub use update::update;

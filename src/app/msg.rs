@@ -1,0 +1,25 @@
+//! Messages into the update loop, and the effects it asks the runner to carry out.
+
+use crossterm::event::KeyEvent;
+
+use crate::fleet::{DiscoveryEvent, Target};
+
+/// Something that happened: input, time, or the outcome of an effect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// Time passed (sent only while something animates).
+    Tick,
+    /// SIGTERM, SIGINT or SIGHUP, or the terminal went away: quit and restore the terminal.
+    Signal,
+    /// A finding of a running discovery.
+    Discovery(DiscoveryEvent),
+}
+
+/// Work with side effects that the runner performs; its outcome comes back as [`Msg`]s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Discover these targets, reporting each finding as [`Msg::Discovery`].
+    Discover(Vec<Target>),
+}

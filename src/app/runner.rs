@@ -1,0 +1,169 @@
+//! The loop that owns the state: messages in, `update`, effects out, one frame per batch.
+
+use std::io;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::fleet::{DiscoveryEvent, Fleet};
+
+use super::msg::{Effect, Msg};
+use super::state::State;
+use super::update::update;
+
+/// How often the spinner moves while discovery runs. When nothing runs, nothing ticks.
+const TICK: Duration = Duration::from_millis(120);
+
+/// The state, the fleet effects run against, and the channel their outcomes come back on.
+pub struct App {
+    pub state: State,
+    fleet: Arc<dyn Fleet>,
+    tx: mpsc::UnboundedSender<Msg>,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    discovery: Option<JoinHandle<()>>,
+}
+
+impl App {
+    pub fn new(state: State, fleet: Arc<dyn Fleet>) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        App {
+            state,
+            fleet,
+            tx,
+            rx,
+            discovery: None,
+        }
+    }
+
+    /// Where input sources send their messages.
+    pub fn sender(&self) -> mpsc::UnboundedSender<Msg> {
+        self.tx.clone()
+    }
+
+    /// Starts discovering the context's targets.
+    pub fn start(&mut self) {
+        let targets = self.state.context.targets.clone();
+        self.run_effect(Effect::Discover(targets));
+    }
+
+    /// Updates the state with `msg` and runs the effects it asks for.
+    pub fn handle(&mut self, msg: Msg) {
+        for effect in update(&mut self.state, msg) {
+            self.run_effect(effect);
+        }
+    }
+
+    /// Waits for the next message (or a tick while something animates), then handles it and
+    /// everything else already queued, so a burst of findings costs one frame.
+    pub async fn next_batch(&mut self) {
+        let msg = if self.state.discovering() {
+            tokio::select! {
+                m = self.rx.recv() => m,
+                () = tokio::time::sleep(TICK) => Some(Msg::Tick),
+            }
+        } else {
+            self.rx.recv().await
+        };
+        let Some(msg) = msg else {
+            self.state.quit = true;
+            return;
+        };
+        self.handle(msg);
+        while let Ok(msg) = self.rx.try_recv() {
+            self.handle(msg);
+        }
+    }
+
+    /// Handles messages until discovery has finished and nothing is queued (for tests and
+    /// for the subcommands), or until `limit` passes.
+    pub async fn settle(&mut self, limit: Duration) {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            while let Ok(msg) = self.rx.try_recv() {
+                self.handle(msg);
+            }
+            let running = self.discovery.as_ref().is_some_and(|h| !h.is_finished());
+            if !running && !self.state.discovering() {
+                while let Ok(msg) = self.rx.try_recv() {
+                    self.handle(msg);
+                }
+                return;
+            }
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(msg)) => self.handle(msg),
+                Ok(None) | Err(_) => return,
+            }
+        }
+    }
+
+    pub fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<()> {
+        self.state.prepare_frame();
+        terminal
+            .draw(|frame| crate::ui::draw(frame, &self.state))
+            .map_err(|e| io::Error::other(format!("{e:?}")))?;
+        Ok(())
+    }
+
+    /// Runs until the operator quits. The first frame is drawn before discovery starts.
+    pub async fn run<B: Backend>(
+        mut self,
+        terminal: &mut Terminal<B>,
+        started: Instant,
+    ) -> io::Result<()> {
+        if let Ok(size) = terminal.size() {
+            self.handle(Msg::Resize(size.width, size.height));
+        }
+        self.draw(terminal)?;
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "first frame drawn"
+        );
+        self.start();
+        let mut reported = false;
+        while !self.state.quit {
+            self.next_batch().await;
+            if self.state.quit {
+                break;
+            }
+            self.draw(terminal)?;
+            if !reported && !self.state.discovering() {
+                reported = true;
+                tracing::info!(
+                    elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+                    functions = self.state.inventory.function_count(),
+                    "discovery finished"
+                );
+            }
+        }
+        if let Some(h) = self.discovery.take() {
+            h.abort();
+        }
+        Ok(())
+    }
+
+    fn run_effect(&mut self, effect: Effect) {
+        match effect {
+            Effect::Discover(targets) => {
+                // A new discovery replaces the one under way (e.g. after `:region`).
+                if let Some(h) = self.discovery.take() {
+                    h.abort();
+                }
+                let (sink, mut findings) = mpsc::unbounded_channel::<DiscoveryEvent>();
+                let fleet = self.fleet.clone();
+                let tx = self.tx.clone();
+                self.discovery = Some(tokio::spawn(async move {
+                    let forward = async {
+                        while let Some(event) = findings.recv().await {
+                            let _ = tx.send(Msg::Discovery(event));
+                        }
+                    };
+                    tokio::join!(fleet.discover(targets, sink), forward);
+                }));
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The TUI's state: one value, owned by the loop, changed only by [`crate::app::update`].
+
+use crate::fleet::{DiscoveryEvent, FleetContext, Inventory};
+
+use crate::ui::Theme;
+
+use super::fleet_table::FleetTable;
+use super::keymap::Keymap;
+
+/// The screen under the overlays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    Fleet,
+    /// One function, by ARN.
+    Function {
+        arn: String,
+    },
+}
+
+/// A pane drawn over the view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    Errors,
+}
+
+/// A line being typed at the bottom of the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Filter(String),
+    Command(String),
+}
+
+/// A one-line message at the bottom until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// The function view's scroll and reveal state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FunctionPane {
+    pub scroll: u16,
+    pub reveal_environment: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub context: FleetContext,
+    pub inventory: Inventory,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub read_only: bool,
+    pub view: View,
+    pub overlay: Option<Overlay>,
+    pub overlay_scroll: u16,
+    pub input: Option<Input>,
+    pub fleet: FleetTable,
+    pub function: FunctionPane,
+    pub flash: Option<Flash>,
+    /// Advanced by ticks while discovery runs.
+    pub spinner: usize,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(
+        context: FleetContext,
+        inventory: Inventory,
+        keymap: Keymap,
+        theme: Theme,
+        read_only: bool,
+    ) -> Self {
+        State {
+            context,
+            inventory,
+            keymap,
+            theme,
+            read_only,
+            view: View::Fleet,
+            overlay: None,
+            overlay_scroll: 0,
+            input: None,
+            fleet: FleetTable::default(),
+            function: FunctionPane::default(),
+            flash: None,
+            spinner: 0,
+            size: (80, 24),
+            quit: false,
+        }
+    }
+
+    /// Whether discovery is still running (the loop ticks only then, so an idle UI sleeps).
+    pub fn discovering(&self) -> bool {
+        self.inventory.pending_targets() > 0
+    }
+
+    /// Whether a finding belongs to what is shown (findings of a replaced discovery do not).
+    pub fn expects(&self, event: &DiscoveryEvent) -> bool {
+        event
+            .target()
+            .is_none_or(|t| self.context.targets.contains(t))
+    }
+
+    /// Rows of the fleet table that fit on screen: the header (3 lines), the table's border
+    /// and column header (3), and the bottom line (1) are taken.
+    pub fn fleet_page(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(7)).max(1)
+    }
+
+    /// Services in the fleet (all of them, whatever the filter).
+    pub fn fleet_services(&self) -> usize {
+        self.fleet.total_services
+    }
+
+    /// Brings derived data up to date before a frame is drawn.
+    pub fn prepare_frame(&mut self) {
+        if self.fleet.dirty {
+            self.fleet.rebuild(&self.inventory);
+            let page = self.fleet_page();
+            self.fleet.scroll_into_view(page);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The command line: global flags (accepted before or after the subcommand) and subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mfn-tui",
+    version,
+    about = "A terminal dashboard for fleets of AWS Lambda microfunctions",
+    after_help = "Without a subcommand, opens the interactive dashboard.\n\
+Exit codes: 0 done, 1 failed (message on stderr), 2 bad usage, 3 partial (some AWS calls failed; what was found is printed, the failures go to stderr)."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// AWS profile to read (repeatable). Default: AWS_PROFILE, else the default credential chain.
+    #[arg(
+        long = "profile",
+        global = true,
+        value_name = "PROFILE",
+        value_delimiter = ','
+    )]
+    pub profiles: Vec<String>,
+    /// Region to read (repeatable, or comma-separated). Default: AWS_REGION or the profile's region.
+    #[arg(
+        long = "region",
+        global = true,
+        value_name = "REGION",
+        value_delimiter = ','
+    )]
+    pub regions: Vec<String>,
+    /// Send every AWS call to this endpoint (an emulator). AWS_ENDPOINT_URL works too.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Never change anything: dangerous keys are removed and mutating subcommands refuse.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Config file merged over the defaults (default: $XDG_CONFIG_HOME/mfn-tui/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the discovered fleet: services and their functions.
+    Ls {
+        /// Print JSON (stable field names) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn global_flags_are_accepted_before_and_after_the_subcommand() {
+        let before =
+            Cli::try_parse_from(["mfn-tui", "--region", "eu-west-1", "ls", "--json"]).unwrap();
+        let after =
+            Cli::try_parse_from(["mfn-tui", "ls", "--json", "--region", "eu-west-1,us-east-1"])
+                .unwrap();
+        assert_eq!(before.global.regions, vec!["eu-west-1"]);
+        assert_eq!(after.global.regions, vec!["eu-west-1", "us-east-1"]);
+        assert!(matches!(after.command, Some(Command::Ls { json: true })));
+    }
+
+    #[test]
+    fn profiles_and_regions_repeat() {
+        let cli = Cli::try_parse_from([
+            "mfn-tui",
+            "--profile",
+            "a",
+            "--profile",
+            "b",
+            "--region",
+            "x-y-1",
+            "--region",
+            "x-z-2",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.profiles, vec!["a", "b"]);
+        assert_eq!(cli.global.regions.len(), 2);
+        assert!(cli.command.is_none());
+    }
+}

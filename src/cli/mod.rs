@@ -1,0 +1,97 @@
+//! The non-interactive face: subcommands that print and exit with codes scripts can rely on,
+//! and the start of the interactive face.
+
+pub mod args;
+mod ls;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::app::State;
+use crate::app::keymap::Keymap;
+use crate::config::Config;
+use crate::fleet::aws::{AwsFleet, AwsOptions};
+use crate::fleet::{Fleet, FleetError, Inventory};
+use crate::ui::Theme;
+
+pub use args::{Cli, Command, GlobalArgs};
+
+/// Exit codes: 0 done, 1 failed, 2 bad usage (clap's), 3 partial results.
+pub mod exit {
+    pub const FAILED: u8 = 1;
+    pub const PARTIAL: u8 = 3;
+}
+
+/// Runs what the command line asks for.
+pub async fn run(cli: Cli, config: Config, started: Instant) -> ExitCode {
+    let fleet = match aws_fleet(&cli.global, &config).await {
+        Ok(f) => Arc::new(f) as Arc<dyn Fleet>,
+        Err(e) => return fail(&e.to_string()),
+    };
+    match cli.command {
+        Some(Command::Ls { json }) => ls::run(fleet, &config, json).await,
+        None => tui(fleet, &config, cli.global.read_only, started).await,
+    }
+}
+
+async fn tui(
+    fleet: Arc<dyn Fleet>,
+    config: &Config,
+    read_only: bool,
+    started: Instant,
+) -> ExitCode {
+    if !std::io::stdout().is_terminal() {
+        return fail(
+            "the dashboard needs a terminal; in scripts use a subcommand such as `mfn-tui ls --json`",
+        );
+    }
+    let keymap = match Keymap::from_config(&config.keymap) {
+        Ok(k) => k,
+        Err(e) => return fail(&format!("config: {e}")),
+    };
+    let theme = match Theme::from_config(&config.theme) {
+        Ok(t) => t,
+        Err(e) => return fail(&format!("config: {e}")),
+    };
+    let state = State::new(
+        fleet.context(),
+        Inventory::new(config.grouping.clone()),
+        keymap,
+        theme,
+        read_only,
+    );
+    match crate::app::terminal::run_tui(state, fleet, started).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("terminal: {e}")),
+    }
+}
+
+/// The AWS fleet the global flags and the config describe.
+pub async fn aws_fleet(global: &GlobalArgs, config: &Config) -> Result<AwsFleet, FleetError> {
+    let mut profiles = global.profiles.clone();
+    if profiles.is_empty()
+        && let Ok(p) = std::env::var("AWS_PROFILE")
+        && !p.is_empty()
+    {
+        profiles.push(p);
+    }
+    let d = &config.discovery;
+    AwsFleet::new(AwsOptions {
+        profiles,
+        regions: global.regions.clone(),
+        endpoint_url: global.endpoint_url.clone(),
+        concurrency: d.concurrency,
+        max_attempts: d.max_attempts,
+        connect_timeout: d.connect_timeout(),
+        operation_timeout: d.operation_timeout(),
+    })
+    .await
+}
+
+/// Prints `message` to stderr and returns the failure exit code.
+pub fn fail(message: &str) -> ExitCode {
+    eprintln!("mfn-tui: {message}");
+    ExitCode::from(exit::FAILED)
+}

@@ -1,0 +1,143 @@
+//! Settings: the defaults in `assets/config.toml`, with the user's file merged over them key by key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use thiserror::Error;
+
+use crate::fleet::grouping::GroupingRules;
+
+/// The defaults, embedded at build time.
+pub const DEFAULTS: &str = include_str!("../assets/config.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub grouping: GroupingRules,
+    pub discovery: DiscoverySettings,
+    /// Action name → keys.
+    pub keymap: BTreeMap<String, Vec<String>>,
+    /// Colour name → colour.
+    pub theme: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscoverySettings {
+    pub concurrency: usize,
+    pub max_attempts: u32,
+    pub connect_timeout_ms: u64,
+    pub operation_timeout_ms: u64,
+}
+
+impl DiscoverySettings {
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_millis(self.connect_timeout_ms)
+    }
+
+    pub fn operation_timeout(&self) -> Duration {
+        Duration::from_millis(self.operation_timeout_ms)
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error("config {path}: {message}; fix the file or remove the key to use the default")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl Config {
+    /// The defaults alone.
+    pub fn defaults() -> Config {
+        Config::merged(None).expect("the embedded defaults are valid")
+    }
+
+    /// Defaults merged with `explicit` (`--config`) if given, else with the user's file in the
+    /// XDG config dir if it exists.
+    pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+        let path = match explicit {
+            Some(p) => Some(p.to_path_buf()),
+            None => user_config_path().filter(|p| p.exists()),
+        };
+        let Some(path) = path else {
+            return Ok(Config::defaults());
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Read {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        Config::merged(Some(&text)).map_err(|message| ConfigError::Invalid { path, message })
+    }
+
+    /// Defaults with `user` (TOML text) merged over them.
+    pub fn merged(user: Option<&str>) -> Result<Config, String> {
+        let mut base: toml::Table = DEFAULTS.parse().map_err(|e| format!("{e}"))?;
+        if let Some(user) = user {
+            let user: toml::Table = user.parse().map_err(|e: toml::de::Error| e.to_string())?;
+            merge(&mut base, user);
+        }
+        let config: Config = toml::Value::Table(base)
+            .try_into()
+            .map_err(|e: toml::de::Error| e.to_string())?;
+        if config.discovery.concurrency == 0 {
+            return Err("[discovery] concurrency must be at least 1".into());
+        }
+        Ok(config)
+    }
+}
+
+/// `$XDG_CONFIG_HOME/mfn-tui/config.toml` (or `~/.config/mfn-tui/config.toml`).
+pub fn user_config_path() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("mfn-tui").join("config.toml"))
+}
+
+/// `$XDG_STATE_HOME/mfn-tui` (or `~/.local/state/mfn-tui`): logs live here.
+pub fn state_dir() -> Option<PathBuf> {
+    dirs::state_dir()
+        .or_else(dirs::data_local_dir)
+        .map(|d| d.join("mfn-tui"))
+}
+
+/// Tables merge key by key; anything else in `over` replaces what `base` had.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_file_overrides_only_the_keys_it_names() {
+        let c = Config::merged(Some(
+            "[keymap]\nquit = [\"Q\"]\n[grouping]\nstages = [\"qa\"]\n",
+        ))
+        .unwrap();
+        assert_eq!(c.keymap["quit"], vec!["Q".to_string()]);
+        assert_eq!(c.keymap["help"], vec!["?".to_string()]);
+        assert_eq!(c.grouping.stages, vec!["qa".to_string()]);
+        assert_eq!(c.grouping.service_tag, "mfn:service");
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_with_its_name() {
+        let err = Config::merged(Some("[discovery]\nconcurency = 4\n")).unwrap_err();
+        assert!(err.contains("concurency"), "{err}");
+    }
+
+    #[test]
+    fn zero_concurrency_is_refused() {
+        assert!(Config::merged(Some("[discovery]\nconcurrency = 0\n")).is_err());
+    }
+}

@@ -1,0 +1,123 @@
+//! The header: where the fleet comes from, how discovery stands, and the keys that matter here.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::keymap::Action;
+use crate::app::state::{State, View};
+use crate::fleet::inventory::TargetState;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let accounts = state.inventory.accounts();
+    let account = if accounts.is_empty() {
+        "…".to_owned()
+    } else {
+        accounts.join(",")
+    };
+    let mut context = vec![
+        Span::styled(" mfn-tui ", theme.title),
+        Span::styled("│ ", theme.muted),
+        Span::styled(state.context.provider.to_string(), theme.accent),
+        Span::styled(" │ account ", theme.muted),
+        Span::styled(account, theme.text),
+        Span::styled(" │ profile ", theme.muted),
+        Span::styled(state.context.profiles().join(","), theme.text),
+        Span::styled(" │ regions ", theme.muted),
+    ];
+    for region in state.context.regions() {
+        let targets: Vec<_> = state
+            .inventory
+            .targets()
+            .iter()
+            .filter(|(t, _)| t.region == region)
+            .collect();
+        let failed = targets
+            .iter()
+            .any(|(t, _)| state.inventory.target_failed(t));
+        let pending =
+            targets.is_empty() || targets.iter().any(|(_, s)| **s == TargetState::Discovering);
+        let (mark, style) = if failed {
+            ("✗", theme.error)
+        } else if pending {
+            ("…", theme.muted)
+        } else {
+            ("✓", theme.ok)
+        };
+        context.push(Span::styled(format!("{region}{mark} "), style));
+    }
+    if let Some(endpoint) = &state.context.endpoint {
+        context.push(Span::styled("│ endpoint ", theme.muted));
+        context.push(Span::styled(format!("{endpoint} "), theme.accent));
+    }
+    if state.read_only {
+        context.push(Span::styled(" READ-ONLY ", theme.read_only));
+    }
+
+    let functions = state.inventory.function_count();
+    let services = state.fleet_services();
+    let mut status = if state.discovering() {
+        let targets = state.inventory.targets().len();
+        let done = targets - state.inventory.pending_targets();
+        vec![Span::styled(
+            format!(
+                " {} discovering {done}/{targets} targets · {functions} functions · {services} services",
+                crate::ui::spinner(state.spinner)
+            ),
+            theme.accent,
+        )]
+    } else {
+        vec![Span::styled(
+            format!(" {functions} functions · {services} services"),
+            theme.text,
+        )]
+    };
+    let failures = state.inventory.failures().len();
+    if failures > 0 {
+        let key = state
+            .keymap
+            .first_key(Action::Errors)
+            .unwrap_or_else(|| ":errors".into());
+        status.push(Span::styled(
+            format!(" · {failures} failed calls <{key}>"),
+            theme.error,
+        ));
+    }
+
+    let hints: &[(Action, &str)] = match state.view {
+        View::Fleet => &[
+            (Action::Open, "open"),
+            (Action::Toggle, "expand"),
+            (Action::Filter, "filter"),
+            (Action::Command, "command"),
+            (Action::SortName, "sort"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
+        View::Function { .. } => &[
+            (Action::Back, "back"),
+            (Action::Reveal, "reveal env"),
+            (Action::Down, "scroll"),
+            (Action::Command, "command"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
+    };
+    let mut keys = Vec::new();
+    for (action, label) in hints {
+        if let Some(key) = state.keymap.first_key(*action) {
+            keys.push(Span::styled(format!(" <{key}>"), theme.accent));
+            keys.push(Span::styled(format!(" {label}"), theme.muted));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(context),
+            Line::from(status),
+            Line::from(keys),
+        ]),
+        area,
+    );
+}

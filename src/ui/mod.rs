@@ -1,0 +1,43 @@
+//! Drawing: a pure function of the state, one file per view or widget.
+
+mod bottom_line;
+mod fleet_view;
+mod function_view;
+mod header;
+mod overlay;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+
+use crate::app::state::{State, View};
+
+pub use theme::Theme;
+
+/// Lines the header takes.
+pub const HEADER_HEIGHT: u16 = 3;
+
+/// Draws one frame.
+pub fn draw(frame: &mut Frame, state: &State) {
+    let [header, body, bottom] = Layout::vertical([
+        Constraint::Length(HEADER_HEIGHT),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    header::draw(frame, header, state);
+    match &state.view {
+        View::Fleet => fleet_view::draw(frame, body, state),
+        View::Function { arn } => function_view::draw(frame, body, state, arn),
+    }
+    if let Some(overlay) = state.overlay {
+        overlay::draw(frame, body, state, overlay);
+    }
+    bottom_line::draw(frame, bottom, state);
+}
+
+/// The spinner frame for a tick count.
+pub fn spinner(tick: usize) -> char {
+    const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    FRAMES[tick % FRAMES.len()]
+}

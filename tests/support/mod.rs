@@ -1,0 +1,6 @@
+//! Test support shared by the integration tests, examples and benchmarks.
+#![allow(dead_code)]
+
+pub mod emulator;
+pub mod fleet;
+pub mod seed;

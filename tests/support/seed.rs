@@ -1,0 +1,279 @@
+//! Fixtures seeded into the emulator through the AWS SDK for Rust, the way a deploy tool would.
+
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{
+    AliasRoutingConfiguration, Architecture, Environment, FunctionCode, Runtime,
+};
+
+use super::emulator::{ACCOUNT, Emulator};
+
+/// A function to create.
+#[derive(Debug, Clone)]
+pub struct FunctionSpec {
+    pub name: String,
+    pub runtime: Runtime,
+    pub arm64: bool,
+    pub memory_mb: i32,
+    pub tags: Vec<(String, String)>,
+    pub env: Vec<(String, String)>,
+}
+
+impl FunctionSpec {
+    pub fn new(name: &str) -> Self {
+        FunctionSpec {
+            name: name.to_owned(),
+            runtime: Runtime::Python312,
+            arm64: false,
+            memory_mb: 128,
+            tags: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+
+    pub fn tag(mut self, k: &str, v: &str) -> Self {
+        self.tags.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.env.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn node_arm64(mut self, memory_mb: i32) -> Self {
+        self.runtime = Runtime::Nodejs20x;
+        self.arm64 = true;
+        self.memory_mb = memory_mb;
+        self
+    }
+}
+
+/// An (empty) zip archive; `revision` goes into the archive comment so each revision has its
+/// own SHA-256, as a real code change would.
+pub fn zip_bytes(revision: &str) -> Vec<u8> {
+    let mut eocd = vec![0x50, 0x4b, 0x05, 0x06];
+    eocd.extend_from_slice(&[0; 16]);
+    eocd.extend_from_slice(&(revision.len() as u16).to_le_bytes());
+    eocd.extend_from_slice(revision.as_bytes());
+    eocd
+}
+
+pub fn function_arn(region: &str, name: &str) -> String {
+    format!("arn:aws:lambda:{region}:{ACCOUNT}:function:{name}")
+}
+
+/// Seeds through the SDK clients of one region.
+pub struct Seeder {
+    pub region: String,
+    pub role: String,
+    pub lambda: aws_sdk_lambda::Client,
+    pub rest: aws_sdk_apigateway::Client,
+    pub http: aws_sdk_apigatewayv2::Client,
+}
+
+impl Seeder {
+    pub async fn new(emulator: &Emulator, region: &str, role: &str) -> Seeder {
+        let config = emulator.sdk_config(region).await;
+        Seeder {
+            region: region.to_owned(),
+            role: role.to_owned(),
+            lambda: aws_sdk_lambda::Client::new(&config),
+            rest: aws_sdk_apigateway::Client::new(&config),
+            http: aws_sdk_apigatewayv2::Client::new(&config),
+        }
+    }
+
+    pub async fn function(&self, spec: &FunctionSpec) -> String {
+        let mut env = Environment::builder();
+        for (k, v) in &spec.env {
+            env = env.variables(k, v);
+        }
+        let mut call = self
+            .lambda
+            .create_function()
+            .function_name(&spec.name)
+            .runtime(spec.runtime.clone())
+            .role(&self.role)
+            .handler("handler.main")
+            .memory_size(spec.memory_mb)
+            .timeout(10)
+            .architectures(if spec.arm64 {
+                Architecture::Arm64
+            } else {
+                Architecture::X8664
+            })
+            .environment(env.build())
+            .code(
+                FunctionCode::builder()
+                    .zip_file(Blob::new(zip_bytes(&format!("{}-1", spec.name))))
+                    .build(),
+            );
+        for (k, v) in &spec.tags {
+            call = call.tags(k, v);
+        }
+        let out = call
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("create {}: {e:?}", spec.name));
+        out.function_arn().expect("an ARN").to_owned()
+    }
+
+    /// Changes the code and publishes it as the next version; returns the version.
+    pub async fn publish(&self, name: &str, revision: &str, description: &str) -> String {
+        self.lambda
+            .update_function_code()
+            .function_name(name)
+            .zip_file(Blob::new(zip_bytes(&format!("{name}-{revision}"))))
+            .send()
+            .await
+            .expect("update code");
+        let out = self
+            .lambda
+            .publish_version()
+            .function_name(name)
+            .description(description)
+            .send()
+            .await
+            .expect("publish");
+        out.version().expect("a version").to_owned()
+    }
+
+    /// An alias on `version`, with an optional second version taking `weight` of the traffic.
+    pub async fn alias(&self, name: &str, alias: &str, version: &str, canary: Option<(&str, f64)>) {
+        let mut call = self
+            .lambda
+            .create_alias()
+            .function_name(name)
+            .name(alias)
+            .function_version(version);
+        if let Some((v, w)) = canary {
+            call = call.routing_config(
+                AliasRoutingConfiguration::builder()
+                    .additional_version_weights(v, w)
+                    .build(),
+            );
+        }
+        call.send().await.expect("create alias");
+    }
+
+    /// A REST API whose `routes` (method, path, function ARN) are Lambda proxy integrations.
+    pub async fn rest_api(&self, name: &str, routes: &[(&str, &str, &str)]) -> String {
+        use aws_sdk_apigateway::types::IntegrationType;
+        let api = self
+            .rest
+            .create_rest_api()
+            .name(name)
+            .send()
+            .await
+            .expect("create rest api");
+        let api_id = api.id().expect("id").to_owned();
+        let root = self
+            .rest
+            .get_resources()
+            .rest_api_id(&api_id)
+            .send()
+            .await
+            .expect("resources")
+            .items()
+            .iter()
+            .find(|r| r.path() == Some("/"))
+            .and_then(|r| r.id().map(str::to_owned))
+            .expect("root resource");
+        let mut made: Vec<(String, String)> = vec![("/".into(), root)];
+        for (method, path, arn) in routes {
+            let mut parent = made[0].1.clone();
+            let mut so_far = String::new();
+            for part in path.split('/').filter(|p| !p.is_empty()) {
+                so_far = format!("{so_far}/{part}");
+                if let Some((_, id)) = made.iter().find(|(p, _)| *p == so_far) {
+                    parent = id.clone();
+                    continue;
+                }
+                let r = self
+                    .rest
+                    .create_resource()
+                    .rest_api_id(&api_id)
+                    .parent_id(&parent)
+                    .path_part(part)
+                    .send()
+                    .await
+                    .expect("create resource");
+                parent = r.id().expect("id").to_owned();
+                made.push((so_far.clone(), parent.clone()));
+            }
+            self.rest
+                .put_method()
+                .rest_api_id(&api_id)
+                .resource_id(&parent)
+                .http_method(*method)
+                .authorization_type("NONE")
+                .send()
+                .await
+                .expect("put method");
+            self.rest
+                .put_integration()
+                .rest_api_id(&api_id)
+                .resource_id(&parent)
+                .http_method(*method)
+                .r#type(IntegrationType::AwsProxy)
+                .integration_http_method("POST")
+                .uri(format!(
+                    "arn:aws:apigateway:{}:lambda:path/2015-03-31/functions/{arn}/invocations",
+                    self.region
+                ))
+                .send()
+                .await
+                .expect("put integration");
+        }
+        api_id
+    }
+
+    /// An HTTP API whose `routes` (route key, function ARN) are Lambda proxy integrations.
+    pub async fn http_api(&self, name: &str, routes: &[(&str, &str)]) -> String {
+        use aws_sdk_apigatewayv2::types::{IntegrationType, ProtocolType};
+        let api = self
+            .http
+            .create_api()
+            .name(name)
+            .protocol_type(ProtocolType::Http)
+            .send()
+            .await
+            .expect("create http api");
+        let api_id = api.api_id().expect("id").to_owned();
+        for (route_key, arn) in routes {
+            let integration = self
+                .http
+                .create_integration()
+                .api_id(&api_id)
+                .integration_type(IntegrationType::AwsProxy)
+                .integration_uri(*arn)
+                .payload_format_version("2.0")
+                .send()
+                .await
+                .expect("create integration");
+            self.http
+                .create_route()
+                .api_id(&api_id)
+                .route_key(*route_key)
+                .target(format!(
+                    "integrations/{}",
+                    integration.integration_id().expect("id")
+                ))
+                .send()
+                .await
+                .expect("create route");
+        }
+        api_id
+    }
+
+    pub async fn event_source(&self, function: &str, source_arn: &str, batch_size: i32) {
+        self.lambda
+            .create_event_source_mapping()
+            .function_name(function)
+            .event_source_arn(source_arn)
+            .batch_size(batch_size)
+            .send()
+            .await
+            .expect("create event source mapping");
+    }
+}
