@@ -82,6 +82,12 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, json: bool) -> ExitCode
     }
     if inventory.failures().is_empty() {
         ExitCode::SUCCESS
+    } else if inventory
+        .targets()
+        .keys()
+        .all(|t| !inventory.functions_listed(t))
+    {
+        ExitCode::from(exit::FAILED)
     } else {
         ExitCode::from(exit::PARTIAL)
     }

@@ -10,6 +10,9 @@ use super::error::FleetError;
 use super::grouping::GroupingRules;
 use super::model::{Alias, EventSource, Function, Route, ServiceKey, Target, Version};
 
+/// The scope of a failed function list: nothing of that target could be seen.
+pub const LIST_FUNCTIONS: &str = "ListFunctions";
+
 /// How discovery of one target stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetState {
@@ -236,6 +239,14 @@ impl Inventory {
 
     pub fn failures(&self) -> &[Failure] {
         &self.failures
+    }
+
+    /// Whether the function list of `target` could be read (its `ListFunctions` did not fail).
+    pub fn functions_listed(&self, target: &Target) -> bool {
+        !self
+            .failures
+            .iter()
+            .any(|f| &f.target == target && f.scope == LIST_FUNCTIONS)
     }
 
     /// Whether any call for `target` failed.

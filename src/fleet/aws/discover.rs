@@ -87,7 +87,7 @@ pub async fn discover_target(
         })
         .await;
         if let Err(e) = walked {
-            report.failed("ListFunctions", e);
+            report.failed(crate::fleet::inventory::LIST_FUNCTIONS, e);
         }
         arns
     };
