@@ -52,7 +52,7 @@ fn lines(f: &Function, theme: &Theme, reveal: bool, reveal_key: &str) -> Vec<Lin
     let mut out = Vec::new();
     let field = |out: &mut Vec<Line<'static>>, name: &str, value: String| {
         out.push(Line::from(vec![
-            Span::styled(format!("  {name:<15}"), theme.muted),
+            Span::styled(format!("  {name:<14} "), theme.muted),
             Span::styled(value, theme.text),
         ]));
     };
@@ -154,15 +154,18 @@ fn lines(f: &Function, theme: &Theme, reveal: bool, reveal_key: &str) -> Vec<Lin
 
     section(&mut out, "Aliases", Some(f.aliases.len()), theme);
     for a in &f.aliases {
-        let weights: Vec<String> = a
-            .weights
-            .iter()
-            .map(|(v, w)| format!("v{v} {:.0}%", w * 100.0))
-            .collect();
-        out.push(Line::from(vec![
-            Span::styled(format!("  {:<12} → ", a.name), theme.accent),
-            Span::styled(weights.join(" · "), theme.text),
-        ]));
+        // The primary version first, then the canary, each with a bar of its share.
+        let mut shares: Vec<(&String, &f64)> = a.weights.iter().collect();
+        shares.sort_by_key(|(v, _)| **v != a.version);
+        let mut spans = vec![Span::styled(format!("  {:<12} → ", a.name), theme.accent)];
+        for (v, w) in shares {
+            let filled = (w * 20.0).round() as usize;
+            spans.push(Span::styled(format!("v{v} "), theme.text));
+            spans.push(Span::styled("█".repeat(filled), theme.ok));
+            spans.push(Span::styled("░".repeat(20 - filled.min(20)), theme.muted));
+            spans.push(Span::styled(format!(" {:>3.0}%  ", w * 100.0), theme.text));
+        }
+        out.push(Line::from(spans));
     }
 
     section(&mut out, "Routes", Some(f.routes.len()), theme);

@@ -14,7 +14,8 @@ use aws_sdk_lambda::config::Credentials;
 pub const ACCOUNT: &str = "123456789012";
 
 pub struct Emulator {
-    child: Child,
+    /// The server this value started (and stops); `None` when attached to one started elsewhere.
+    child: Option<Child>,
     pub endpoint: String,
 }
 
@@ -32,20 +33,32 @@ impl Emulator {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", server.display()));
         let mut emulator = Emulator {
-            child,
+            child: Some(child),
             endpoint: format!("http://127.0.0.1:{port}"),
         };
-        emulator.wait_ready(port, &log);
+        emulator.wait_ready(port, Some(&log));
         emulator
     }
 
-    fn wait_ready(&mut self, port: u16, log: &std::path::Path) {
+    /// Uses an emulator already running at `endpoint` (left running when dropped).
+    pub fn attach(endpoint: &str) -> Emulator {
+        let mut emulator = Emulator {
+            child: None,
+            endpoint: endpoint.trim_end_matches('/').to_owned(),
+        };
+        let port = emulator.port();
+        emulator.wait_ready(port, None);
+        emulator
+    }
+
+    fn wait_ready(&mut self, port: u16, log: Option<&std::path::Path>) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
                 panic!(
                     "moto exited ({status}) before it was ready; its log: {}",
-                    std::fs::read_to_string(log).unwrap_or_default()
+                    log.and_then(|l| std::fs::read_to_string(l).ok())
+                        .unwrap_or_default()
                 );
             }
             if http(port, "GET", "/moto-api/", &[], "").is_ok_and(|r| r.starts_with("HTTP/1.1 200"))
@@ -121,8 +134,10 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 

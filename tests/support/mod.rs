@@ -3,4 +3,6 @@
 
 pub mod emulator;
 pub mod fleet;
+pub mod memory_fleet;
+pub mod screen;
 pub mod seed;

@@ -1,0 +1,209 @@
+//! An in-memory fleet for tests of the views and the update loop (never as proof that discovery
+//! works: that is what the emulator tests are for).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use mfn_tui::fleet::{
+    Alias, ApiKind, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function,
+    Provider, Route, Secret, Target, Version,
+};
+use tokio::sync::Notify;
+
+pub const ACCOUNT: &str = "111122223333";
+
+/// Replays scripted findings per target; a gated target holds its `Finished` until released.
+pub struct MemoryFleet {
+    pub targets: Vec<Target>,
+    pub script: BTreeMap<Target, Vec<DiscoveryEvent>>,
+    pub gate: Option<(Target, Arc<Notify>)>,
+}
+
+#[async_trait]
+impl Fleet for MemoryFleet {
+    fn context(&self) -> FleetContext {
+        FleetContext {
+            provider: Provider::Aws,
+            targets: self.targets.clone(),
+            endpoint: None,
+        }
+    }
+
+    async fn discover(&self, mut targets: Vec<Target>, sink: DiscoverySink) {
+        // Like a real provider, every target starts at once; a gated target is left for last.
+        for target in &targets {
+            let _ = sink.send(DiscoveryEvent::Started(target.clone()));
+        }
+        targets.sort_by_key(|t| self.gate.as_ref().is_some_and(|(g, _)| g == t));
+        for target in targets {
+            for event in self.script.get(&target).into_iter().flatten() {
+                let _ = sink.send(event.clone());
+            }
+            if let Some((gated, notify)) = &self.gate
+                && *gated == target
+            {
+                notify.notified().await;
+            }
+            let _ = sink.send(DiscoveryEvent::Finished(target));
+        }
+    }
+}
+
+pub fn function(region: &str, name: &str, runtime: &str, memory_mb: u32) -> Function {
+    let mut f = Function::new(
+        name,
+        &format!("arn:aws:lambda:{region}:{ACCOUNT}:function:{name}"),
+        region,
+    );
+    f.runtime = Some(runtime.to_owned());
+    f.memory_mb = memory_mb;
+    f.handler = Some("handler.main".into());
+    f.code_sha256 = "q9pW0Lc0sMxWnYJbq3F5mXl8kq1vYyR0Hc0bO1n3Xk4=".into();
+    f.code_size = 2048;
+    f.last_modified = "2026-11-20T10:00:00.000+0000".into();
+    f
+}
+
+/// A small fleet in two regions: users (stack), articles (tag, with secrets and routes),
+/// comments (naming), an ungrouped function; eu-west-1 has a reports service.
+pub fn two_region_fleet() -> MemoryFleet {
+    let east = Target::new(None, "us-east-1");
+    let west = Target::new(None, "eu-west-1");
+    let mut login = function("us-east-1", "users-dev-login", "nodejs20.x", 256);
+    login.architecture = "arm64".into();
+    let register = function("us-east-1", "users-dev-register", "python3.12", 128);
+    let mut api = function("us-east-1", "articles-prod-api", "python3.12", 512);
+    api.environment = BTreeMap::from([
+        ("DB_PASSWORD".to_string(), Secret::new("hunter2-secret")),
+        ("TABLE".to_string(), Secret::new("articles")),
+    ]);
+    let comment = function(
+        "us-east-1",
+        "comments-staging-getComment",
+        "nodejs20.x",
+        128,
+    );
+    let comments = function(
+        "us-east-1",
+        "comments-staging-getComments",
+        "nodejs20.x",
+        1024,
+    );
+    let cron = function("us-east-1", "legacy-cron", "python3.9", 128);
+    let reports = function("eu-west-1", "reports-generator", "python3.12", 2048);
+
+    let stack =
+        |s: &str| BTreeMap::from([("aws:cloudformation:stack-name".to_string(), s.to_string())]);
+    let tag = |s: &str| BTreeMap::from([("mfn:service".to_string(), s.to_string())]);
+    let east_events = vec![
+        DiscoveryEvent::Account {
+            target: east.clone(),
+            account: ACCOUNT.into(),
+        },
+        DiscoveryEvent::Functions {
+            target: east.clone(),
+            functions: vec![
+                login.clone(),
+                register.clone(),
+                api.clone(),
+                comment,
+                comments,
+                cron,
+            ],
+        },
+        DiscoveryEvent::Tags {
+            target: east.clone(),
+            tags: BTreeMap::from([
+                (login.arn.clone(), stack("users-dev")),
+                (register.arn.clone(), stack("users-dev")),
+                (api.arn.clone(), tag("articles")),
+            ]),
+        },
+        DiscoveryEvent::Versions {
+            function_arn: login.arn.clone(),
+            versions: vec![
+                Version {
+                    version: "1".into(),
+                    code_sha256: "AAAAbbbbCCCCddddEEEE".into(),
+                    last_modified: "2026-10-01T09:00:00.000+0000".into(),
+                    description: "first release".into(),
+                },
+                Version {
+                    version: "2".into(),
+                    code_sha256: "FFFFggggHHHHiiiiJJJJ".into(),
+                    last_modified: "2026-11-20T10:00:00.000+0000".into(),
+                    description: "faster login".into(),
+                },
+            ],
+        },
+        DiscoveryEvent::Aliases {
+            function_arn: login.arn.clone(),
+            aliases: vec![Alias {
+                name: "live".into(),
+                version: "2".into(),
+                weights: BTreeMap::from([("1".to_string(), 0.1), ("2".to_string(), 0.9)]),
+                description: String::new(),
+            }],
+        },
+        DiscoveryEvent::Routes {
+            target: east.clone(),
+            routes: vec![
+                (
+                    api.arn.clone(),
+                    route(ApiKind::Rest, "articles-api", "GET", "/articles", None),
+                ),
+                (
+                    api.arn.clone(),
+                    route(ApiKind::Rest, "articles-api", "GET", "/articles/{id}", None),
+                ),
+                (
+                    login.arn.clone(),
+                    route(ApiKind::Http, "users-api", "POST", "/login", Some("live")),
+                ),
+            ],
+        },
+    ];
+    let west_events = vec![
+        DiscoveryEvent::Account {
+            target: west.clone(),
+            account: ACCOUNT.into(),
+        },
+        DiscoveryEvent::Functions {
+            target: west.clone(),
+            functions: vec![reports.clone()],
+        },
+        DiscoveryEvent::Tags {
+            target: west.clone(),
+            tags: BTreeMap::from([(reports.arn.clone(), tag("reports"))]),
+        },
+    ];
+    MemoryFleet {
+        targets: vec![east.clone(), west.clone()],
+        script: BTreeMap::from([(east, east_events), (west, west_events)]),
+        gate: None,
+    }
+}
+
+/// A call in `target` that failed with access denied.
+pub fn denied(target: &Target, scope: &str) -> DiscoveryEvent {
+    DiscoveryEvent::Failed {
+        target: target.clone(),
+        scope: scope.into(),
+        error: FleetError::AccessDenied {
+            operation: scope.into(),
+            message: "User is not authorized to perform: lambda:ListAliases".into(),
+        },
+    }
+}
+
+fn route(kind: ApiKind, api: &str, method: &str, path: &str, qualifier: Option<&str>) -> Route {
+    Route {
+        api: api.into(),
+        api_id: format!("{api}-id"),
+        kind,
+        method: method.into(),
+        path: path.into(),
+        qualifier: qualifier.map(str::to_owned),
+    }
+}

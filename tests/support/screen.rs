@@ -1,0 +1,95 @@
+//! Drives the real TUI loop (`App`) headless: keys in, frames out on ratatui's `TestBackend`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mfn_tui::app::keymap::Keymap;
+use mfn_tui::app::{App, Msg, State};
+use mfn_tui::config::Config;
+use mfn_tui::fleet::{Fleet, Inventory};
+use mfn_tui::ui::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+pub struct Screen {
+    pub app: App,
+    pub terminal: Terminal<TestBackend>,
+}
+
+impl Screen {
+    pub fn new(fleet: impl Fleet + 'static, width: u16, height: u16, read_only: bool) -> Screen {
+        let config = Config::defaults();
+        let state = State::new(
+            fleet.context(),
+            Inventory::new(config.grouping.clone()),
+            Keymap::from_config(&config.keymap).unwrap(),
+            Theme::from_config(&config.theme).unwrap(),
+            read_only,
+        );
+        let mut app = App::new(state, Arc::new(fleet));
+        app.handle(Msg::Resize(width, height));
+        Screen {
+            app,
+            terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
+        }
+    }
+
+    /// Starts discovery and handles findings until it is over.
+    pub async fn discover(&mut self) {
+        self.app.start();
+        self.settle().await;
+    }
+
+    pub async fn settle(&mut self) {
+        self.app.settle(Duration::from_secs(5)).await;
+    }
+
+    /// Types `keys`: plain characters, or `<esc>`, `<enter>`, `<space>`, `<down>`, `<up>`,
+    /// `<bs>`, `<c-c>`.
+    pub async fn keys(&mut self, keys: &str) {
+        let mut rest = keys;
+        while !rest.is_empty() {
+            let (event, len) = if let Some(end) = rest.strip_prefix('<').and_then(|r| r.find('>')) {
+                let name = &rest[1..=end];
+                let event = match name {
+                    "esc" => key(KeyCode::Esc),
+                    "enter" => key(KeyCode::Enter),
+                    "space" => key(KeyCode::Char(' ')),
+                    "down" => key(KeyCode::Down),
+                    "up" => key(KeyCode::Up),
+                    "bs" => key(KeyCode::Backspace),
+                    "c-c" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                    other => panic!("unknown key <{other}>"),
+                };
+                (event, end + 2)
+            } else {
+                let c = rest.chars().next().unwrap();
+                let modifiers = if c.is_ascii_uppercase() {
+                    KeyModifiers::SHIFT
+                } else {
+                    KeyModifiers::NONE
+                };
+                (KeyEvent::new(KeyCode::Char(c), modifiers), c.len_utf8())
+            };
+            self.app.handle(Msg::Key(event));
+            self.settle().await;
+            rest = &rest[len..];
+        }
+    }
+
+    /// Draws a frame and returns the backend, for `insta::assert_snapshot!`.
+    pub fn frame(&mut self) -> &TestBackend {
+        self.app.draw(&mut self.terminal).unwrap();
+        self.terminal.backend()
+    }
+
+    /// The frame as text.
+    pub fn text(&mut self) -> String {
+        self.frame().to_string()
+    }
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}

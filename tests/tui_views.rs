@@ -1,0 +1,193 @@
+//! The TUI's screens, driven by key sequences through the real loop (`App`: update + effects)
+//! over an in-memory fleet, drawn on ratatui's `TestBackend` and pinned with insta snapshots.
+
+mod support;
+
+use std::sync::Arc;
+
+use insta::assert_snapshot;
+use mfn_tui::fleet::Target;
+use support::memory_fleet::{denied, two_region_fleet};
+use support::screen::Screen;
+use tokio::sync::Notify;
+
+const W: u16 = 120;
+const H: u16 = 24;
+
+async fn discovered() -> Screen {
+    let mut screen = Screen::new(two_region_fleet(), W, H, false);
+    screen.discover().await;
+    screen
+}
+
+#[tokio::test]
+async fn the_first_frame_comes_before_discovery_ends_with_a_spinner_and_counts() {
+    let mut fleet = two_region_fleet();
+    let gate = Arc::new(Notify::new());
+    fleet.gate = Some((Target::new(None, "us-east-1"), gate.clone()));
+    let mut screen = Screen::new(fleet, W, H, false);
+    let before = screen.text();
+    assert!(
+        before.contains("No functions") || before.contains("Looking for"),
+        "{before}"
+    );
+
+    screen.app.start();
+    // us-east-1's findings arrive but its discovery is held open.
+    while screen.app.state.inventory.function_count() < 7 {
+        screen.app.next_batch().await;
+    }
+    assert!(screen.app.state.discovering());
+    assert_snapshot!("fleet_while_discovering", screen.frame());
+
+    gate.notify_one();
+    screen.settle().await;
+    assert!(!screen.app.state.discovering());
+    assert!(screen.text().contains("7 functions · 5 services"));
+}
+
+#[tokio::test]
+async fn the_fleet_view_lists_services_with_function_counts_and_grouping_rules() {
+    let mut screen = discovered().await;
+    assert_snapshot!("fleet_collapsed", screen.frame());
+}
+
+#[tokio::test]
+async fn space_expands_a_service_to_its_functions_and_h_collapses_it_again() {
+    let mut screen = discovered().await;
+    // Services sort by name: (ungrouped), articles, comments, reports, users.
+    screen.keys("jj<space>").await;
+    assert_snapshot!("fleet_comments_expanded", screen.frame());
+    screen.keys("jh").await;
+    let text = screen.text();
+    assert!(!text.contains("getComments"), "collapsed again:\n{text}");
+}
+
+#[tokio::test]
+async fn slash_filters_as_you_type_and_esc_clears_the_filter() {
+    let mut screen = discovered().await;
+    screen.keys("/login").await;
+    assert_snapshot!("fleet_filtered_login", screen.frame());
+    screen.keys("<enter>").await;
+    assert!(screen.text().contains("filter /login"));
+    screen.keys("<esc>").await;
+    let text = screen.text();
+    assert!(
+        !text.contains("filter /") && text.contains("reports"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn sort_keys_order_services_and_pressing_again_reverses() {
+    let mut screen = discovered().await;
+    screen.keys("F").await;
+    let text = screen.text();
+    assert!(text.contains("sort functions ↑"), "{text}");
+    screen.keys("F").await;
+    let text = screen.text();
+    assert!(text.contains("sort functions ↓"));
+    // The biggest service (us-east-1 users and comments have 2) comes first when descending.
+    let first = text
+        .lines()
+        .find(|l| l.contains('▸'))
+        .expect("a service row");
+    assert!(
+        first.contains("comments") || first.contains("users"),
+        "{first}"
+    );
+}
+
+#[tokio::test]
+async fn the_function_view_masks_environment_values_until_revealed() {
+    let mut screen = discovered().await;
+    screen.keys("/articles<enter>jj<enter>").await;
+    let masked = screen.text();
+    assert!(
+        !masked.contains("hunter2"),
+        "the secret is on screen:\n{masked}"
+    );
+    assert_snapshot!("function_articles_masked", screen.frame());
+    screen.keys("x").await;
+    assert!(screen.text().contains("hunter2-secret"));
+    // Leaving the view masks them again.
+    screen.keys("<esc><enter>").await;
+    assert!(!screen.text().contains("hunter2"));
+}
+
+#[tokio::test]
+async fn the_function_view_shows_versions_aliases_with_weights_and_routes() {
+    let mut screen = Screen::new(two_region_fleet(), W, 40, false);
+    screen.discover().await;
+    screen.keys("/users-dev-login<enter>j<enter>").await;
+    assert_snapshot!("function_login", screen.frame());
+}
+
+#[tokio::test]
+async fn question_mark_opens_help_with_keys_and_commands_and_esc_closes_it() {
+    let mut screen = discovered().await;
+    screen.keys("?").await;
+    assert_snapshot!("help", screen.frame());
+    screen.keys("<esc>").await;
+    assert!(!screen.text().contains("Commands"));
+}
+
+#[tokio::test]
+async fn a_failed_call_marks_its_region_and_the_errors_pane_says_what_and_why() {
+    let mut fleet = two_region_fleet();
+    let west = Target::new(None, "eu-west-1");
+    fleet
+        .script
+        .get_mut(&west)
+        .unwrap()
+        .push(denied(&west, "ListAliases reports-generator"));
+    let mut screen = Screen::new(fleet, W, H, false);
+    screen.discover().await;
+    let text = screen.text();
+    assert!(
+        text.contains("eu-west-1✗") && text.contains("us-east-1✓"),
+        "{text}"
+    );
+    assert!(text.contains("1 failed calls"));
+    screen.keys("e").await;
+    assert_snapshot!("errors_pane", screen.frame());
+}
+
+#[tokio::test]
+async fn colon_region_rediscovers_only_that_region() {
+    let mut screen = discovered().await;
+    screen.keys(":region eu-west-1<enter>").await;
+    let text = screen.text();
+    assert!(text.contains("regions eu-west-1✓"), "{text}");
+    assert!(!text.contains("us-east-1"), "{text}");
+    assert!(text.contains("1 functions · 1 services"), "{text}");
+}
+
+#[tokio::test]
+async fn a_bad_command_says_what_was_wrong_and_changes_nothing() {
+    let mut screen = discovered().await;
+    screen.keys(":region europe<enter>").await;
+    let text = screen.text();
+    assert!(text.contains("`europe` is not a region name"), "{text}");
+    assert!(text.contains("7 functions"), "{text}");
+    screen.keys(":frobnicate<enter>").await;
+    assert!(screen.text().contains("unknown command `frobnicate`"));
+}
+
+#[tokio::test]
+async fn colon_q_quits_and_q_quits() {
+    let mut screen = discovered().await;
+    screen.keys(":q<enter>").await;
+    assert!(screen.app.state.quit);
+    let mut screen = discovered().await;
+    screen.keys("q").await;
+    assert!(screen.app.state.quit);
+}
+
+#[tokio::test]
+async fn read_only_mode_shows_its_badge() {
+    let mut screen = Screen::new(two_region_fleet(), W, H, true);
+    screen.discover().await;
+    let header = screen.text().lines().next().unwrap().to_owned();
+    assert!(header.contains("READ-ONLY"), "{header}");
+}
