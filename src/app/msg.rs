@@ -7,6 +7,8 @@ use crate::fleet::{DiscoveryEvent, Target};
 /// Something that happened: input, time, or the outcome of an effect.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
+    /// The dashboard opened: discover what the context names.
+    Start,
     Key(KeyEvent),
     Resize(u16, u16),
     /// Time passed (sent only while something animates).

@@ -46,8 +46,7 @@ impl App {
 
     /// Starts discovering the context's targets.
     pub fn start(&mut self) {
-        let targets = self.state.context.targets.clone();
-        self.run_effect(Effect::Discover(targets));
+        self.handle(Msg::Start);
     }
 
     /// Updates the state with `msg` and runs the effects it asks for.

@@ -13,6 +13,7 @@ use super::state::{Flash, FunctionPane, Input, Overlay, State, View};
 /// Applies `msg` to `state` and returns the effects to run.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
+        Msg::Start => discover_all(state),
         Msg::Resize(w, h) => {
             state.size = (w, h);
             let page = state.fleet_page();
@@ -295,7 +296,10 @@ fn retarget(state: &mut State, profiles: &[Option<String>], regions: &[String]) 
     discover_all(state)
 }
 
+/// Asks for discovery of every target; they count as under way from now, so the very next
+/// frame shows progress rather than an empty fleet.
 fn discover_all(state: &mut State) -> Vec<Effect> {
+    state.inventory.expect(&state.context.targets);
     vec![Effect::Discover(state.context.targets.clone())]
 }
 

@@ -64,6 +64,13 @@ impl Inventory {
         Inventory::new(self.rules.clone())
     }
 
+    /// Marks `targets` as under way before their first finding arrives.
+    pub fn expect(&mut self, targets: &[Target]) {
+        for t in targets {
+            self.targets.insert(t.clone(), TargetState::Discovering);
+        }
+    }
+
     /// Merges one finding.
     pub fn apply(&mut self, event: DiscoveryEvent) {
         match event {

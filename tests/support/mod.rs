@@ -3,6 +3,7 @@
 
 pub mod emulator;
 pub mod fleet;
+pub mod latency_proxy;
 pub mod memory_fleet;
 pub mod screen;
 pub mod seed;

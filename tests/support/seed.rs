@@ -277,3 +277,59 @@ impl Seeder {
             .expect("create event source mapping");
     }
 }
+
+/// Seeds `services` Serverless services of `per_service` functions each into the region, every
+/// function tagged with its stack; every fourth one gets a published version and an alias.
+/// Creates `concurrency` functions at a time.
+pub async fn seed_many(seeder: &Seeder, services: usize, per_service: usize, concurrency: usize) {
+    use std::sync::Arc;
+    use tokio::sync::Semaphore;
+    let permits = Arc::new(Semaphore::new(concurrency));
+    let mut tasks = tokio::task::JoinSet::new();
+    for s in 0..services {
+        for f in 0..per_service {
+            let permits = permits.clone();
+            let lambda = seeder.lambda.clone();
+            let role = seeder.role.clone();
+            let stack = format!("svc{s:03}-prod");
+            let name = format!("{stack}-fn{f:03}");
+            tasks.spawn(async move {
+                let _permit = permits.acquire_owned().await.unwrap();
+                lambda
+                    .create_function()
+                    .function_name(&name)
+                    .runtime(Runtime::Python312)
+                    .role(&role)
+                    .handler("handler.main")
+                    .code(
+                        FunctionCode::builder()
+                            .zip_file(Blob::new(zip_bytes(&name)))
+                            .build(),
+                    )
+                    .tags("aws:cloudformation:stack-name", &stack)
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("create {name}: {e:?}"));
+                if f % 4 == 0 {
+                    let v = lambda
+                        .publish_version()
+                        .function_name(&name)
+                        .send()
+                        .await
+                        .expect("publish");
+                    lambda
+                        .create_alias()
+                        .function_name(&name)
+                        .name("live")
+                        .function_version(v.version().unwrap_or("1"))
+                        .send()
+                        .await
+                        .expect("alias");
+                }
+            });
+        }
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.expect("seeding task");
+    }
+}
