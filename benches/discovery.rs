@@ -157,10 +157,9 @@ async fn main() {
 }
 
 async fn clients(endpoint: &str) -> Vec<(Target, Clients)> {
-    let emulator = Emulator::attach(endpoint);
     let mut out = Vec::new();
     for region in REGIONS {
-        let config = emulator.sdk_config(region).await;
+        let config = support::emulator::sdk_config(endpoint, region).await;
         out.push((Target::new(None, region), Clients::from_sdk_config(&config)));
     }
     out

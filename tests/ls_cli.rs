@@ -196,6 +196,24 @@ fn an_unreachable_endpoint_fails_with_a_message_and_exit_code_1() {
 }
 
 #[test]
+fn missing_credentials_are_named_as_such_with_what_to_do() {
+    let dir = scratch("nocreds");
+    let (out, _, stderr) = run(mfn(&dir)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args([
+            "ls",
+            "--region",
+            EAST,
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ]));
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(stderr.contains("no usable credentials"), "{stderr}");
+    assert!(stderr.contains("AWS_PROFILE"), "{stderr}");
+}
+
+#[test]
 fn a_bad_config_key_is_named_and_nothing_runs() {
     let dir = scratch("badconfig");
     std::fs::write(dir.join("bad.toml"), "[discovery]\nconcurency = 4\n").unwrap();

@@ -11,8 +11,10 @@ pub enum FleetError {
     Throttled { service: String, operation: String },
     #[error("access denied to {operation}: {message}; check the IAM policy of this profile")]
     AccessDenied { operation: String, message: String },
-    #[error("no credentials for {target}: {message}; run `aws sso login` or set AWS_PROFILE")]
-    Credentials { target: String, message: String },
+    #[error(
+        "no usable credentials for {service}: {message}; set AWS_PROFILE or --profile, or run `aws sso login`"
+    )]
+    Credentials { service: String, message: String },
     #[error(
         "cannot reach {service} ({operation}): {message}; check the region, the network or --endpoint-url"
     )]

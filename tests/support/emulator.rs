@@ -76,12 +76,7 @@ impl Emulator {
 
     /// An SDK configuration for `region` pointing at the emulator, with throwaway credentials.
     pub async fn sdk_config(&self, region: &str) -> SdkConfig {
-        aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(region.to_owned()))
-            .endpoint_url(&self.endpoint)
-            .credentials_provider(Credentials::new("test", "test", None, None, "emulator"))
-            .load()
-            .await
+        sdk_config(&self.endpoint, region).await
     }
 
     /// A call in the Query protocol of a service the project has no SDK crate for (IAM, SQS).
@@ -139,6 +134,16 @@ impl Drop for Emulator {
             let _ = child.wait();
         }
     }
+}
+
+/// An SDK configuration for `region` at `endpoint` (the emulator, or a proxy in front of it).
+pub async fn sdk_config(endpoint: &str, region: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_owned()))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("test", "test", None, None, "emulator"))
+        .load()
+        .await
 }
 
 /// Where moto's server is: `MFN_MOTO_SERVER`, or the project's `.venv-moto` (`MFN_MOTO_VENV`).

@@ -60,7 +60,7 @@ async fn serve(
 ) -> std::io::Result<()> {
     let mut pending = Vec::new();
     loop {
-        let Some(request) = read_request(&mut client, &mut pending).await? else {
+        let Some((request, close)) = read_request(&mut client, &mut pending).await? else {
             return Ok(());
         };
         tokio::time::sleep(latency).await;
@@ -70,14 +70,18 @@ async fn serve(
         let mut response = Vec::new();
         up.read_to_end(&mut response).await?;
         client.write_all(&response).await?;
+        if close {
+            return client.shutdown().await;
+        }
     }
 }
 
-/// One request (head and body) from the client, with `Connection: close` for the upstream.
+/// One request (head and body) from the client, rewritten with `Connection: close` for the
+/// upstream, and whether the client asked to close after it.
 async fn read_request(
     client: &mut TcpStream,
     pending: &mut Vec<u8>,
-) -> std::io::Result<Option<Vec<u8>>> {
+) -> std::io::Result<Option<(Vec<u8>, bool)>> {
     let head_end = loop {
         if let Some(i) = find(pending, b"\r\n\r\n") {
             break i + 4;
@@ -108,6 +112,9 @@ async fn read_request(
     }
     let body = pending[head_end..head_end + length].to_vec();
     pending.drain(..head_end + length);
+    let close = head
+        .lines()
+        .any(|l| l.to_ascii_lowercase().replace(' ', "") == "connection:close");
     let mut out = String::new();
     for line in head.trim_end().lines() {
         if !line.to_ascii_lowercase().starts_with("connection:") {
@@ -118,7 +125,7 @@ async fn read_request(
     out.push_str("Connection: close\r\n\r\n");
     let mut request = out.into_bytes();
     request.extend_from_slice(&body);
-    Ok(Some(request))
+    Ok(Some((request, close)))
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

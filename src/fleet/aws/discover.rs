@@ -2,6 +2,7 @@
 //! and the account are fetched beside it, and each page's aliases and versions are fetched as
 //! soon as the page arrives, under one bound on calls in flight.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
@@ -133,6 +134,31 @@ impl Reporter {
     }
 }
 
+/// Runs one call under the bound on calls in flight; its result becomes a finding, or a failure
+/// reported under `scope`.
+fn spawn_bounded<T, F>(
+    tasks: &mut JoinSet<()>,
+    permits: &Arc<Semaphore>,
+    report: &Reporter,
+    scope: String,
+    call: F,
+    found: impl FnOnce(T) -> DiscoveryEvent + Send + 'static,
+) where
+    F: Future<Output = Result<T, FleetError>> + Send + 'static,
+    T: Send + 'static,
+{
+    let (permits, report) = (permits.clone(), report.clone());
+    tasks.spawn(async move {
+        let _permit = permits.acquire_owned().await.ok();
+        match call.await {
+            Ok(value) => report.send(found(value)),
+            Err(e) => report.failed(&scope, e),
+        }
+    });
+}
+
+/// A function's aliases and versions, by name: every client is of one account and region, and
+/// the emulator takes no ARN for these calls.
 fn spawn_details(
     tasks: &mut JoinSet<()>,
     clients: &Clients,
@@ -140,39 +166,31 @@ fn spawn_details(
     permits: &Arc<Semaphore>,
     arn: &str,
 ) {
-    let (lambda, report_, permits_, arn_) = (
-        clients.lambda.clone(),
-        report.clone(),
-        permits.clone(),
-        arn.to_owned(),
+    let name = short(arn).to_owned();
+    let (lambda, n, a) = (clients.lambda.clone(), name.clone(), arn.to_owned());
+    spawn_bounded(
+        tasks,
+        permits,
+        report,
+        format!("ListAliases {name}"),
+        async move { functions::aliases(&lambda, &n).await },
+        move |aliases| DiscoveryEvent::Aliases {
+            function_arn: a,
+            aliases,
+        },
     );
-    tasks.spawn(async move {
-        let _permit = permits_.acquire_owned().await.ok();
-        // By name: every client is of one account and region, and the emulator takes no ARN here.
-        match functions::aliases(&lambda, short(&arn_)).await {
-            Ok(aliases) => report_.send(DiscoveryEvent::Aliases {
-                function_arn: arn_,
-                aliases,
-            }),
-            Err(e) => report_.failed(&format!("ListAliases {}", short(&arn_)), e),
-        }
-    });
-    let (lambda, report, permits, arn) = (
-        clients.lambda.clone(),
-        report.clone(),
-        permits.clone(),
-        arn.to_owned(),
+    let (lambda, n, a) = (clients.lambda.clone(), name.clone(), arn.to_owned());
+    spawn_bounded(
+        tasks,
+        permits,
+        report,
+        format!("ListVersionsByFunction {name}"),
+        async move { functions::versions(&lambda, &n).await },
+        move |versions| DiscoveryEvent::Versions {
+            function_arn: a,
+            versions,
+        },
     );
-    tasks.spawn(async move {
-        let _permit = permits.acquire_owned().await.ok();
-        match functions::versions(&lambda, short(&arn)).await {
-            Ok(versions) => report.send(DiscoveryEvent::Versions {
-                function_arn: arn,
-                versions,
-            }),
-            Err(e) => report.failed(&format!("ListVersionsByFunction {}", short(&arn)), e),
-        }
-    });
 }
 
 fn spawn_tags(
@@ -182,17 +200,18 @@ fn spawn_tags(
     permits: &Arc<Semaphore>,
     arn: String,
 ) {
-    let (lambda, report, permits) = (clients.lambda.clone(), report.clone(), permits.clone());
-    tasks.spawn(async move {
-        let _permit = permits.acquire_owned().await.ok();
-        match functions::tags(&lambda, &arn).await {
-            Ok(tags) => report.send(DiscoveryEvent::Tags {
-                target: report.target.clone(),
-                tags: [(arn, tags)].into(),
-            }),
-            Err(e) => report.failed(&format!("ListTags {}", short(&arn)), e),
-        }
-    });
+    let (lambda, a, target) = (clients.lambda.clone(), arn.clone(), report.target.clone());
+    spawn_bounded(
+        tasks,
+        permits,
+        report,
+        format!("ListTags {}", short(&arn)),
+        async move { functions::tags(&lambda, &a).await },
+        move |tags| DiscoveryEvent::Tags {
+            target,
+            tags: [(arn, tags)].into(),
+        },
+    );
 }
 
 /// The function name at the end of an ARN.

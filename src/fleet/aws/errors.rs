@@ -60,33 +60,24 @@ where
                 }
             }
         }
+        // Before a request is sent, failing to find credentials is the usual cause.
+        _ if message.contains("credentials") || message.contains("identity") => {
+            FleetError::Credentials {
+                service: service.into(),
+                message,
+            }
+        }
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
-            if message.contains("credentials") || message.contains("identity") {
-                FleetError::Credentials {
-                    target: service.into(),
-                    message,
-                }
-            } else {
-                FleetError::Unreachable {
-                    service: service.into(),
-                    operation: operation.into(),
-                    message,
-                }
+            FleetError::Unreachable {
+                service: service.into(),
+                operation: operation.into(),
+                message,
             }
         }
-        _ => {
-            if message.contains("credentials") || message.contains("identity") {
-                FleetError::Credentials {
-                    target: service.into(),
-                    message,
-                }
-            } else {
-                FleetError::Service {
-                    operation: operation.into(),
-                    message,
-                }
-            }
-        }
+        _ => FleetError::Service {
+            operation: operation.into(),
+            message,
+        },
     }
 }
 

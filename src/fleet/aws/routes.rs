@@ -1,6 +1,7 @@
 //! API Gateway: the routes of REST and HTTP APIs whose integrations reach a Lambda function.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
@@ -28,18 +29,12 @@ pub async fn rest_routes(
             }
         }
     }
-    let mut tasks = JoinSet::new();
-    for (id, name) in apis {
+    let rest = rest.clone();
+    Ok(per_api(apis, permits, "GetResources", move |id, name| {
         let rest = rest.clone();
-        let permits = permits.clone();
-        tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await.ok();
-            rest_api_routes(&rest, &id, &name)
-                .await
-                .map_err(|e| (format!("GetResources {name}"), e))
-        });
-    }
-    Ok(join_all(tasks).await)
+        async move { rest_api_routes(&rest, &id, &name).await }
+    })
+    .await)
 }
 
 async fn rest_api_routes(
@@ -115,18 +110,12 @@ pub async fn http_routes(
             _ => break,
         }
     }
-    let mut tasks = JoinSet::new();
-    for (id, name) in apis {
+    let http = http.clone();
+    Ok(per_api(apis, permits, "GetRoutes", move |id, name| {
         let http = http.clone();
-        let permits = permits.clone();
-        tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await.ok();
-            http_api_routes(&http, &id, &name)
-                .await
-                .map_err(|e| (format!("GetRoutes {name}"), e))
-        });
-    }
-    Ok(join_all(tasks).await)
+        async move { http_api_routes(&http, &id, &name).await }
+    })
+    .await)
 }
 
 async fn http_api_routes(
@@ -190,11 +179,32 @@ async fn http_api_routes(
     Ok(routes)
 }
 
-async fn join_all<T: 'static>(mut tasks: JoinSet<T>) -> Vec<T> {
+/// Reads the routes of each API (id, name) with `read`, one API a permit; a failure names the
+/// API it was for.
+async fn per_api<F, Fut>(
+    apis: Vec<(String, String)>,
+    permits: Arc<Semaphore>,
+    operation: &str,
+    read: F,
+) -> Vec<ApiRoutes>
+where
+    F: Fn(String, String) -> Fut,
+    Fut: Future<Output = Result<Vec<(String, Route)>, FleetError>> + Send + 'static,
+{
+    let mut tasks = JoinSet::new();
+    for (id, name) in apis {
+        let permits = permits.clone();
+        let scope = format!("{operation} {name}");
+        let call = read(id, name);
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await.ok();
+            call.await.map_err(|e| (scope, e))
+        });
+    }
     let mut out = Vec::new();
     while let Some(done) = tasks.join_next().await {
-        if let Ok(v) = done {
-            out.push(v);
+        if let Ok(routes) = done {
+            out.push(routes);
         }
     }
     out
