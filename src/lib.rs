@@ -3,6 +3,7 @@
 //! The core ([`fleet`], [`config`]) knows nothing of terminals; the TUI ([`app`], [`ui`]) and the
 //! subcommands ([`cli`]) are two faces over it.
 
+pub mod analysis;
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -35,7 +35,9 @@ impl Clients {
     pub async fn load(target: &Target, settings: &CallSettings) -> Clients {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(target.region.clone()))
-            .retry_config(RetryConfig::standard().with_max_attempts(settings.max_attempts))
+            // Adaptive: on throttling, the client also slows its own rate, so a large fleet
+            // settles at the account's quota instead of failing calls.
+            .retry_config(RetryConfig::adaptive().with_max_attempts(settings.max_attempts))
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(settings.connect_timeout)
