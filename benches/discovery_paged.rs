@@ -187,12 +187,14 @@ fn clients(region: &'static str, all: Vec<String>, latency: Duration) -> Clients
         ],
         move |b| b.http_client(h.clone())
     );
+    let no_rules: &[&Rule] = &[];
     Clients {
         lambda,
         tagging,
         rest,
         http: http_apis,
         sts,
+        logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, no_rules),
     }
 }
 

@@ -142,12 +142,14 @@ fn quiet_clients(
             })
         ]
     );
+    let no_rules: &[&Rule] = &[];
     Clients {
         lambda,
         tagging,
         rest,
         http,
         sts,
+        logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, no_rules),
     }
 }
 

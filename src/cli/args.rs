@@ -56,6 +56,31 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Cold and warm latency per function and service, from the platform's REPORT records.
+    Stats {
+        /// Functions or services (by name); all when none is given.
+        #[arg(value_name = "FUNCTION|SERVICE")]
+        names: Vec<String>,
+        #[command(flatten)]
+        window: WindowArgs,
+        /// Print JSON (stable field names) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The time window a command reads.
+#[derive(Debug, Clone, Args)]
+pub struct WindowArgs {
+    /// How far back from now (or from --end): 30m, 1h, 24h, 7d, 30d.
+    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    pub since: String,
+    /// Start of the window (RFC 3339 or epoch milliseconds); overrides --since.
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
+    /// End of the window (RFC 3339 or epoch milliseconds); default now.
+    #[arg(long, value_name = "TIME")]
+    pub end: Option<String>,
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 
 pub mod args;
 mod ls;
+pub mod stats;
+pub mod window;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -32,6 +34,11 @@ pub async fn run(cli: Cli, config: Config, started: Instant) -> ExitCode {
     };
     match cli.command {
         Some(Command::Ls { json }) => ls::run(fleet, &config, json).await,
+        Some(Command::Stats {
+            names,
+            window,
+            json,
+        }) => stats::run(fleet, &config, &names, &window, json).await,
         None => tui(fleet, &config, cli.global.read_only, started).await,
     }
 }

@@ -6,8 +6,12 @@ pub mod error;
 pub mod grouping;
 pub mod inventory;
 pub mod model;
+pub mod reports;
 
 use async_trait::async_trait;
+
+use crate::analysis::latency::Window;
+use reports::ReportSink;
 
 pub use discovery::{DiscoveryEvent, DiscoverySink};
 pub use error::FleetError;
@@ -25,6 +29,15 @@ pub trait Fleet: Send + Sync {
     /// Failures of single calls are reported as [`DiscoveryEvent::Failed`] and do not stop
     /// discovery; every target ends with [`DiscoveryEvent::Finished`].
     async fn discover(&self, targets: Vec<Target>, sink: DiscoverySink);
+
+    /// Streams the platform's REPORT records of `function` written within `window` to `sink`,
+    /// a page at a time.
+    async fn reports(
+        &self,
+        function: &Function,
+        window: Window,
+        sink: ReportSink,
+    ) -> Result<(), FleetError>;
 }
 
 /// Discovers every target of the fleet's context to the end, merging findings into `inventory`

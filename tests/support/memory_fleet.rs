@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use mfn_tui::analysis::latency::Window;
+use mfn_tui::fleet::reports::{ReportBatch, ReportSink, TimedReport};
 use mfn_tui::fleet::{
     Alias, ApiKind, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function,
     Provider, Route, Secret, Target, Version,
@@ -14,10 +16,12 @@ use tokio::sync::Notify;
 pub const ACCOUNT: &str = "111122223333";
 
 /// Replays scripted findings per target; a gated target holds its `Finished` until released.
+/// REPORT records come from `reports`, by function ARN.
 pub struct MemoryFleet {
     pub targets: Vec<Target>,
     pub script: BTreeMap<Target, Vec<DiscoveryEvent>>,
     pub gate: Option<(Target, Arc<Notify>)>,
+    pub reports: BTreeMap<String, Vec<TimedReport>>,
 }
 
 #[async_trait]
@@ -47,6 +51,28 @@ impl Fleet for MemoryFleet {
             }
             let _ = sink.send(DiscoveryEvent::Finished(target));
         }
+    }
+
+    async fn reports(
+        &self,
+        function: &Function,
+        window: Window,
+        sink: ReportSink,
+    ) -> Result<(), FleetError> {
+        let reports: Vec<TimedReport> = self
+            .reports
+            .get(&function.arn)
+            .into_iter()
+            .flatten()
+            .filter(|r| (window.start_ms..window.end_ms).contains(&r.timestamp_ms))
+            .cloned()
+            .collect();
+        let _ = sink.send(ReportBatch {
+            function_arn: function.arn.clone(),
+            bytes_scanned: 0,
+            reports,
+        });
+        Ok(())
     }
 }
 
@@ -182,6 +208,7 @@ pub fn two_region_fleet() -> MemoryFleet {
         targets: vec![east.clone(), west.clone()],
         script: BTreeMap::from([(east, east_events), (west, west_events)]),
         gate: None,
+        reports: BTreeMap::new(),
     }
 }
 

@@ -333,3 +333,81 @@ pub async fn seed_many(seeder: &Seeder, services: usize, per_service: usize, con
         done.expect("seeding task");
     }
 }
+
+/// Writes `events` (timestamp ms, message) into `group`/`stream`, creating both if needed, the
+/// way Lambda writes a function's log.
+pub async fn put_logs(
+    logs: &aws_sdk_cloudwatchlogs::Client,
+    group: &str,
+    stream: &str,
+    events: &[(i64, String)],
+) {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    let _ = logs.create_log_group().log_group_name(group).send().await;
+    let _ = logs
+        .create_log_stream()
+        .log_group_name(group)
+        .log_stream_name(stream)
+        .send()
+        .await;
+    let mut sorted = events.to_vec();
+    sorted.sort_by_key(|(t, _)| *t);
+    logs.put_log_events()
+        .log_group_name(group)
+        .log_stream_name(stream)
+        .set_log_events(Some(
+            sorted
+                .iter()
+                .map(|(t, m)| {
+                    InputLogEvent::builder()
+                        .timestamp(*t)
+                        .message(m)
+                        .build()
+                        .unwrap()
+                })
+                .collect(),
+        ))
+        .send()
+        .await
+        .expect("put log events");
+}
+
+/// The log lines of one invocation in the text format: START, a line of the handler, END,
+/// REPORT (with Init Duration on a cold start).
+pub fn text_invocation(
+    id: &str,
+    duration_ms: f64,
+    memory_mb: u32,
+    used_mb: u32,
+    init_ms: Option<f64>,
+) -> Vec<String> {
+    let billed = (duration_ms + init_ms.unwrap_or(0.0)).ceil();
+    let init = init_ms
+        .map(|i| format!("\tInit Duration: {i:.2} ms"))
+        .unwrap_or_default();
+    vec![
+        format!("START RequestId: {id} Version: $LATEST"),
+        format!("2026-11-28T10:00:00.000Z\t{id}\tINFO\thandled the request"),
+        format!("END RequestId: {id}"),
+        format!(
+            "REPORT RequestId: {id}\tDuration: {duration_ms:.2} ms\tBilled Duration: {billed} ms\tMemory Size: {memory_mb} MB\tMax Memory Used: {used_mb} MB{init}\t"
+        ),
+    ]
+}
+
+/// The platform.report record of one invocation in the JSON log format.
+pub fn json_report(
+    id: &str,
+    duration_ms: f64,
+    memory_mb: u32,
+    init_ms: Option<f64>,
+    status: &str,
+) -> String {
+    let init = init_ms
+        .map(|i| format!(",\"initDurationMs\":{i}"))
+        .unwrap_or_default();
+    format!(
+        "{{\"time\":\"2026-11-28T10:00:00.000Z\",\"type\":\"platform.report\",\"record\":{{\"requestId\":\"{id}\",\"metrics\":{{\"durationMs\":{duration_ms},\"billedDurationMs\":{},\"memorySizeMB\":{memory_mb},\"maxMemoryUsedMB\":64{init}}},\"status\":\"{status}\"}}}}",
+        (duration_ms + init_ms.unwrap_or(0.0)).ceil()
+    )
+}

@@ -16,6 +16,7 @@ pub struct Clients {
     pub rest: aws_sdk_apigateway::Client,
     pub http: aws_sdk_apigatewayv2::Client,
     pub sts: aws_sdk_sts::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
 }
 
 /// How calls are made: endpoint override, retries, timeouts.
@@ -61,6 +62,7 @@ impl Clients {
             rest: aws_sdk_apigateway::Client::new(config),
             http: aws_sdk_apigatewayv2::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
+            logs: aws_sdk_cloudwatchlogs::Client::new(config),
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod clients;
 mod discover;
 mod errors;
 mod functions;
+mod logs;
 mod routes;
 mod tags;
 
@@ -16,7 +17,9 @@ use tokio::task::JoinSet;
 
 pub use clients::{CallSettings, Clients};
 
-use crate::fleet::{DiscoverySink, Fleet, FleetContext, FleetError, Provider, Target};
+use crate::analysis::latency::Window;
+use crate::fleet::reports::ReportSink;
+use crate::fleet::{DiscoverySink, Fleet, FleetContext, FleetError, Function, Provider, Target};
 
 /// What the command line and the config say about reaching AWS.
 #[derive(Debug, Clone)]
@@ -132,5 +135,21 @@ impl Fleet for AwsFleet {
             ));
         }
         while running.join_next().await.is_some() {}
+    }
+
+    async fn reports(
+        &self,
+        function: &Function,
+        window: Window,
+        sink: ReportSink,
+    ) -> Result<(), FleetError> {
+        let target = self
+            .targets
+            .iter()
+            .find(|t| t.region == function.region)
+            .cloned()
+            .unwrap_or_else(|| Target::new(None, &function.region));
+        let clients = self.clients_for(&target).await;
+        logs::reports(&clients.logs, function, window, sink).await
     }
 }

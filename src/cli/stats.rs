@@ -1,0 +1,286 @@
+//! `mfn-tui stats`: cold and warm latency per function and service over a window, from the
+//! platform's REPORT records.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::analysis::histogram::Percentiles;
+use crate::analysis::latency::{LatencyStats, Window};
+use crate::config::Config;
+use crate::fleet::inventory::service_key;
+use crate::fleet::reports::{FleetLatency, ReadProgress, read_latency};
+use crate::fleet::{Fleet, Function, Inventory, discover_to_end};
+
+use super::args::WindowArgs;
+use super::{exit, fail, window};
+
+/// Time buckets of the series behind sparklines.
+pub const BUCKETS: usize = 48;
+
+#[derive(Debug, Serialize)]
+pub struct StatsDocument {
+    pub window: Window,
+    pub functions: Vec<StatsEntry>,
+    pub services: Vec<StatsEntry>,
+    pub errors: Vec<String>,
+}
+
+/// One function's (or service's) figures. Field names are stable: scripts rely on them.
+#[derive(Debug, Serialize)]
+pub struct StatsEntry {
+    pub name: String,
+    pub region: String,
+    pub service: String,
+    pub stage: Option<String>,
+    pub invocations: u64,
+    pub cold_starts: u64,
+    pub cold_start_pct: f64,
+    pub warm: Option<Percentiles>,
+    pub cold: Option<ColdPercentiles>,
+    pub init: Option<ColdPercentiles>,
+    pub timeouts: u64,
+    pub errors: u64,
+    pub max_memory_used_mb: u32,
+    pub memory_mb: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ColdPercentiles {
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+impl From<Percentiles> for ColdPercentiles {
+    fn from(p: Percentiles) -> Self {
+        ColdPercentiles {
+            p50_ms: p.p50_ms,
+            p99_ms: p.p99_ms,
+        }
+    }
+}
+
+/// The functions named by `names` (function or service names); all of them when empty.
+pub fn select(inventory: &Inventory, names: &[String]) -> Result<Vec<Function>, String> {
+    if names.is_empty() {
+        return Ok(inventory.functions().cloned().collect());
+    }
+    let mut chosen: Vec<Function> = Vec::new();
+    for name in names {
+        let matched: Vec<&Function> = inventory
+            .functions()
+            .filter(|f| f.name == *name || f.placement.service == *name)
+            .collect();
+        if matched.is_empty() {
+            return Err(format!(
+                "no function or service named `{name}` in these regions; `mfn-tui ls` lists them"
+            ));
+        }
+        for f in matched {
+            if !chosen.iter().any(|c| c.arn == f.arn) {
+                chosen.push(f.clone());
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+/// Discovers the fleet, picks the functions, reads their records with progress on stderr.
+pub async fn gather(
+    fleet: Arc<dyn Fleet>,
+    config: &Config,
+    names: &[String],
+    window_args: &WindowArgs,
+) -> Result<(Inventory, Vec<Function>, Window, FleetLatency), String> {
+    let window = window::window(
+        &window_args.since,
+        window_args.start.as_deref(),
+        window_args.end.as_deref(),
+        window::now_ms(),
+    )?;
+    let mut inventory = Inventory::new(config.grouping.clone());
+    discover_to_end(fleet.as_ref(), &mut inventory).await;
+    if inventory.function_count() == 0 && !inventory.failures().is_empty() {
+        let reasons: Vec<String> = inventory
+            .failures()
+            .iter()
+            .map(|f| f.error.to_string())
+            .collect();
+        return Err(reasons.join("; "));
+    }
+    let functions = select(&inventory, names)?;
+    let show = std::io::stderr().is_terminal();
+    let latency = read_latency(
+        fleet,
+        functions.clone(),
+        window,
+        BUCKETS,
+        config.discovery.concurrency.min(16),
+        |p: ReadProgress| {
+            if show {
+                eprint!(
+                    "\rreading logs: {}/{} functions · {} records · {}   ",
+                    p.functions_done,
+                    p.functions_total,
+                    p.reports,
+                    human_bytes(p.bytes_scanned)
+                );
+                let _ = std::io::stderr().flush();
+            }
+        },
+    )
+    .await;
+    if show {
+        eprintln!();
+    }
+    Ok((inventory, functions, window, latency))
+}
+
+pub async fn run(
+    fleet: Arc<dyn Fleet>,
+    config: &Config,
+    names: &[String],
+    window_args: &WindowArgs,
+    json: bool,
+) -> ExitCode {
+    let (_, functions, window, latency) = match gather(fleet, config, names, window_args).await {
+        Ok(g) => g,
+        Err(e) => return fail(&e),
+    };
+    let doc = document(&functions, window, &latency);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).expect("stats serialize")
+        );
+    } else {
+        print!("{}", table(&doc));
+    }
+    for e in &doc.errors {
+        eprintln!("mfn-tui: {e}");
+    }
+    if doc.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(exit::PARTIAL)
+    }
+}
+
+/// Per-function entries (by service, then name) and their service roll-ups.
+pub fn document(functions: &[Function], window: Window, latency: &FleetLatency) -> StatsDocument {
+    let mut sorted: Vec<&Function> = functions.iter().collect();
+    sorted.sort_by(|a, b| (service_key(a), &a.name).cmp(&(service_key(b), &b.name)));
+    let mut entries = Vec::new();
+    let mut services: Vec<(crate::fleet::ServiceKey, LatencyStats, u32)> = Vec::new();
+    for f in sorted {
+        let Some(stats) = latency.by_function.get(&f.arn) else {
+            continue;
+        };
+        entries.push(entry(&f.name, f, stats, f.memory_mb));
+        let key = service_key(f);
+        match services.iter_mut().find(|(k, ..)| *k == key) {
+            Some((_, s, memory)) => {
+                s.merge(stats);
+                *memory = (*memory).max(f.memory_mb);
+            }
+            None => {
+                let mut s = LatencyStats::new(window, BUCKETS);
+                s.merge(stats);
+                services.push((key, s, f.memory_mb));
+            }
+        }
+    }
+    let service_entries = services
+        .iter()
+        .map(|(key, s, memory)| StatsEntry {
+            name: key.name.clone(),
+            region: key.region.clone(),
+            service: key.name.clone(),
+            stage: key.stage.clone(),
+            ..figures(s, *memory)
+        })
+        .collect();
+    StatsDocument {
+        window,
+        functions: entries,
+        services: service_entries,
+        errors: latency
+            .failures
+            .iter()
+            .map(|(arn, e)| format!("{}: {e}", arn.rsplit(':').next().unwrap_or(arn)))
+            .collect(),
+    }
+}
+
+fn entry(name: &str, f: &Function, stats: &LatencyStats, memory_mb: u32) -> StatsEntry {
+    StatsEntry {
+        name: name.to_owned(),
+        region: f.region.clone(),
+        service: f.placement.service.clone(),
+        stage: f.placement.stage.clone(),
+        ..figures(stats, memory_mb)
+    }
+}
+
+fn figures(s: &LatencyStats, memory_mb: u32) -> StatsEntry {
+    StatsEntry {
+        name: String::new(),
+        region: String::new(),
+        service: String::new(),
+        stage: None,
+        invocations: s.invocations,
+        cold_starts: s.cold_starts,
+        cold_start_pct: (s.cold_start_pct() * 100.0).round() / 100.0,
+        warm: s.warm_percentiles(),
+        cold: s.cold_percentiles().map(Into::into),
+        init: s.init_percentiles().map(Into::into),
+        timeouts: s.timeouts,
+        errors: s.errors,
+        max_memory_used_mb: s.max_memory_used_mb,
+        memory_mb,
+    }
+}
+
+fn table(doc: &StatsDocument) -> String {
+    let ms = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "-".into());
+    let mut out = format!(
+        "{:<36} {:<12} {:>8} {:>6} {:>9} {:>9} {:>9} {:>9} {:>5} {:>9}\n",
+        "FUNCTION",
+        "SERVICE",
+        "INVOKES",
+        "COLD%",
+        "WARM P50",
+        "WARM P99",
+        "COLD P50",
+        "COLD P99",
+        "ERR",
+        "MEM USED"
+    );
+    for e in &doc.functions {
+        out.push_str(&format!(
+            "{:<36} {:<12} {:>8} {:>6.1} {:>9} {:>9} {:>9} {:>9} {:>5} {:>9}\n",
+            e.name,
+            e.service,
+            e.invocations,
+            e.cold_start_pct,
+            ms(e.warm.map(|p| p.p50_ms)),
+            ms(e.warm.map(|p| p.p99_ms)),
+            ms(e.cold.as_ref().map(|p| p.p50_ms)),
+            ms(e.cold.as_ref().map(|p| p.p99_ms)),
+            e.errors + e.timeouts,
+            format!("{}/{}", e.max_memory_used_mb, e.memory_mb),
+        ));
+    }
+    out
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GB", n as f64 / f64::from(1u32 << 30)),
+        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / f64::from(1u32 << 20)),
+        n if n >= 1 << 10 => format!("{:.1} KB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}

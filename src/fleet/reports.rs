@@ -1,0 +1,106 @@
+//! Reading the platform's REPORT records of many functions and folding them into latency
+//! statistics: the provider streams batches, this folds them, in bounded memory.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinSet;
+
+use crate::analysis::latency::{LatencyStats, Window};
+use crate::analysis::report::InvocationReport;
+
+use super::{Fleet, FleetError, Function};
+
+/// A REPORT record with the time its log event was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimedReport {
+    pub timestamp_ms: i64,
+    pub report: InvocationReport,
+}
+
+/// One page of a function's records, and the log bytes read to get it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportBatch {
+    pub function_arn: String,
+    pub reports: Vec<TimedReport>,
+    pub bytes_scanned: u64,
+}
+
+/// Where a provider sends a function's records.
+pub type ReportSink = mpsc::UnboundedSender<ReportBatch>;
+
+/// How far reading has come, for progress displays.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadProgress {
+    pub functions_done: usize,
+    pub functions_total: usize,
+    pub bytes_scanned: u64,
+    pub reports: u64,
+}
+
+/// The statistics of every function, by ARN, and the functions whose logs could not be read.
+#[derive(Debug, Default)]
+pub struct FleetLatency {
+    pub by_function: BTreeMap<String, LatencyStats>,
+    pub failures: Vec<(String, FleetError)>,
+    pub progress: ReadProgress,
+}
+
+/// Reads the REPORT records of `functions` over `window`, `concurrency` functions at a time,
+/// calling `on_progress` as pages arrive.
+pub async fn read_latency(
+    fleet: Arc<dyn Fleet>,
+    functions: Vec<Function>,
+    window: Window,
+    buckets: usize,
+    concurrency: usize,
+    mut on_progress: impl FnMut(ReadProgress),
+) -> FleetLatency {
+    let mut out = FleetLatency {
+        progress: ReadProgress {
+            functions_total: functions.len(),
+            ..ReadProgress::default()
+        },
+        ..FleetLatency::default()
+    };
+    for f in &functions {
+        out.by_function
+            .insert(f.arn.clone(), LatencyStats::new(window, buckets));
+    }
+    let (sink, mut batches) = mpsc::unbounded_channel::<ReportBatch>();
+    let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+    let mut tasks = JoinSet::new();
+    for function in functions {
+        let (fleet, sink, permits) = (fleet.clone(), sink.clone(), permits.clone());
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await.ok();
+            let result = fleet.reports(&function, window, sink).await;
+            (function.arn, result)
+        });
+    }
+    drop(sink);
+    loop {
+        tokio::select! {
+            Some(batch) = batches.recv() => {
+                out.progress.bytes_scanned += batch.bytes_scanned;
+                out.progress.reports += batch.reports.len() as u64;
+                if let Some(stats) = out.by_function.get_mut(&batch.function_arn) {
+                    for r in &batch.reports {
+                        stats.record(&r.report, r.timestamp_ms);
+                    }
+                }
+                on_progress(out.progress);
+            }
+            Some(done) = tasks.join_next() => {
+                if let Ok((arn, Err(e))) = done {
+                    out.failures.push((arn, e));
+                }
+                out.progress.functions_done += 1;
+                on_progress(out.progress);
+            }
+            else => break,
+        }
+    }
+    out
+}

@@ -1,0 +1,254 @@
+//! `mfn-tui stats` against the emulator: REPORT records in both log formats, spread over several
+//! streams, read back through FilterLogEvents into per-function and per-service latency.
+
+mod support;
+
+use std::process::Command;
+
+use mfn_tui::analysis::latency::Window;
+use mfn_tui::fleet::aws::{AwsFleet, Clients};
+use mfn_tui::fleet::reports::read_latency;
+use mfn_tui::fleet::{Fleet, Function, Target};
+use serde_json::Value;
+use support::emulator::Emulator;
+use support::fleet::{EAST, seed_fleet};
+use support::seed::{json_report, put_logs, text_invocation};
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// users-dev-login: 1 cold (init 250 ms, duration 100 ms) and 9 warm (10, 20, … 90 ms) over two
+/// streams, in the text format. articles-prod-api: JSON format, 2 cold, 2 warm, 1 timeout.
+async fn seed_logs(emulator: &Emulator) {
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&emulator.sdk_config(EAST).await);
+    let t0 = now_ms() - 600_000;
+    let mut first = Vec::new();
+    let mut second = Vec::new();
+    for (i, line) in text_invocation("c0", 100.0, 256, 180, Some(250.0))
+        .into_iter()
+        .enumerate()
+    {
+        first.push((t0 + i as i64, line));
+    }
+    for k in 1..10 {
+        let lines = text_invocation(&format!("w{k}"), 10.0 * f64::from(k), 256, 120, None);
+        let stream = if k % 2 == 0 { &mut first } else { &mut second };
+        for (i, line) in lines.into_iter().enumerate() {
+            stream.push((t0 + 1_000 * i64::from(k) + i as i64, line));
+        }
+    }
+    let group = "/aws/lambda/users-dev-login";
+    put_logs(&logs, group, "2026/11/28/[$LATEST]aaaa", &first).await;
+    put_logs(&logs, group, "2026/11/28/[2]bbbb", &second).await;
+
+    let json: Vec<(i64, String)> = [
+        json_report("j1", 40.0, 128, Some(300.0), "success"),
+        json_report("j2", 50.0, 128, Some(500.0), "success"),
+        json_report("j3", 20.0, 128, None, "success"),
+        json_report("j4", 30.0, 128, None, "error"),
+        json_report("j5", 3000.0, 128, None, "timeout"),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, m)| (t0 + 100 * i as i64, m))
+    .collect();
+    put_logs(
+        &logs,
+        "/aws/lambda/articles-prod-api",
+        "2026/11/28/[$LATEST]cccc",
+        &json,
+    )
+    .await;
+}
+
+fn mfn(emulator: &Emulator, args: &[&str]) -> (Option<i32>, String, String) {
+    let dir = std::env::temp_dir().join(format!("mfn-tui-stats-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_mfn-tui"))
+        .env_remove("AWS_PROFILE")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_CONFIG_FILE", dir.join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("XDG_CONFIG_HOME", &dir)
+        .env("MFN_TUI_LOG_FILE", dir.join("log"))
+        .args(["--endpoint-url", &emulator.endpoint, "--region", EAST])
+        .args(args)
+        .output()
+        .expect("run mfn-tui");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn entry<'a>(doc: &'a Value, list: &str, name: &str) -> &'a Value {
+    doc[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not in {list}: {doc}"))
+}
+
+fn close(v: &Value, want: f64) -> bool {
+    (v.as_f64().unwrap() - want).abs() / want <= 0.01
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stats_reads_cold_and_warm_latency_from_text_and_json_reports() {
+    let emulator = Emulator::start();
+    seed_fleet(&emulator).await;
+    seed_logs(&emulator).await;
+
+    let (code, stdout, stderr) = mfn(
+        &emulator,
+        &[
+            "stats",
+            "--json",
+            "--since",
+            "1h",
+            "users-dev-login",
+            "articles-prod-api",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["functions"].as_array().unwrap().len(), 2);
+
+    let login = entry(&doc, "functions", "users-dev-login");
+    assert_eq!(login["service"], "users");
+    assert_eq!(login["region"], EAST);
+    assert_eq!(login["invocations"], 10);
+    assert_eq!(login["cold_starts"], 1);
+    assert_eq!(login["cold_start_pct"], 10.0);
+    assert!(close(&login["warm"]["p50_ms"], 50.0), "{login}");
+    assert!(close(&login["warm"]["p90_ms"], 90.0), "{login}");
+    assert!(close(&login["warm"]["max_ms"], 90.0), "{login}");
+    assert!(close(&login["cold"]["p50_ms"], 350.0), "{login}");
+    assert!(close(&login["init"]["p99_ms"], 250.0), "{login}");
+    assert_eq!(login["max_memory_used_mb"], 180);
+    assert_eq!(login["memory_mb"], 256);
+    assert_eq!(
+        (login["timeouts"].as_u64(), login["errors"].as_u64()),
+        (Some(0), Some(0))
+    );
+
+    let api = entry(&doc, "functions", "articles-prod-api");
+    assert_eq!(api["invocations"], 5);
+    assert_eq!(api["cold_starts"], 2);
+    assert_eq!(api["cold_start_pct"], 40.0);
+    assert!(close(&api["cold"]["p99_ms"], 550.0), "{api}");
+    assert_eq!(api["timeouts"], 1);
+    assert_eq!(api["errors"], 1);
+
+    let users = entry(&doc, "services", "users");
+    assert_eq!(users["invocations"], 10, "only users-dev-login has records");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_service_name_selects_its_functions_and_an_unknown_name_is_refused() {
+    let emulator = Emulator::start();
+    seed_fleet(&emulator).await;
+    seed_logs(&emulator).await;
+    let (code, stdout, stderr) = mfn(&emulator, &["stats", "users", "--json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let names: Vec<&str> = doc["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["users-dev-login", "users-dev-register"]);
+    let register = entry(&doc, "functions", "users-dev-register");
+    assert_eq!(
+        register["invocations"], 0,
+        "a function never invoked has no log group"
+    );
+    assert!(register["warm"].is_null());
+
+    let (code, _, stderr) = mfn(&emulator, &["stats", "nosuch"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("no function or service named `nosuch`"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = mfn(&emulator, &["stats", "--since", "3w"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("`3w` is not a duration"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn in_a_shared_log_group_each_function_keeps_only_its_own_streams() {
+    let emulator = Emulator::start();
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&emulator.sdk_config(EAST).await);
+    let t = now_ms() - 60_000;
+    let lines = |id: &str, ms: f64| -> Vec<(i64, String)> {
+        text_invocation(id, ms, 128, 64, None)
+            .into_iter()
+            .map(|l| (t, l))
+            .collect()
+    };
+    put_logs(
+        &logs,
+        "/shared/orders",
+        "2026/11/28/orders-prod-create[$LATEST]a1",
+        &lines("a", 11.0),
+    )
+    .await;
+    put_logs(
+        &logs,
+        "/shared/orders",
+        "2026/11/28/orders-prod-create[$LATEST]a2",
+        &lines("b", 12.0),
+    )
+    .await;
+    put_logs(
+        &logs,
+        "/shared/orders",
+        "2026/11/28/orders-prod-list[$LATEST]b1",
+        &lines("c", 99.0),
+    )
+    .await;
+
+    let target = Target::new(None, EAST);
+    let clients = Clients::from_sdk_config(&emulator.sdk_config(EAST).await);
+    let fleet: std::sync::Arc<dyn Fleet> =
+        std::sync::Arc::new(AwsFleet::with_clients(vec![(target, clients)], 4));
+    let mut create = Function::new(
+        "orders-prod-create",
+        "arn:aws:lambda:us-east-1:123456789012:function:orders-prod-create",
+        EAST,
+    );
+    create.log_group = "/shared/orders".into();
+    let mut list = Function::new(
+        "orders-prod-list",
+        "arn:aws:lambda:us-east-1:123456789012:function:orders-prod-list",
+        EAST,
+    );
+    list.log_group = "/shared/orders".into();
+    let window = Window {
+        start_ms: t - 1_000,
+        end_ms: t + 1_000,
+    };
+    let latency = read_latency(
+        fleet,
+        vec![create.clone(), list.clone()],
+        window,
+        4,
+        2,
+        |_| {},
+    )
+    .await;
+    assert!(latency.failures.is_empty(), "{:?}", latency.failures);
+    assert_eq!(latency.by_function[&create.arn].invocations, 2);
+    assert_eq!(latency.by_function[&list.arn].invocations, 1);
+    assert_eq!(latency.progress.functions_done, 2);
+    assert!(latency.progress.bytes_scanned > 0);
+}
