@@ -11,5 +11,6 @@ async fn main() {
         .unwrap_or_else(|| "http://127.0.0.1:5000".to_owned());
     let emulator = support::emulator::Emulator::attach(&endpoint);
     support::fleet::seed_fleet(&emulator).await;
-    eprintln!("seeded the demo fleet into {endpoint}");
+    support::fleet::seed_reports(&emulator).await;
+    eprintln!("seeded the demo fleet (and some REPORT records) into {endpoint}");
 }

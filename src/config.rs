@@ -7,10 +7,13 @@ use std::time::Duration;
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::analysis::cost::PricingTable;
 use crate::fleet::grouping::GroupingRules;
 
 /// The defaults, embedded at build time.
 pub const DEFAULTS: &str = include_str!("../assets/config.toml");
+/// The price list, embedded at build time; a user's `[pricing]` overrides it key by key.
+pub const PRICING: &str = include_str!("../assets/pricing.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,6 +24,8 @@ pub struct Config {
     pub keymap: BTreeMap<String, Vec<String>>,
     /// Colour name → colour.
     pub theme: BTreeMap<String, String>,
+    /// Prices for the cost model (`assets/pricing.toml`).
+    pub pricing: PricingTable,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -76,6 +81,8 @@ impl Config {
     /// Defaults with `user` (TOML text) merged over them.
     pub fn merged(user: Option<&str>) -> Result<Config, String> {
         let mut base: toml::Table = DEFAULTS.parse().map_err(|e| format!("{e}"))?;
+        let pricing: toml::Table = PRICING.parse().map_err(|e| format!("{e}"))?;
+        base.insert("pricing".into(), toml::Value::Table(pricing));
         if let Some(user) = user {
             let user: toml::Table = user.parse().map_err(|e: toml::de::Error| e.to_string())?;
             merge(&mut base, user);
@@ -134,6 +141,18 @@ mod tests {
     fn an_unknown_key_is_refused_with_its_name() {
         let err = Config::merged(Some("[discovery]\nconcurency = 4\n")).unwrap_err();
         assert!(err.contains("concurency"), "{err}");
+    }
+
+    #[test]
+    fn pricing_is_overridden_key_by_key_under_pricing() {
+        let c = Config::merged(Some(
+            "[pricing.regions.ap-east-1]\nx86_64_gb_second = 0.00002292\n[pricing.free_tier]\nrequests = 0\n",
+        ))
+        .unwrap();
+        assert_eq!(c.pricing.region("ap-east-1").x86_64_gb_second, 0.00002292);
+        assert_eq!(c.pricing.region("ap-east-1").arm64_gb_second, 0.0000133334);
+        assert_eq!(c.pricing.free_tier.requests, 0.0);
+        assert_eq!(c.pricing.free_tier.gb_seconds, 400_000.0);
     }
 
     #[test]

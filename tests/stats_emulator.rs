@@ -3,88 +3,17 @@
 
 mod support;
 
-use std::process::Command;
-
 use mfn_tui::analysis::latency::Window;
 use mfn_tui::fleet::aws::{AwsFleet, Clients};
 use mfn_tui::fleet::reports::read_latency;
 use mfn_tui::fleet::{Fleet, Function, Target};
 use serde_json::Value;
 use support::emulator::Emulator;
-use support::fleet::{EAST, seed_fleet};
-use support::seed::{json_report, put_logs, text_invocation};
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
-/// users-dev-login: 1 cold (init 250 ms, duration 100 ms) and 9 warm (10, 20, … 90 ms) over two
-/// streams, in the text format. articles-prod-api: JSON format, 2 cold, 2 warm, 1 timeout.
-async fn seed_logs(emulator: &Emulator) {
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&emulator.sdk_config(EAST).await);
-    let t0 = now_ms() - 600_000;
-    let mut first = Vec::new();
-    let mut second = Vec::new();
-    for (i, line) in text_invocation("c0", 100.0, 256, 180, Some(250.0))
-        .into_iter()
-        .enumerate()
-    {
-        first.push((t0 + i as i64, line));
-    }
-    for k in 1..10 {
-        let lines = text_invocation(&format!("w{k}"), 10.0 * f64::from(k), 256, 120, None);
-        let stream = if k % 2 == 0 { &mut first } else { &mut second };
-        for (i, line) in lines.into_iter().enumerate() {
-            stream.push((t0 + 1_000 * i64::from(k) + i as i64, line));
-        }
-    }
-    let group = "/aws/lambda/users-dev-login";
-    put_logs(&logs, group, "2026/11/28/[$LATEST]aaaa", &first).await;
-    put_logs(&logs, group, "2026/11/28/[2]bbbb", &second).await;
-
-    let json: Vec<(i64, String)> = [
-        json_report("j1", 40.0, 128, Some(300.0), "success"),
-        json_report("j2", 50.0, 128, Some(500.0), "success"),
-        json_report("j3", 20.0, 128, None, "success"),
-        json_report("j4", 30.0, 128, None, "error"),
-        json_report("j5", 3000.0, 128, None, "timeout"),
-    ]
-    .into_iter()
-    .enumerate()
-    .map(|(i, m)| (t0 + 100 * i as i64, m))
-    .collect();
-    put_logs(
-        &logs,
-        "/aws/lambda/articles-prod-api",
-        "2026/11/28/[$LATEST]cccc",
-        &json,
-    )
-    .await;
-}
+use support::fleet::{EAST, seed_fleet, seed_reports as seed_logs};
+use support::seed::{now_ms, put_logs, text_invocation};
 
 fn mfn(emulator: &Emulator, args: &[&str]) -> (Option<i32>, String, String) {
-    let dir = std::env::temp_dir().join(format!("mfn-tui-stats-{}", std::process::id()));
-    let out = Command::new(env!("CARGO_BIN_EXE_mfn-tui"))
-        .env_remove("AWS_PROFILE")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_CONFIG_FILE", dir.join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("XDG_CONFIG_HOME", &dir)
-        .env("MFN_TUI_LOG_FILE", dir.join("log"))
-        .args(["--endpoint-url", &emulator.endpoint, "--region", EAST])
-        .args(args)
-        .output()
-        .expect("run mfn-tui");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    support::cli::mfn_against(&emulator.endpoint, EAST, args)
 }
 
 fn entry<'a>(doc: &'a Value, list: &str, name: &str) -> &'a Value {

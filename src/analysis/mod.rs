@@ -1,6 +1,8 @@
-//! Plain functions over plain data: REPORT records, latency statistics (and, next, the cost
-//! model). No I/O here; every face and provider shares them.
+//! Plain functions over plain data: REPORT records, latency statistics, the cost model. No I/O
+//! here; every face and provider shares them.
 
+pub mod cost;
+pub mod fleet_cost;
 pub mod histogram;
 pub mod latency;
 pub mod report;

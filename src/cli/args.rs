@@ -67,6 +67,37 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What each function and service costs, projected to 30 days, ranked dearest first.
+    Cost {
+        /// Functions or services (by name); all when none is given.
+        #[arg(value_name = "FUNCTION|SERVICE")]
+        names: Vec<String>,
+        #[command(flatten)]
+        window: WindowArgs,
+        /// Print JSON (stable field names).
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV rows (of functions, or services with --by service).
+        #[arg(long)]
+        csv: bool,
+        /// Rank functions or services.
+        #[arg(long, value_enum, default_value = "function")]
+        by: CostBy,
+    },
+}
+
+/// What `cost` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CostBy {
+    Function,
+    Service,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 /// The time window a command reads.

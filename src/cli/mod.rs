@@ -2,6 +2,7 @@
 //! and the start of the interactive face.
 
 pub mod args;
+mod cost;
 mod ls;
 pub mod stats;
 pub mod window;
@@ -39,6 +40,20 @@ pub async fn run(cli: Cli, config: Config, started: Instant) -> ExitCode {
             window,
             json,
         }) => stats::run(fleet, &config, &names, &window, json).await,
+        Some(Command::Cost {
+            names,
+            window,
+            json,
+            csv,
+            by,
+        }) => {
+            let format = match (json, csv) {
+                (true, _) => args::CostFormat::Json,
+                (_, true) => args::CostFormat::Csv,
+                _ => args::CostFormat::Table,
+            };
+            cost::run(fleet, &config, &names, &window, format, by).await
+        }
         None => tui(fleet, &config, cli.global.read_only, started).await,
     }
 }

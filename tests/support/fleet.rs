@@ -14,7 +14,9 @@
 //! - `reports` (tag): `reports-generator`.
 
 use super::emulator::Emulator;
-use super::seed::{FunctionSpec, Seeder, function_arn};
+use super::seed::{
+    FunctionSpec, Seeder, function_arn, json_report, now_ms, put_logs, text_invocation,
+};
 
 pub const EAST: &str = "us-east-1";
 pub const WEST: &str = "eu-west-1";
@@ -87,4 +89,48 @@ pub async fn seed_fleet(emulator: &Emulator) {
     west.alias("users-prod-login", "live", &v, None).await;
     west.function(&FunctionSpec::new("reports-generator").tag("mfn:service", "reports"))
         .await;
+}
+
+/// users-dev-login: 1 cold (init 250 ms, duration 100 ms) and 9 warm (10, 20, … 90 ms) over two
+/// streams, in the text format. articles-prod-api: JSON format, 2 cold, 2 warm, 1 timeout.
+pub async fn seed_reports(emulator: &Emulator) {
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&emulator.sdk_config(EAST).await);
+    let t0 = now_ms() - 600_000;
+    let mut first = Vec::new();
+    let mut second = Vec::new();
+    for (i, line) in text_invocation("c0", 100.0, 256, 180, Some(250.0))
+        .into_iter()
+        .enumerate()
+    {
+        first.push((t0 + i as i64, line));
+    }
+    for k in 1..10 {
+        let lines = text_invocation(&format!("w{k}"), 10.0 * f64::from(k), 256, 120, None);
+        let stream = if k % 2 == 0 { &mut first } else { &mut second };
+        for (i, line) in lines.into_iter().enumerate() {
+            stream.push((t0 + 1_000 * i64::from(k) + i as i64, line));
+        }
+    }
+    let group = "/aws/lambda/users-dev-login";
+    put_logs(&logs, group, "2026/11/28/[$LATEST]aaaa", &first).await;
+    put_logs(&logs, group, "2026/11/28/[2]bbbb", &second).await;
+
+    let json: Vec<(i64, String)> = [
+        json_report("j1", 40.0, 128, Some(300.0), "success"),
+        json_report("j2", 50.0, 128, Some(500.0), "success"),
+        json_report("j3", 20.0, 128, None, "success"),
+        json_report("j4", 30.0, 128, None, "error"),
+        json_report("j5", 3000.0, 128, None, "timeout"),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, m)| (t0 + 100 * i as i64, m))
+    .collect();
+    put_logs(
+        &logs,
+        "/aws/lambda/articles-prod-api",
+        "2026/11/28/[$LATEST]cccc",
+        &json,
+    )
+    .await;
 }

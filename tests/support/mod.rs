@@ -1,6 +1,7 @@
 //! Test support shared by the integration tests, examples and benchmarks.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod emulator;
 pub mod fleet;
 pub mod latency_proxy;

@@ -411,3 +411,10 @@ pub fn json_report(
         (duration_ms + init_ms.unwrap_or(0.0)).ceil()
     )
 }
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}

@@ -1,0 +1,32 @@
+//! Running the built binary against the emulator, with a clean AWS environment.
+
+use std::process::Command;
+
+/// Runs `mfn-tui --endpoint-url ENDPOINT --region REGION ARGS…` with throwaway credentials, no
+/// shared AWS files and no user config; returns the exit code, stdout and stderr.
+pub fn mfn_against(endpoint: &str, region: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    let dir = std::env::temp_dir().join(format!("mfn-tui-cli-{}", std::process::id()));
+    // Known to integration tests and benchmarks (not to examples, which never call this).
+    let Some(bin) = option_env!("CARGO_BIN_EXE_mfn-tui") else {
+        panic!("the mfn-tui binary is known only to integration tests and benchmarks");
+    };
+    let out = Command::new(bin)
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_CONFIG_FILE", dir.join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("XDG_CONFIG_HOME", &dir)
+        .env("MFN_TUI_LOG_FILE", dir.join("log"))
+        .args(["--endpoint-url", endpoint, "--region", region])
+        .args(args)
+        .output()
+        .expect("run mfn-tui");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
