@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use mfn_tui::app::State;
+use mfn_tui::app::figures::Figures;
 use mfn_tui::app::keymap::{Action, Keymap};
 use mfn_tui::config::Config;
 use mfn_tui::fleet::{DiscoveryEvent, FleetContext, Function, Inventory, Provider, Target};
@@ -26,6 +27,7 @@ fn state(functions: usize) -> State {
         Inventory::new(config.grouping.clone()),
         Keymap::from_config(&config.keymap).unwrap(),
         Theme::from_config(&config.theme).unwrap(),
+        Figures::new(config.pricing.clone()),
         false,
     );
     state.size = (200, 50);

@@ -100,7 +100,8 @@ async fn sort_keys_order_services_and_pressing_again_reverses() {
 
 #[tokio::test]
 async fn the_function_view_masks_environment_values_until_revealed() {
-    let mut screen = discovered().await;
+    let mut screen = Screen::new(two_region_fleet(), W, 44, false);
+    screen.discover().await;
     screen.keys("/articles<enter>jj<enter>").await;
     let masked = screen.text();
     assert!(
@@ -190,4 +191,46 @@ async fn read_only_mode_shows_its_badge() {
     screen.discover().await;
     let header = screen.text().lines().next().unwrap().to_owned();
     assert!(header.contains("READ-ONLY"), "{header}");
+}
+
+#[tokio::test]
+async fn latency_and_cost_columns_fill_in_after_discovery_and_sort_by_cost() {
+    let mut screen = discovered().await;
+    assert!(
+        screen.app.state.figures.cost.is_some(),
+        "the window was read after discovery"
+    );
+    screen.keys("$").await;
+    let text = screen.text();
+    assert!(text.contains("sort $/30d ↓"), "{text}");
+    let first = text
+        .lines()
+        .find(|l| l.contains('▸'))
+        .expect("a service row");
+    assert!(
+        first.contains("articles"),
+        "the dearest service comes first: {first}"
+    );
+}
+
+#[tokio::test]
+async fn the_cost_view_ranks_services_and_functions_with_bars_and_totals() {
+    let mut screen = discovered().await;
+    screen.keys("c").await;
+    assert_snapshot!("cost_view", screen.frame());
+    screen.keys("<esc>").await;
+    assert!(screen.text().contains("Fleet"));
+}
+
+#[tokio::test]
+async fn colon_since_reads_the_new_window_and_a_bad_duration_is_refused() {
+    let mut screen = discovered().await;
+    screen.keys(":since 7d<enter>").await;
+    let text = screen.text();
+    assert!(text.contains("window 7d"), "{text}");
+    assert!(screen.app.state.figures.cost.is_some());
+    screen.keys(":since 7w<enter>").await;
+    let text = screen.text();
+    assert!(text.contains("`7w` is not a duration"), "{text}");
+    assert!(text.contains("window 7d"), "nothing changed: {text}");
 }

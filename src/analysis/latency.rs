@@ -6,6 +6,9 @@ use serde::Serialize;
 use super::histogram::{Histogram, Percentiles};
 use super::report::{InvocationReport, InvocationStatus};
 
+/// Time buckets of the series behind sparklines, whatever the window.
+pub const SERIES_BUCKETS: usize = 48;
+
 /// A time window, in milliseconds since the epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Window {

@@ -6,3 +6,4 @@ pub mod fleet_cost;
 pub mod histogram;
 pub mod latency;
 pub mod report;
+pub mod window;

@@ -16,6 +16,10 @@ pub enum Command {
     Sort(SortColumn, Option<bool>),
     /// `:filter TEXT`, same as `/`.
     Filter(String),
+    /// `:since 24h`: the window of latency and cost, as typed and in milliseconds.
+    Since(String, i64),
+    /// `:cost`: the cost view.
+    Cost,
 }
 
 /// The commands `?` lists.
@@ -84,6 +88,14 @@ pub fn parse(line: &str) -> Result<Command, String> {
             };
             Ok(Command::Sort(column, descending))
         }
+        "since" | "window" => {
+            let since = args
+                .first()
+                .ok_or(":since needs a duration, e.g. :since 24h")?;
+            let ms = crate::analysis::window::parse_duration(since)?;
+            Ok(Command::Since(since.clone(), ms))
+        }
+        "cost" | "costs" => Ok(Command::Cost),
         "filter" => Ok(Command::Filter(
             line.trim_start()
                 .strip_prefix("filter")

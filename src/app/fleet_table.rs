@@ -5,8 +5,12 @@
 
 use std::collections::BTreeSet;
 
+use std::cmp::Ordering;
+
 use crate::fleet::inventory::service_key;
 use crate::fleet::{Function, GroupedBy, Inventory, ServiceKey};
+
+use super::figures::{Figures, RowFigures};
 
 /// A column the fleet view can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,9 +21,39 @@ pub enum SortColumn {
     Runtime,
     Memory,
     Modified,
+    Invocations,
+    ColdPct,
+    WarmP99,
+    ColdP99,
+    Cost,
 }
 
 impl SortColumn {
+    /// Figures rank from the largest down on the first press; names from A.
+    pub fn starts_descending(self) -> bool {
+        matches!(
+            self,
+            SortColumn::Invocations
+                | SortColumn::ColdPct
+                | SortColumn::WarmP99
+                | SortColumn::ColdP99
+                | SortColumn::Cost
+        )
+    }
+
+    /// The figure this column sorts by, where it is one.
+    fn figure(self, f: Option<RowFigures>) -> Option<f64> {
+        let f = f?;
+        match self {
+            SortColumn::Invocations => Some(f.invocations as f64),
+            SortColumn::ColdPct => Some(f.cold_pct),
+            SortColumn::WarmP99 => f.warm.map(|p| p.p99_ms),
+            SortColumn::ColdP99 => f.cold.map(|p| p.p99_ms),
+            SortColumn::Cost => f.cost.map(|c| c.projected_30d_usd),
+            _ => None,
+        }
+    }
+
     pub fn parse(word: &str) -> Option<SortColumn> {
         Some(match word {
             "name" => SortColumn::Name,
@@ -28,6 +62,11 @@ impl SortColumn {
             "runtime" => SortColumn::Runtime,
             "memory" | "mem" => SortColumn::Memory,
             "modified" | "age" => SortColumn::Modified,
+            "invocations" | "invokes" => SortColumn::Invocations,
+            "cold" => SortColumn::ColdPct,
+            "warm-p99" | "p99" => SortColumn::WarmP99,
+            "cold-p99" => SortColumn::ColdP99,
+            "cost" => SortColumn::Cost,
             _ => return None,
         })
     }
@@ -40,6 +79,11 @@ impl SortColumn {
             SortColumn::Runtime => "runtime",
             SortColumn::Memory => "memory",
             SortColumn::Modified => "modified",
+            SortColumn::Invocations => "invocations",
+            SortColumn::ColdPct => "cold %",
+            SortColumn::WarmP99 => "warm p99",
+            SortColumn::ColdP99 => "cold p99",
+            SortColumn::Cost => "$/30d",
         }
     }
 }
@@ -96,7 +140,7 @@ impl Default for FleetTable {
 
 impl FleetTable {
     /// Rebuilds the rows, keeping the selection on the same service or function.
-    pub fn rebuild(&mut self, inventory: &Inventory) {
+    pub fn rebuild(&mut self, inventory: &Inventory, figures: &Figures) {
         let keep = self.rows.get(self.selected).cloned();
         let needle = self.filter.to_lowercase();
         let mut services = Vec::new();
@@ -114,10 +158,10 @@ impl FleetTable {
             if functions.is_empty() {
                 continue;
             }
-            sort_functions(&mut functions, self.sort, self.descending);
+            sort_functions(&mut functions, self.sort, self.descending, figures);
             services.push((service.key, functions));
         }
-        sort_services(&mut services, self.sort, self.descending);
+        sort_services(&mut services, self.sort, self.descending, figures);
 
         self.rows.clear();
         for (key, functions) in services {
@@ -189,7 +233,7 @@ impl FleetTable {
             self.descending = !self.descending;
         } else {
             self.sort = column;
-            self.descending = false;
+            self.descending = column.starts_descending();
         }
         self.dirty = true;
     }
@@ -203,17 +247,38 @@ fn same_row(a: &Row, b: &Row) -> bool {
     }
 }
 
-fn sort_functions(functions: &mut [&Function], column: SortColumn, descending: bool) {
+/// Rows without the figure sort last, whichever the direction.
+fn by_figure(a: Option<f64>, b: Option<f64>, descending: bool) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => {
+            let o = x.total_cmp(&y);
+            if descending { o.reverse() } else { o }
+        }
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+fn sort_functions(
+    functions: &mut [&Function],
+    column: SortColumn,
+    descending: bool,
+    figures: &Figures,
+) {
     functions.sort_by(|a, b| {
+        let flip = |o: Ordering| if descending { o.reverse() } else { o };
         let by = match column {
-            SortColumn::Runtime => a.runtime.cmp(&b.runtime),
-            SortColumn::Memory => a.memory_mb.cmp(&b.memory_mb),
-            SortColumn::Modified => a.last_modified.cmp(&b.last_modified),
-            SortColumn::Name | SortColumn::Functions | SortColumn::Region => {
-                std::cmp::Ordering::Equal
-            }
+            SortColumn::Runtime => flip(a.runtime.cmp(&b.runtime)),
+            SortColumn::Memory => flip(a.memory_mb.cmp(&b.memory_mb)),
+            SortColumn::Modified => flip(a.last_modified.cmp(&b.last_modified)),
+            SortColumn::Name | SortColumn::Functions | SortColumn::Region => Ordering::Equal,
+            metric => by_figure(
+                metric.figure(figures.of_function(&a.arn)),
+                metric.figure(figures.of_function(&b.arn)),
+                descending,
+            ),
         };
-        let by = if descending { by.reverse() } else { by };
         by.then_with(|| a.name.cmp(&b.name))
     });
 }
@@ -222,20 +287,27 @@ fn sort_services(
     services: &mut [(ServiceKey, Vec<&Function>)],
     column: SortColumn,
     descending: bool,
+    figures: &Figures,
 ) {
     services.sort_by(|(ka, fa), (kb, fb)| {
+        let flip = |o: Ordering| if descending { o.reverse() } else { o };
         let by = match column {
-            SortColumn::Name => ka.name.cmp(&kb.name),
-            SortColumn::Functions => fa.len().cmp(&fb.len()),
-            SortColumn::Region => ka.region.cmp(&kb.region),
-            SortColumn::Memory => total_memory(fa).cmp(&total_memory(fb)),
-            SortColumn::Modified => newest(fa).cmp(newest(fb)),
-            SortColumn::Runtime => fa
-                .first()
-                .map(|f| &f.runtime)
-                .cmp(&fb.first().map(|f| &f.runtime)),
+            SortColumn::Name => flip(ka.name.cmp(&kb.name)),
+            SortColumn::Functions => flip(fa.len().cmp(&fb.len())),
+            SortColumn::Region => flip(ka.region.cmp(&kb.region)),
+            SortColumn::Memory => flip(total_memory(fa).cmp(&total_memory(fb))),
+            SortColumn::Modified => flip(newest(fa).cmp(newest(fb))),
+            SortColumn::Runtime => flip(
+                fa.first()
+                    .map(|f| &f.runtime)
+                    .cmp(&fb.first().map(|f| &f.runtime)),
+            ),
+            metric => by_figure(
+                metric.figure(figures.of_service(ka)),
+                metric.figure(figures.of_service(kb)),
+                descending,
+            ),
         };
-        let by = if descending { by.reverse() } else { by };
         by.then_with(|| ka.cmp(kb))
     });
 }

@@ -32,10 +32,16 @@ pub enum Action {
     SortRuntime,
     SortMemory,
     SortModified,
+    SortInvocations,
+    SortCold,
+    SortWarmP99,
+    SortColdP99,
+    SortCost,
+    Cost,
 }
 
 impl Action {
-    pub const ALL: [(Action, &'static str, &'static str); 25] = [
+    pub const ALL: [(Action, &'static str, &'static str); 31] = [
         (Action::Quit, "quit", "quit"),
         (Action::Back, "back", "back / close"),
         (Action::Help, "help", "this help"),
@@ -69,6 +75,16 @@ impl Action {
             "sort_modified",
             "sort by last modified",
         ),
+        (
+            Action::SortInvocations,
+            "sort_invocations",
+            "sort by invocations",
+        ),
+        (Action::SortCold, "sort_cold", "sort by cold-start %"),
+        (Action::SortWarmP99, "sort_warm_p99", "sort by warm p99"),
+        (Action::SortColdP99, "sort_cold_p99", "sort by cold p99"),
+        (Action::SortCost, "sort_cost", "sort by projected $/30d"),
+        (Action::Cost, "cost", "cost view"),
     ];
 
     pub fn name(self) -> &'static str {

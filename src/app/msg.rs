@@ -2,7 +2,8 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::fleet::{DiscoveryEvent, Target};
+use crate::fleet::reports::{FleetLatency, ReadProgress};
+use crate::fleet::{DiscoveryEvent, Function, Target};
 
 /// Something that happened: input, time, or the outcome of an effect.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,11 +18,21 @@ pub enum Msg {
     Signal,
     /// A finding of a running discovery.
     Discovery(DiscoveryEvent),
+    /// How reading REPORT records goes.
+    LatencyProgress(ReadProgress),
+    /// REPORT records of the window, read and folded.
+    LatencyRead(FleetLatency),
 }
 
 /// Work with side effects that the runner performs; its outcome comes back as [`Msg`]s.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Discover these targets, reporting each finding as [`Msg::Discovery`].
     Discover(Vec<Target>),
+    /// Read the REPORT records of these functions over the last `since_ms` (the runner reads the
+    /// clock), reporting [`Msg::LatencyProgress`] and then [`Msg::LatencyRead`].
+    ReadLatency {
+        functions: Vec<Function>,
+        since_ms: i64,
+    },
 }

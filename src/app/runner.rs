@@ -9,6 +9,8 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use crate::analysis::latency::{SERIES_BUCKETS as BUCKETS, Window};
+use crate::fleet::reports::read_latency;
 use crate::fleet::{DiscoveryEvent, Fleet};
 
 use super::msg::{Effect, Msg};
@@ -18,6 +20,9 @@ use super::update::update;
 /// How often the spinner moves while discovery runs. When nothing runs, nothing ticks.
 const TICK: Duration = Duration::from_millis(120);
 
+/// Functions whose logs are read at once.
+const READERS: usize = 8;
+
 /// The state, the fleet effects run against, and the channel their outcomes come back on.
 pub struct App {
     pub state: State,
@@ -25,6 +30,7 @@ pub struct App {
     tx: mpsc::UnboundedSender<Msg>,
     rx: mpsc::UnboundedReceiver<Msg>,
     discovery: Option<JoinHandle<()>>,
+    reading: Option<JoinHandle<()>>,
 }
 
 impl App {
@@ -36,6 +42,7 @@ impl App {
             tx,
             rx,
             discovery: None,
+            reading: None,
         }
     }
 
@@ -59,7 +66,7 @@ impl App {
     /// Waits for the next message (or a tick while something animates), then handles it and
     /// everything else already queued, so a burst of findings costs one frame.
     pub async fn next_batch(&mut self) {
-        let msg = if self.state.discovering() {
+        let msg = if self.state.discovering() || self.state.figures.loading.is_some() {
             tokio::select! {
                 m = self.rx.recv() => m,
                 () = tokio::time::sleep(TICK) => Some(Msg::Tick),
@@ -85,8 +92,10 @@ impl App {
             while let Ok(msg) = self.rx.try_recv() {
                 self.handle(msg);
             }
-            let running = self.discovery.as_ref().is_some_and(|h| !h.is_finished());
-            if !running && !self.state.discovering() {
+            let running = [&self.discovery, &self.reading]
+                .iter()
+                .any(|h| h.as_ref().is_some_and(|h| !h.is_finished()));
+            if !running && !self.state.discovering() && self.state.figures.loading.is_none() {
                 while let Ok(msg) = self.rx.try_recv() {
                     self.handle(msg);
                 }
@@ -138,7 +147,10 @@ impl App {
                 );
             }
         }
-        if let Some(h) = self.discovery.take() {
+        for h in [self.discovery.take(), self.reading.take()]
+            .into_iter()
+            .flatten()
+        {
             h.abort();
         }
         Ok(())
@@ -161,6 +173,29 @@ impl App {
                         }
                     };
                     tokio::join!(fleet.discover(targets, sink), forward);
+                }));
+            }
+            Effect::ReadLatency {
+                functions,
+                since_ms,
+            } => {
+                if let Some(h) = self.reading.take() {
+                    h.abort();
+                }
+                let now = crate::clock::now_ms();
+                let window = Window {
+                    start_ms: now - since_ms,
+                    end_ms: now,
+                };
+                let fleet = self.fleet.clone();
+                let tx = self.tx.clone();
+                self.reading = Some(tokio::spawn(async move {
+                    let progress = tx.clone();
+                    let read = read_latency(fleet, functions, window, BUCKETS, READERS, move |p| {
+                        let _ = progress.send(Msg::LatencyProgress(p));
+                    })
+                    .await;
+                    let _ = tx.send(Msg::LatencyRead(read));
                 }));
             }
         }

@@ -4,6 +4,7 @@ use crate::fleet::{DiscoveryEvent, FleetContext, Inventory};
 
 use crate::ui::Theme;
 
+use super::figures::Figures;
 use super::fleet_table::FleetTable;
 use super::keymap::Keymap;
 
@@ -15,6 +16,8 @@ pub enum View {
     Function {
         arn: String,
     },
+    /// Services and functions ranked by projected cost.
+    Cost,
 }
 
 /// A pane drawn over the view.
@@ -58,6 +61,7 @@ pub struct State {
     pub input: Option<Input>,
     pub fleet: FleetTable,
     pub function: FunctionPane,
+    pub figures: Figures,
     pub flash: Option<Flash>,
     /// Advanced by ticks while discovery runs.
     pub spinner: usize,
@@ -72,6 +76,7 @@ impl State {
         inventory: Inventory,
         keymap: Keymap,
         theme: Theme,
+        figures: Figures,
         read_only: bool,
     ) -> Self {
         State {
@@ -86,6 +91,7 @@ impl State {
             input: None,
             fleet: FleetTable::default(),
             function: FunctionPane::default(),
+            figures,
             flash: None,
             spinner: 0,
             size: (80, 24),
@@ -119,7 +125,7 @@ impl State {
     /// Brings derived data up to date before a frame is drawn.
     pub fn prepare_frame(&mut self) {
         if self.fleet.dirty {
-            self.fleet.rebuild(&self.inventory);
+            self.fleet.rebuild(&self.inventory, &self.figures);
             let page = self.fleet_page();
             self.fleet.scroll_into_view(page);
         }

@@ -32,6 +32,21 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Discovery(event) => {
             state.inventory.apply(event);
             state.fleet.dirty = true;
+            // The window's figures are read once the fleet is known.
+            if !state.discovering() && !state.figures.requested {
+                return read_latency(state);
+            }
+            Vec::new()
+        }
+        Msg::LatencyProgress(progress) => {
+            if state.figures.loading.is_some() {
+                state.figures.loading = Some(progress);
+            }
+            Vec::new()
+        }
+        Msg::LatencyRead(read) => {
+            state.figures.absorb(read, &state.inventory);
+            state.fleet.dirty = true;
             Vec::new()
         }
         Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
@@ -116,9 +131,13 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Errors => open_overlay(state, Overlay::Errors),
         Action::Command => state.input = Some(Input::Command(String::new())),
         Action::Refresh => return discover_all(state),
+        Action::Cost => {
+            state.view = View::Cost;
+            state.function = FunctionPane::default();
+        }
         _ => match state.view.clone() {
             View::Fleet => on_fleet_action(state, action),
-            View::Function { .. } => on_function_action(state, action),
+            View::Function { .. } | View::Cost => on_function_action(state, action),
         },
     }
     Vec::new()
@@ -195,6 +214,11 @@ fn on_fleet_action(state: &mut State, action: Action) {
         Action::SortRuntime => table.sort_by(SortColumn::Runtime),
         Action::SortMemory => table.sort_by(SortColumn::Memory),
         Action::SortModified => table.sort_by(SortColumn::Modified),
+        Action::SortInvocations => table.sort_by(SortColumn::Invocations),
+        Action::SortCold => table.sort_by(SortColumn::ColdPct),
+        Action::SortWarmP99 => table.sort_by(SortColumn::WarmP99),
+        Action::SortColdP99 => table.sort_by(SortColumn::ColdP99),
+        Action::SortCost => table.sort_by(SortColumn::Cost),
         Action::Reveal => flash(
             state,
             "open a function (enter) to reveal its environment",
@@ -256,8 +280,20 @@ fn run_command(state: &mut State, line: &str) -> Vec<Effect> {
         }
         Command::Sort(column, descending) => {
             state.fleet.sort = column;
-            state.fleet.descending = descending.unwrap_or(false);
+            state.fleet.descending = descending.unwrap_or(column.starts_descending());
             state.fleet.dirty = true;
+        }
+        Command::Since(since, since_ms) => {
+            state.figures.since = since;
+            state.figures.since_ms = since_ms;
+            state.figures.clear();
+            if !state.discovering() {
+                return read_latency(state);
+            }
+        }
+        Command::Cost => {
+            state.view = View::Cost;
+            state.function = FunctionPane::default();
         }
         Command::Filter(text) => set_filter(state, text),
     }
@@ -282,6 +318,7 @@ fn retarget(state: &mut State, profiles: &[Option<String>], regions: &[String]) 
         .collect();
     state.context.targets = targets;
     state.inventory = state.inventory.emptied();
+    state.figures.clear();
     state.view = View::Fleet;
     state.fleet.selected = 0;
     state.fleet.offset = 0;
@@ -299,8 +336,19 @@ fn retarget(state: &mut State, profiles: &[Option<String>], regions: &[String]) 
 /// Asks for discovery of every target; they count as under way from now, so the very next
 /// frame shows progress rather than an empty fleet.
 fn discover_all(state: &mut State) -> Vec<Effect> {
+    state.figures.clear();
     state.inventory.expect(&state.context.targets);
     vec![Effect::Discover(state.context.targets.clone())]
+}
+
+/// Asks for the REPORT records of every function over the window.
+fn read_latency(state: &mut State) -> Vec<Effect> {
+    state.figures.requested = true;
+    state.figures.loading = Some(Default::default());
+    vec![Effect::ReadLatency {
+        functions: state.inventory.functions().cloned().collect(),
+        since_ms: state.figures.since_ms,
+    }]
 }
 
 fn flash(state: &mut State, text: &str, is_error: bool) {

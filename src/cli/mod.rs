@@ -5,7 +5,6 @@ pub mod args;
 mod cost;
 mod ls;
 pub mod stats;
-pub mod window;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -13,6 +12,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::app::State;
+use crate::app::figures::Figures;
 use crate::app::keymap::Keymap;
 use crate::config::Config;
 use crate::fleet::aws::{AwsFleet, AwsOptions};
@@ -82,6 +82,7 @@ async fn tui(
         Inventory::new(config.grouping.clone()),
         keymap,
         theme,
+        Figures::new(config.pricing.clone()),
         read_only,
     );
     match crate::app::terminal::run_tui(state, fleet, started).await {

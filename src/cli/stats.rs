@@ -15,10 +15,10 @@ use crate::fleet::reports::{FleetLatency, ReadProgress, read_latency};
 use crate::fleet::{Fleet, Function, Inventory, discover_to_end};
 
 use super::args::WindowArgs;
-use super::{exit, fail, window};
+use super::{exit, fail};
+use crate::analysis::window;
 
-/// Time buckets of the series behind sparklines.
-pub const BUCKETS: usize = 48;
+use crate::analysis::latency::SERIES_BUCKETS as BUCKETS;
 
 #[derive(Debug, Serialize)]
 pub struct StatsDocument {
@@ -98,7 +98,7 @@ pub async fn gather(
         &window_args.since,
         window_args.start.as_deref(),
         window_args.end.as_deref(),
-        window::now_ms(),
+        crate::clock::now_ms(),
     )?;
     let mut inventory = Inventory::new(config.grouping.clone());
     discover_to_end(fleet.as_ref(), &mut inventory).await;

@@ -40,7 +40,7 @@ pub struct ReadProgress {
 }
 
 /// The statistics of every function, by ARN, and the functions whose logs could not be read.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FleetLatency {
     pub by_function: BTreeMap<String, LatencyStats>,
     pub failures: Vec<(String, FleetError)>,

@@ -7,20 +7,23 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table};
 
+use crate::app::figures::RowFigures;
 use crate::app::fleet_table::Row;
 use crate::app::state::State;
 use crate::fleet::{Function, GroupedBy};
 
-const COLUMNS: [(&str, Constraint); 10] = [
+const COLUMNS: [(&str, Constraint); 12] = [
     ("NAME", Constraint::Fill(1)),
     ("STAGE", Constraint::Length(8)),
-    ("REGION", Constraint::Length(14)),
+    ("REGION", Constraint::Length(12)),
     ("FNS", Constraint::Length(4)),
-    ("RUNTIME", Constraint::Length(12)),
-    ("ARCH", Constraint::Length(7)),
+    ("RUNTIME", Constraint::Length(11)),
     ("MEM", Constraint::Length(7)),
-    ("ALIASES", Constraint::Length(7)),
-    ("ROUTES", Constraint::Length(6)),
+    ("INVOKES", Constraint::Length(8)),
+    ("COLD%", Constraint::Length(6)),
+    ("WARM P99", Constraint::Length(9)),
+    ("COLD P99", Constraint::Length(9)),
+    ("$/30D", Constraint::Length(9)),
     ("GROUPED", Constraint::Length(9)),
 ];
 
@@ -59,6 +62,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
 
     let page = usize::from(area.height.saturating_sub(3));
+    let loading = state.figures.loading.is_some();
     let visible = table.rows.iter().enumerate().skip(table.offset).take(page);
     let rows: Vec<TableRow> = visible
         .map(|(i, row)| {
@@ -68,29 +72,30 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                     functions,
                     expanded,
                     grouped_by,
-                } => TableRow::new(vec![
-                    Cell::from(format!(
-                        "{} {}",
-                        if *expanded { "▾" } else { "▸" },
-                        key.name
-                    )),
-                    Cell::from(key.stage.clone().unwrap_or_default()),
-                    Cell::from(key.region.clone()),
-                    Cell::from(functions.to_string()),
-                    Cell::from(""),
-                    Cell::from(""),
-                    Cell::from(""),
-                    Cell::from(""),
-                    Cell::from(""),
-                    Cell::from(
+                } => {
+                    let mut cells = vec![
+                        Cell::from(format!(
+                            "{} {}",
+                            if *expanded { "▾" } else { "▸" },
+                            key.name
+                        )),
+                        Cell::from(key.stage.clone().unwrap_or_default()),
+                        Cell::from(key.region.clone()),
+                        Cell::from(functions.to_string()),
+                        Cell::from(""),
+                        Cell::from(""),
+                    ];
+                    cells.extend(figure_cells(state.figures.of_service(key), loading));
+                    cells.push(Cell::from(
                         grouped_by
                             .map(|g| g.to_string())
                             .unwrap_or_else(|| "mixed".into()),
-                    ),
-                ])
-                .style(theme.service),
+                    ));
+                    TableRow::new(cells).style(theme.service)
+                }
                 Row::Function { arn, last } => match state.inventory.function(arn) {
-                    Some(f) => function_row(f, *last).style(theme.text),
+                    Some(f) => function_row(f, *last, state.figures.of_function(arn), loading)
+                        .style(theme.text),
                     None => TableRow::new(vec![Cell::from("  (gone)")]).style(theme.muted),
                 },
             };
@@ -106,12 +111,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Table::new(rows, widths).header(header).block(block), area);
 }
 
-fn function_row(f: &Function, last: bool) -> TableRow<'static> {
+fn function_row(
+    f: &Function,
+    last: bool,
+    figures: Option<RowFigures>,
+    loading: bool,
+) -> TableRow<'static> {
     let grouped = match f.placement.grouped_by {
         GroupedBy::Ungrouped => String::new(),
         g => g.to_string(),
     };
-    TableRow::new(vec![
+    let mut cells = vec![
         Cell::from(Line::from(format!(
             "  {} {}",
             if last { "└" } else { "├" },
@@ -121,14 +131,60 @@ fn function_row(f: &Function, last: bool) -> TableRow<'static> {
         Cell::from(f.region.clone()),
         Cell::from(""),
         Cell::from(f.runtime.clone().unwrap_or_else(|| "-".into())),
-        Cell::from(f.architecture.clone()),
         Cell::from(format!("{} MB", f.memory_mb)),
-        Cell::from(count(f.aliases.len())),
-        Cell::from(count(f.routes.len())),
-        Cell::from(grouped),
-    ])
+    ];
+    cells.extend(figure_cells(figures, loading));
+    cells.push(Cell::from(grouped));
+    TableRow::new(cells)
 }
 
-fn count(n: usize) -> String {
-    if n == 0 { "-".into() } else { n.to_string() }
+/// INVOKES, COLD%, WARM P99, COLD P99, $/30D: `…` while reading, `-` where nothing ran.
+fn figure_cells(figures: Option<RowFigures>, loading: bool) -> Vec<Cell<'static>> {
+    let Some(f) = figures.filter(|f| f.invocations > 0) else {
+        let mark = if loading { "…" } else { "-" };
+        return (0..5).map(|_| Cell::from(mark)).collect();
+    };
+    vec![
+        Cell::from(f.invocations.to_string()),
+        Cell::from(format!("{:.1}", f.cold_pct)),
+        Cell::from(
+            f.warm
+                .map(|p| millis(p.p99_ms))
+                .unwrap_or_else(|| "-".into()),
+        ),
+        Cell::from(
+            f.cold
+                .map(|p| millis(p.p99_ms))
+                .unwrap_or_else(|| "-".into()),
+        ),
+        Cell::from(
+            f.cost
+                .map(|c| dollars(c.projected_30d_usd))
+                .unwrap_or_else(|| "-".into()),
+        ),
+    ]
+}
+
+/// `8.5ms`, `412ms`, `2.31s`.
+pub fn millis(ms: f64) -> String {
+    if ms < 10.0 {
+        format!("{ms:.1}ms")
+    } else if ms < 1000.0 {
+        format!("{ms:.0}ms")
+    } else {
+        format!("{:.2}s", ms / 1000.0)
+    }
+}
+
+/// `$1234`, `$12.30`, `$0.0042`, `<$0.0001`.
+pub fn dollars(usd: f64) -> String {
+    if usd > 0.0 && usd < 0.0001 {
+        "<$0.0001".into()
+    } else if usd >= 1000.0 {
+        format!("${usd:.0}")
+    } else if usd >= 1.0 {
+        format!("${usd:.2}")
+    } else {
+        format!("${usd:.4}")
+    }
 }

@@ -33,7 +33,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, arn: &str) {
         return;
     };
     let reveal_key = state.keymap.first_key(Action::Reveal).unwrap_or_default();
-    let lines = lines(f, theme, state.function.reveal_environment, &reveal_key);
+    let mut lines = lines(f, theme, state.function.reveal_environment, &reveal_key);
+    // Latency and cost come right after the configuration block.
+    let at = lines
+        .iter()
+        .position(|l| l.spans.is_empty())
+        .unwrap_or(lines.len());
+    let mut panel = crate::ui::latency_panel::lines(&state.figures, arn, theme);
+    panel.insert(0, Line::default());
+    lines.splice(at..at, panel);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.muted)

@@ -74,7 +74,33 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             theme.text,
         )]
     };
-    let failures = state.inventory.failures().len();
+    let figures = &state.figures;
+    match figures.loading {
+        Some(p) if !state.discovering() => status.push(Span::styled(
+            format!(
+                " · {} reading logs ({}) {}/{} functions · {} records · {}",
+                crate::ui::spinner(state.spinner),
+                figures.since,
+                p.functions_done,
+                p.functions_total,
+                p.reports,
+                human_bytes(p.bytes_scanned)
+            ),
+            theme.accent,
+        )),
+        _ => {
+            let cost = figures
+                .cost
+                .as_ref()
+                .map(|c| format!(" · ${:.2}/30d at list price", c.total.projected_30d_usd))
+                .unwrap_or_default();
+            status.push(Span::styled(
+                format!(" · window {}{cost}", figures.since),
+                theme.muted,
+            ));
+        }
+    }
+    let failures = state.inventory.failures().len() + figures.failures;
     if failures > 0 {
         let key = state
             .keymap
@@ -104,6 +130,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             (Action::Help, "help"),
             (Action::Quit, "quit"),
         ],
+        View::Cost => &[
+            (Action::Back, "back"),
+            (Action::Down, "scroll"),
+            (Action::Command, "command (:since 7d)"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
     };
     let mut keys = Vec::new();
     for (action, label) in hints {
@@ -120,4 +153,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ]),
         area,
     );
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GB", n as f64 / f64::from(1u32 << 30)),
+        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / f64::from(1u32 << 20)),
+        n if n >= 1 << 10 => format!("{:.1} KB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
 }

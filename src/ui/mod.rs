@@ -1,10 +1,13 @@
 //! Drawing: a pure function of the state, one file per view or widget.
 
 mod bottom_line;
-mod fleet_view;
+mod cost_view;
+pub mod fleet_view;
 mod function_view;
 mod header;
+mod latency_panel;
 mod overlay;
+pub mod pictures;
 pub mod theme;
 
 use ratatui::Frame;
@@ -29,6 +32,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
     match &state.view {
         View::Fleet => fleet_view::draw(frame, body, state),
         View::Function { arn } => function_view::draw(frame, body, state, arn),
+        View::Cost => cost_view::draw(frame, body, state),
     }
     if let Some(overlay) = state.overlay {
         overlay::draw(frame, body, state, overlay);

@@ -204,11 +204,36 @@ pub fn two_region_fleet() -> MemoryFleet {
             tags: BTreeMap::from([(reports.arn.clone(), tag("reports"))]),
         },
     ];
+    // In the middle of the default 1 h window's time buckets, so they land the same every run.
+    let now = mfn_tui::clock::now_ms();
+    let at = |minutes_ago: i64| now - minutes_ago * 60_000 - 37_000;
+    let report = |line: &str| mfn_tui::analysis::report::parse(line).expect("a REPORT line");
+    let mut login_reports = vec![TimedReport {
+        timestamp_ms: at(50),
+        report: report(
+            "REPORT RequestId: c1\tDuration: 120.00 ms\tBilled Duration: 431 ms\tMemory Size: 256 MB\tMax Memory Used: 90 MB\tInit Duration: 310.40 ms",
+        ),
+    }];
+    for k in 0..20 {
+        login_reports.push(TimedReport {
+            timestamp_ms: at(45 - 2 * k),
+            report: report(&format!("REPORT RequestId: w{k}\tDuration: {}.00 ms\tBilled Duration: {} ms\tMemory Size: 256 MB\tMax Memory Used: 80 MB", 20 + 3 * k, 20 + 3 * k)),
+        });
+    }
+    let api_reports = (0..6)
+        .map(|k| TimedReport {
+            timestamp_ms: at(30 - k),
+            report: report(&format!("REPORT RequestId: a{k}\tDuration: 900.00 ms\tBilled Duration: 900 ms\tMemory Size: 512 MB\tMax Memory Used: 400 MB")),
+        })
+        .collect();
     MemoryFleet {
         targets: vec![east.clone(), west.clone()],
         script: BTreeMap::from([(east, east_events), (west, west_events)]),
         gate: None,
-        reports: BTreeMap::new(),
+        reports: BTreeMap::from([
+            (login.arn.clone(), login_reports),
+            (api.arn.clone(), api_reports),
+        ]),
     }
 }
 

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mfn_tui::app::figures::Figures;
 use mfn_tui::app::keymap::Keymap;
 use mfn_tui::app::{App, Msg, State};
 use mfn_tui::config::Config;
@@ -25,6 +26,7 @@ impl Screen {
             Inventory::new(config.grouping.clone()),
             Keymap::from_config(&config.keymap).unwrap(),
             Theme::from_config(&config.theme).unwrap(),
+            Figures::new(config.pricing.clone()),
             read_only,
         );
         let mut app = App::new(state, Arc::new(fleet));

@@ -1,10 +1,8 @@
-//! The time window of a read: `--since 1h|24h|7d|30d` (any N m/h/d), or `--start`/`--end`.
-
-use std::time::{SystemTime, UNIX_EPOCH};
+//! Time windows: `1h`, `24h`, `7d`, `30d` (any N m/h/d) back from an end, or a start and an end.
 
 use aws_sdk_lambda::primitives::{DateTime, DateTimeFormat};
 
-use crate::analysis::latency::Window;
+use super::latency::Window;
 
 /// Milliseconds in `30m`, `1h`, `24h`, `7d`.
 pub fn parse_duration(text: &str) -> Result<i64, String> {
@@ -58,13 +56,6 @@ pub fn window(
         return Err("the window is empty: --start must come before --end".into());
     }
     Ok(Window { start_ms, end_ms })
-}
-
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 #[cfg(test)]
