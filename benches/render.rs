@@ -27,7 +27,7 @@ fn state(functions: usize) -> State {
         Inventory::new(config.grouping.clone()),
         Keymap::from_config(&config.keymap).unwrap(),
         Theme::from_config(&config.theme).unwrap(),
-        Figures::new(config.pricing.clone()),
+        Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
         false,
     );
     state.size = (200, 50);

@@ -20,6 +20,7 @@ pub const PRICING: &str = include_str!("../assets/pricing.toml");
 pub struct Config {
     pub grouping: GroupingRules,
     pub discovery: DiscoverySettings,
+    pub logs: LogsSettings,
     /// Action name → keys.
     pub keymap: BTreeMap<String, Vec<String>>,
     /// Colour name → colour.
@@ -35,6 +36,12 @@ pub struct DiscoverySettings {
     pub max_attempts: u32,
     pub connect_timeout_ms: u64,
     pub operation_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogsSettings {
+    pub confirm_scan_bytes: u64,
 }
 
 impl DiscoverySettings {

@@ -10,3 +10,4 @@ pub mod clock;
 pub mod config;
 pub mod fleet;
 pub mod ui;
+pub mod units;

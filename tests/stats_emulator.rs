@@ -181,3 +181,36 @@ async fn in_a_shared_log_group_each_function_keeps_only_its_own_streams() {
     assert_eq!(latency.progress.functions_done, 2);
     assert!(latency.progress.bytes_scanned > 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_window_that_would_scan_more_than_the_configured_bytes_needs_yes() {
+    let emulator = Emulator::start();
+    seed_fleet(&emulator).await;
+    seed_logs(&emulator).await;
+    let config = std::env::temp_dir().join(format!("mfn-tui-scan-{}.toml", std::process::id()));
+    std::fs::write(&config, "[logs]\nconfirm_scan_bytes = 100\n").unwrap();
+    let config = config.to_str().unwrap();
+
+    let (code, stdout, stderr) = mfn(&emulator, &["stats", "--config", config, "users-dev-login"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stderr.contains("would scan about") && stderr.contains("--yes"),
+        "{stderr}"
+    );
+    assert!(stdout.is_empty(), "nothing is read or printed: {stdout}");
+
+    let (code, stdout, stderr) = mfn(
+        &emulator,
+        &[
+            "stats",
+            "--json",
+            "--yes",
+            "--config",
+            config,
+            "users-dev-login",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["functions"][0]["invocations"], 10);
+}

@@ -234,3 +234,25 @@ async fn colon_since_reads_the_new_window_and_a_bad_duration_is_refused() {
     assert!(text.contains("`7w` is not a duration"), "{text}");
     assert!(text.contains("window 7d"), "nothing changed: {text}");
 }
+
+#[tokio::test]
+async fn a_window_that_would_scan_too_much_waits_for_colon_read() {
+    let mut fleet = two_region_fleet();
+    fleet.log_bytes.insert(
+        "/aws/lambda/users-dev-login".into(),
+        50 * 1024 * 1024 * 1024,
+    );
+    let mut screen = Screen::new(fleet, W, H, false);
+    screen.discover().await;
+    let text = screen.text();
+    assert!(
+        text.contains("not read: too many log bytes (:read)"),
+        "{text}"
+    );
+    assert!(text.contains(":read reads it anyway"), "{text}");
+    assert!(screen.app.state.figures.cost.is_none());
+    screen.keys(":read<enter>").await;
+    assert!(screen.app.state.figures.cost.is_some());
+    let text = screen.text();
+    assert!(text.contains("/30d at list price"), "{text}");
+}

@@ -58,9 +58,31 @@ pub fn window(
     Ok(Window { start_ms, end_ms })
 }
 
+/// The share of a log group's stored bytes a window reads: as if its bytes were spread evenly
+/// from its creation to the window's end (retention may have dropped older data, so this errs
+/// high, which is the safe side for a warning).
+pub fn estimated_scan_bytes(stored_bytes: u64, created_ms: i64, window: &Window) -> u64 {
+    let lifetime = (window.end_ms - created_ms).max(window.len_ms());
+    let share = window.len_ms() as f64 / lifetime as f64;
+    (stored_bytes as f64 * share.clamp(0.0, 1.0)).round() as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_reads_its_share_of_a_groups_bytes() {
+        let day = 86_400_000;
+        let w = Window {
+            start_ms: 9 * day,
+            end_ms: 10 * day,
+        };
+        // A group ten days old holding 10 GB: a day reads about 1 GB.
+        assert_eq!(estimated_scan_bytes(10_000_000_000, 0, &w), 1_000_000_000);
+        // A group younger than the window is read whole.
+        assert_eq!(estimated_scan_bytes(500, 9 * day + 1, &w), 500);
+    }
 
     #[test]
     fn since_takes_minutes_hours_and_days() {

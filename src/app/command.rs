@@ -20,6 +20,8 @@ pub enum Command {
     Since(String, i64),
     /// `:cost`: the cost view.
     Cost,
+    /// `:read`: read the window even if it scans a lot.
+    Read,
 }
 
 /// The commands `?` lists.
@@ -96,6 +98,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
             Ok(Command::Since(since.clone(), ms))
         }
         "cost" | "costs" => Ok(Command::Cost),
+        "read" => Ok(Command::Read),
         "filter" => Ok(Command::Filter(
             line.trim_start()
                 .strip_prefix("filter")

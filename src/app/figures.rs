@@ -7,7 +7,7 @@ use crate::analysis::fleet_cost::{CostReport, cost_report};
 use crate::analysis::histogram::Percentiles;
 use crate::analysis::latency::LatencyStats;
 use crate::fleet::inventory::service_key;
-use crate::fleet::reports::{FleetLatency, ReadProgress};
+use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
 use crate::fleet::{Inventory, ServiceKey};
 
 /// The window asked for, how reading it goes, and what it found.
@@ -26,6 +26,10 @@ pub struct Figures {
     /// Functions whose logs could not be read.
     pub failures: usize,
     pub pricing: PricingTable,
+    /// A window estimated to scan more than this waits for `:read`.
+    pub confirm_scan_bytes: u64,
+    /// Set when the window was not read because it would scan too much.
+    pub blocked: Option<ScanEstimate>,
 }
 
 /// What one row shows in the latency and cost columns.
@@ -39,7 +43,7 @@ pub struct RowFigures {
 }
 
 impl Figures {
-    pub fn new(pricing: PricingTable) -> Self {
+    pub fn new(pricing: PricingTable, confirm_scan_bytes: u64) -> Self {
         Figures {
             since: "1h".into(),
             since_ms: 3_600_000,
@@ -50,6 +54,8 @@ impl Figures {
             cost: None,
             failures: 0,
             pricing,
+            confirm_scan_bytes,
+            blocked: None,
         }
     }
 
@@ -61,6 +67,7 @@ impl Figures {
         self.by_service.clear();
         self.cost = None;
         self.failures = 0;
+        self.blocked = None;
     }
 
     /// Takes in a finished read: per function, rolled up per service, and priced.

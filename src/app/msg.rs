@@ -2,7 +2,7 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::fleet::reports::{FleetLatency, ReadProgress};
+use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
 use crate::fleet::{DiscoveryEvent, Function, Target};
 
 /// Something that happened: input, time, or the outcome of an effect.
@@ -18,6 +18,8 @@ pub enum Msg {
     Signal,
     /// A finding of a running discovery.
     Discovery(DiscoveryEvent),
+    /// What reading the window would scan (`None`: it could not be estimated).
+    ScanEstimated(Option<ScanEstimate>),
     /// How reading REPORT records goes.
     LatencyProgress(ReadProgress),
     /// REPORT records of the window, read and folded.
@@ -29,6 +31,12 @@ pub enum Msg {
 pub enum Effect {
     /// Discover these targets, reporting each finding as [`Msg::Discovery`].
     Discover(Vec<Target>),
+    /// Estimate the log bytes reading these functions over the last `since_ms` would scan,
+    /// reporting [`Msg::ScanEstimated`].
+    EstimateScan {
+        functions: Vec<Function>,
+        since_ms: i64,
+    },
     /// Read the REPORT records of these functions over the last `since_ms` (the runner reads the
     /// clock), reporting [`Msg::LatencyProgress`] and then [`Msg::LatencyRead`].
     ReadLatency {

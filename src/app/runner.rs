@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::analysis::latency::{SERIES_BUCKETS as BUCKETS, Window};
-use crate::fleet::reports::read_latency;
+use crate::fleet::reports::{estimate_scan, read_latency};
 use crate::fleet::{DiscoveryEvent, Fleet};
 
 use super::msg::{Effect, Msg};
@@ -174,6 +174,25 @@ impl App {
                     };
                     tokio::join!(fleet.discover(targets, sink), forward);
                 }));
+            }
+            Effect::EstimateScan {
+                functions,
+                since_ms,
+            } => {
+                let now = crate::clock::now_ms();
+                let window = Window {
+                    start_ms: now - since_ms,
+                    end_ms: now,
+                };
+                let fleet = self.fleet.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let estimate = estimate_scan(fleet.as_ref(), &functions, window).await;
+                    if let Err(e) = &estimate {
+                        tracing::warn!(error = %e, "could not estimate the log scan");
+                    }
+                    let _ = tx.send(Msg::ScanEstimated(estimate.ok()));
+                });
             }
             Effect::ReadLatency {
                 functions,

@@ -4,6 +4,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::fleet::Target;
 
+use crate::units::bytes;
+
 use super::command::{self, Command};
 use super::fleet_table::{Row, SortColumn, key_of};
 use super::keymap::Action;
@@ -34,10 +36,25 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.fleet.dirty = true;
             // The window's figures are read once the fleet is known.
             if !state.discovering() && !state.figures.requested {
-                return read_latency(state);
+                return ask_to_read(state);
             }
             Vec::new()
         }
+        Msg::ScanEstimated(estimate) => match estimate {
+            Some(e) if e.bytes > state.figures.confirm_scan_bytes => {
+                state.figures.loading = None;
+                state.figures.blocked = Some(e);
+                let text = format!(
+                    "the {} window would scan about {} of logs in {} groups: :read reads it anyway, :since a shorter one",
+                    state.figures.since,
+                    bytes(e.bytes),
+                    e.groups
+                );
+                flash(state, &text, true);
+                Vec::new()
+            }
+            _ => read_latency(state),
+        },
         Msg::LatencyProgress(progress) => {
             if state.figures.loading.is_some() {
                 state.figures.loading = Some(progress);
@@ -288,8 +305,12 @@ fn run_command(state: &mut State, line: &str) -> Vec<Effect> {
             state.figures.since_ms = since_ms;
             state.figures.clear();
             if !state.discovering() {
-                return read_latency(state);
+                return ask_to_read(state);
             }
+        }
+        Command::Read => {
+            state.figures.blocked = None;
+            return read_latency(state);
         }
         Command::Cost => {
             state.view = View::Cost;
@@ -339,6 +360,16 @@ fn discover_all(state: &mut State) -> Vec<Effect> {
     state.figures.clear();
     state.inventory.expect(&state.context.targets);
     vec![Effect::Discover(state.context.targets.clone())]
+}
+
+/// Reading a window starts with what it would scan: a large one waits for `:read`.
+fn ask_to_read(state: &mut State) -> Vec<Effect> {
+    state.figures.requested = true;
+    state.figures.loading = Some(Default::default());
+    vec![Effect::EstimateScan {
+        functions: state.inventory.functions().cloned().collect(),
+        since_ms: state.figures.since_ms,
+    }]
 }
 
 /// Asks for the REPORT records of every function over the window.

@@ -112,6 +112,9 @@ pub struct WindowArgs {
     /// End of the window (RFC 3339 or epoch milliseconds); default now.
     #[arg(long, value_name = "TIME")]
     pub end: Option<String>,
+    /// Read even when the window scans more log bytes than [logs] confirm_scan_bytes.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[cfg(test)]

@@ -82,7 +82,7 @@ async fn tui(
         Inventory::new(config.grouping.clone()),
         keymap,
         theme,
-        Figures::new(config.pricing.clone()),
+        Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
         read_only,
     );
     match crate::app::terminal::run_tui(state, fleet, started).await {

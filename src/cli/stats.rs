@@ -11,8 +11,9 @@ use crate::analysis::histogram::Percentiles;
 use crate::analysis::latency::{LatencyStats, Window};
 use crate::config::Config;
 use crate::fleet::inventory::service_key;
-use crate::fleet::reports::{FleetLatency, ReadProgress, read_latency};
+use crate::fleet::reports::{FleetLatency, ReadProgress, estimate_scan, read_latency};
 use crate::fleet::{Fleet, Function, Inventory, discover_to_end};
+use crate::units::bytes;
 
 use super::args::WindowArgs;
 use super::{exit, fail};
@@ -111,6 +112,16 @@ pub async fn gather(
         return Err(reasons.join("; "));
     }
     let functions = select(&inventory, names)?;
+    if !window_args.yes {
+        check_scan(
+            fleet.as_ref(),
+            &functions,
+            window,
+            config.logs.confirm_scan_bytes,
+            &window_args.since,
+        )
+        .await?;
+    }
     let show = std::io::stderr().is_terminal();
     let latency = read_latency(
         fleet,
@@ -125,7 +136,7 @@ pub async fn gather(
                     p.functions_done,
                     p.functions_total,
                     p.reports,
-                    human_bytes(p.bytes_scanned)
+                    bytes(p.bytes_scanned)
                 );
                 let _ = std::io::stderr().flush();
             }
@@ -276,11 +287,27 @@ fn table(doc: &StatsDocument) -> String {
     out
 }
 
-fn human_bytes(n: u64) -> String {
-    match n {
-        n if n >= 1 << 30 => format!("{:.1} GB", n as f64 / f64::from(1u32 << 30)),
-        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / f64::from(1u32 << 20)),
-        n if n >= 1 << 10 => format!("{:.1} KB", n as f64 / 1024.0),
-        n => format!("{n} B"),
+/// Refuses a window that would scan more than `limit` log bytes, saying how much and what to do.
+async fn check_scan(
+    fleet: &dyn Fleet,
+    functions: &[Function],
+    window: Window,
+    limit: u64,
+    since: &str,
+) -> Result<(), String> {
+    match estimate_scan(fleet, functions, window).await {
+        Ok(e) if e.bytes > limit => Err(format!(
+            "reading {since} of logs would scan about {} in {} log groups, more than [logs] confirm_scan_bytes ({}): \
+             narrow --since, name functions or services, or pass --yes",
+            bytes(e.bytes),
+            e.groups,
+            bytes(limit)
+        )),
+        Ok(_) => Ok(()),
+        // Not knowing the size is no reason not to read; the read itself reports failures.
+        Err(e) => {
+            tracing::warn!(error = %e, "could not estimate the log scan");
+            Ok(())
+        }
     }
 }

@@ -11,7 +11,7 @@ pub mod reports;
 use async_trait::async_trait;
 
 use crate::analysis::latency::Window;
-use reports::ReportSink;
+use reports::{LogGroupSize, ReportSink};
 
 pub use discovery::{DiscoveryEvent, DiscoverySink};
 pub use error::FleetError;
@@ -29,6 +29,14 @@ pub trait Fleet: Send + Sync {
     /// Failures of single calls are reported as [`DiscoveryEvent::Failed`] and do not stop
     /// discovery; every target ends with [`DiscoveryEvent::Finished`].
     async fn discover(&self, targets: Vec<Target>, sink: DiscoverySink);
+
+    /// The stored size of a log group (`None` if it does not exist), for estimating what reading
+    /// a window will scan before scanning it.
+    async fn log_group_size(
+        &self,
+        region: &str,
+        log_group: &str,
+    ) -> Result<Option<LogGroupSize>, FleetError>;
 
     /// Streams the platform's REPORT records of `function` written within `window` to `sink`,
     /// a page at a time.

@@ -9,6 +9,7 @@ use tokio::task::JoinSet;
 
 use crate::analysis::latency::{LatencyStats, Window};
 use crate::analysis::report::InvocationReport;
+use crate::analysis::window::estimated_scan_bytes;
 
 use super::{Fleet, FleetError, Function};
 
@@ -29,6 +30,45 @@ pub struct ReportBatch {
 
 /// Where a provider sends a function's records.
 pub type ReportSink = mpsc::UnboundedSender<ReportBatch>;
+
+/// What a log group holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogGroupSize {
+    pub stored_bytes: u64,
+    pub created_ms: i64,
+}
+
+/// What reading a window will scan, before it is read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanEstimate {
+    pub bytes: u64,
+    /// Distinct log groups (a shared group is scanned once).
+    pub groups: usize,
+}
+
+/// Estimates the log bytes reading `functions` over `window` will scan.
+pub async fn estimate_scan(
+    fleet: &dyn Fleet,
+    functions: &[Function],
+    window: Window,
+) -> Result<ScanEstimate, FleetError> {
+    let mut groups: Vec<(&str, &str)> = functions
+        .iter()
+        .map(|f| (f.region.as_str(), f.log_group.as_str()))
+        .collect();
+    groups.sort();
+    groups.dedup();
+    let mut estimate = ScanEstimate {
+        bytes: 0,
+        groups: groups.len(),
+    };
+    for (region, group) in groups {
+        if let Some(size) = fleet.log_group_size(region, group).await? {
+            estimate.bytes += estimated_scan_bytes(size.stored_bytes, size.created_ms, &window);
+        }
+    }
+    Ok(estimate)
+}
 
 /// How far reading has come, for progress displays.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::app::state::State;
-use crate::ui::fleet_view::dollars;
 use crate::ui::pictures::bar;
+use crate::units::dollars;
 
 const BAR: usize = 30;
 

@@ -11,6 +11,7 @@ use crate::app::figures::RowFigures;
 use crate::app::fleet_table::Row;
 use crate::app::state::State;
 use crate::fleet::{Function, GroupedBy};
+use crate::units::{dollars, millis};
 
 const COLUMNS: [(&str, Constraint); 12] = [
     ("NAME", Constraint::Fill(1)),
@@ -163,28 +164,4 @@ fn figure_cells(figures: Option<RowFigures>, loading: bool) -> Vec<Cell<'static>
                 .unwrap_or_else(|| "-".into()),
         ),
     ]
-}
-
-/// `8.5ms`, `412ms`, `2.31s`.
-pub fn millis(ms: f64) -> String {
-    if ms < 10.0 {
-        format!("{ms:.1}ms")
-    } else if ms < 1000.0 {
-        format!("{ms:.0}ms")
-    } else {
-        format!("{:.2}s", ms / 1000.0)
-    }
-}
-
-/// `$1234`, `$12.30`, `$0.0042`, `<$0.0001`.
-pub fn dollars(usd: f64) -> String {
-    if usd > 0.0 && usd < 0.0001 {
-        "<$0.0001".into()
-    } else if usd >= 1000.0 {
-        format!("${usd:.0}")
-    } else if usd >= 1.0 {
-        format!("${usd:.2}")
-    } else {
-        format!("${usd:.4}")
-    }
 }

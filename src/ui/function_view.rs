@@ -99,7 +99,11 @@ fn lines(f: &Function, theme: &Theme, reveal: bool, reveal_key: &str) -> Vec<Lin
     field(
         &mut out,
         "Code",
-        format!("sha256 {} · {}", f.code_sha256, human_bytes(f.code_size)),
+        format!(
+            "sha256 {} · {}",
+            f.code_sha256,
+            crate::units::bytes(f.code_size.max(0) as u64)
+        ),
     );
     field(&mut out, "Last modified", f.last_modified.clone());
     field(&mut out, "Log group", f.log_group.clone());
@@ -222,12 +226,4 @@ fn section(out: &mut Vec<Line<'static>>, title: &str, count: Option<usize>, them
 
 fn short_sha(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
-}
-
-fn human_bytes(n: i64) -> String {
-    match n {
-        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / f64::from(1 << 20)),
-        n if n >= 1 << 10 => format!("{:.1} KB", n as f64 / f64::from(1 << 10)),
-        n => format!("{n} B"),
-    }
 }

@@ -84,9 +84,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 p.functions_done,
                 p.functions_total,
                 p.reports,
-                human_bytes(p.bytes_scanned)
+                crate::units::bytes(p.bytes_scanned)
             ),
             theme.accent,
+        )),
+        _ if figures.blocked.is_some() => status.push(Span::styled(
+            format!(
+                " · window {} not read: too many log bytes (:read)",
+                figures.since
+            ),
+            theme.error,
         )),
         _ => {
             let cost = figures
@@ -153,13 +160,4 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ]),
         area,
     );
-}
-
-fn human_bytes(n: u64) -> String {
-    match n {
-        n if n >= 1 << 30 => format!("{:.1} GB", n as f64 / f64::from(1u32 << 30)),
-        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / f64::from(1u32 << 20)),
-        n if n >= 1 << 10 => format!("{:.1} KB", n as f64 / 1024.0),
-        n => format!("{n} B"),
-    }
 }

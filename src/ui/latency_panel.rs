@@ -7,8 +7,8 @@ use crate::analysis::cost::Cost;
 use crate::analysis::latency::LatencyStats;
 use crate::app::figures::Figures;
 use crate::ui::Theme;
-use crate::ui::fleet_view::{dollars, millis};
 use crate::ui::pictures::sparkline;
+use crate::units::{dollars, millis};
 
 pub fn lines(figures: &Figures, arn: &str, theme: &Theme) -> Vec<Line<'static>> {
     let title = Line::from(Span::styled(

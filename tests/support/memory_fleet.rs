@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use mfn_tui::analysis::latency::Window;
-use mfn_tui::fleet::reports::{ReportBatch, ReportSink, TimedReport};
+use mfn_tui::fleet::reports::{LogGroupSize, ReportBatch, ReportSink, TimedReport};
 use mfn_tui::fleet::{
     Alias, ApiKind, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function,
     Provider, Route, Secret, Target, Version,
@@ -22,6 +22,8 @@ pub struct MemoryFleet {
     pub script: BTreeMap<Target, Vec<DiscoveryEvent>>,
     pub gate: Option<(Target, Arc<Notify>)>,
     pub reports: BTreeMap<String, Vec<TimedReport>>,
+    /// Stored bytes by log group (groups not named here do not exist).
+    pub log_bytes: BTreeMap<String, u64>,
 }
 
 #[async_trait]
@@ -51,6 +53,22 @@ impl Fleet for MemoryFleet {
             }
             let _ = sink.send(DiscoveryEvent::Finished(target));
         }
+    }
+
+    async fn log_group_size(
+        &self,
+        _region: &str,
+        log_group: &str,
+    ) -> Result<Option<LogGroupSize>, FleetError> {
+        // Every group here is a day old.
+        let created_ms = mfn_tui::clock::now_ms() - 86_400_000;
+        Ok(self
+            .log_bytes
+            .get(log_group)
+            .map(|&stored_bytes| LogGroupSize {
+                stored_bytes,
+                created_ms,
+            }))
     }
 
     async fn reports(
@@ -234,6 +252,7 @@ pub fn two_region_fleet() -> MemoryFleet {
             (login.arn.clone(), login_reports),
             (api.arn.clone(), api_reports),
         ]),
+        log_bytes: BTreeMap::new(),
     }
 }
 

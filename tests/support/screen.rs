@@ -26,7 +26,7 @@ impl Screen {
             Inventory::new(config.grouping.clone()),
             Keymap::from_config(&config.keymap).unwrap(),
             Theme::from_config(&config.theme).unwrap(),
-            Figures::new(config.pricing.clone()),
+            Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
             read_only,
         );
         let mut app = App::new(state, Arc::new(fleet));

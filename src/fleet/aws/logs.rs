@@ -5,7 +5,7 @@ use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 use super::errors::classify;
 use crate::analysis::latency::Window;
 use crate::analysis::report;
-use crate::fleet::reports::{ReportBatch, ReportSink, TimedReport};
+use crate::fleet::reports::{LogGroupSize, ReportBatch, ReportSink, TimedReport};
 use crate::fleet::{FleetError, Function};
 
 /// Both formats' REPORT records; events matching neither are never sent by the service.
@@ -57,6 +57,27 @@ pub async fn reports(
         }
     }
     Ok(())
+}
+
+/// The stored bytes and creation time of `log_group`, `None` if it does not exist.
+pub async fn group_size(
+    logs: &aws_sdk_cloudwatchlogs::Client,
+    log_group: &str,
+) -> Result<Option<LogGroupSize>, FleetError> {
+    let out = logs
+        .describe_log_groups()
+        .log_group_name_prefix(log_group)
+        .send()
+        .await
+        .map_err(|e| classify("logs", "DescribeLogGroups", &e))?;
+    Ok(out
+        .log_groups()
+        .iter()
+        .find(|g| g.log_group_name() == Some(log_group))
+        .map(|g| LogGroupSize {
+            stored_bytes: g.stored_bytes().unwrap_or(0).max(0) as u64,
+            created_ms: g.creation_time().unwrap_or(0),
+        }))
 }
 
 /// In a custom log group several functions may share, a function's streams are named

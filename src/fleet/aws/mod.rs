@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 pub use clients::{CallSettings, Clients};
 
 use crate::analysis::latency::Window;
-use crate::fleet::reports::ReportSink;
+use crate::fleet::reports::{LogGroupSize, ReportSink};
 use crate::fleet::{DiscoverySink, Fleet, FleetContext, FleetError, Function, Provider, Target};
 
 /// What the command line and the config say about reaching AWS.
@@ -98,6 +98,17 @@ impl AwsFleet {
         }
     }
 
+    /// The clients of the first target in `region` (the profile that discovered it).
+    async fn clients_in(&self, region: &str) -> Clients {
+        let target = self
+            .targets
+            .iter()
+            .find(|t| t.region == region)
+            .cloned()
+            .unwrap_or_else(|| Target::new(None, region));
+        self.clients_for(&target).await
+    }
+
     async fn clients_for(&self, target: &Target) -> Clients {
         let mut cache = self.clients.lock().await;
         if let Some(c) = cache.get(target) {
@@ -137,19 +148,22 @@ impl Fleet for AwsFleet {
         while running.join_next().await.is_some() {}
     }
 
+    async fn log_group_size(
+        &self,
+        region: &str,
+        log_group: &str,
+    ) -> Result<Option<LogGroupSize>, FleetError> {
+        let clients = self.clients_in(region).await;
+        logs::group_size(&clients.logs, log_group).await
+    }
+
     async fn reports(
         &self,
         function: &Function,
         window: Window,
         sink: ReportSink,
     ) -> Result<(), FleetError> {
-        let target = self
-            .targets
-            .iter()
-            .find(|t| t.region == function.region)
-            .cloned()
-            .unwrap_or_else(|| Target::new(None, &function.region));
-        let clients = self.clients_for(&target).await;
+        let clients = self.clients_in(&function.region).await;
         logs::reports(&clients.logs, function, window, sink).await
     }
 }
