@@ -23,6 +23,7 @@ use mfn_tui::fleet::{Inventory, Target, discover_to_end};
 use support::emulator::Emulator;
 use support::latency_proxy::LatencyProxy;
 use support::seed::{Seeder, seed_many};
+use support::sequential::sequential_client;
 use tokio::sync::Semaphore;
 
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
@@ -219,48 +220,4 @@ async fn emulator_throughput(clients: &Clients, calls: usize, concurrency: usize
     }
     while tasks.join_next().await.is_some() {}
     calls as f64 / start.elapsed().as_secs_f64()
-}
-
-/// The same calls as discovery, one at a time; returns the functions found.
-async fn sequential_client(c: &Clients) -> usize {
-    c.sts.get_caller_identity().send().await.expect("sts");
-    let mut names = Vec::new();
-    let mut pages = c.lambda.list_functions().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        for f in page.expect("ListFunctions").functions() {
-            names.push(f.function_name().unwrap().to_owned());
-        }
-    }
-    let mut tags = c
-        .tagging
-        .get_resources()
-        .resource_type_filters("lambda:function")
-        .resources_per_page(100)
-        .into_paginator()
-        .send();
-    while let Some(page) = tags.next().await {
-        page.expect("GetResources");
-    }
-    for name in &names {
-        c.lambda
-            .list_aliases()
-            .function_name(name)
-            .send()
-            .await
-            .expect("ListAliases");
-        c.lambda
-            .list_versions_by_function()
-            .function_name(name)
-            .send()
-            .await
-            .expect("ListVersionsByFunction");
-    }
-    c.rest.get_rest_apis().send().await.expect("GetRestApis");
-    c.http.get_apis().send().await.expect("GetApis");
-    c.lambda
-        .list_event_source_mappings()
-        .send()
-        .await
-        .expect("ESM");
-    names.len()
 }

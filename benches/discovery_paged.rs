@@ -9,6 +9,9 @@
 //! `cargo bench --bench discovery_paged` (env: MFN_BENCH_PER_REGION, MFN_BENCH_LATENCY_MS,
 //! MFN_BENCH_SEQUENTIAL=0 to skip the slow sequential client).
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::time::{Duration, Instant};
 
 use aws_sdk_lambda::operation::list_aliases::ListAliasesOutput;
@@ -29,6 +32,7 @@ use aws_smithy_types::body::SdkBody;
 use mfn_tui::fleet::aws::{AwsFleet, Clients};
 use mfn_tui::fleet::grouping::GroupingRules;
 use mfn_tui::fleet::{Inventory, Target, discover_to_end};
+use support::sequential::sequential_client;
 
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 
@@ -206,49 +210,6 @@ async fn page_walk(lambda: aws_sdk_lambda::Client) -> usize {
         n += 1;
     }
     n
-}
-
-async fn sequential_client(c: &Clients) -> usize {
-    c.sts.get_caller_identity().send().await.expect("sts");
-    let mut names = Vec::new();
-    let mut pages = c.lambda.list_functions().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        for f in page.expect("ListFunctions").functions() {
-            names.push(f.function_name().unwrap().to_owned());
-        }
-    }
-    let mut tags = c
-        .tagging
-        .get_resources()
-        .resource_type_filters("lambda:function")
-        .resources_per_page(100)
-        .into_paginator()
-        .send();
-    while let Some(page) = tags.next().await {
-        page.expect("GetResources");
-    }
-    for name in &names {
-        c.lambda
-            .list_aliases()
-            .function_name(name)
-            .send()
-            .await
-            .expect("ListAliases");
-        c.lambda
-            .list_versions_by_function()
-            .function_name(name)
-            .send()
-            .await
-            .expect("ListVersionsByFunction");
-    }
-    c.rest.get_rest_apis().send().await.expect("GetRestApis");
-    c.http.get_apis().send().await.expect("GetApis");
-    c.lambda
-        .list_event_source_mappings()
-        .send()
-        .await
-        .expect("ESM");
-    names.len()
 }
 
 fn env(name: &str, default: usize) -> usize {

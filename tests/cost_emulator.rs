@@ -4,17 +4,9 @@
 mod support;
 
 use serde_json::Value;
+use support::cli::entry;
 use support::emulator::Emulator;
 use support::fleet::{EAST, seed_fleet, seed_reports};
-
-fn entry<'a>(doc: &'a Value, list: &str, name: &str) -> &'a Value {
-    doc[list]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["name"] == name)
-        .unwrap_or_else(|| panic!("{name} not in {list}: {doc}"))
-}
 
 fn assert_close(v: &Value, want: f64) {
     let got = v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"));

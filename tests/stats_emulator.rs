@@ -8,21 +8,13 @@ use mfn_tui::fleet::aws::{AwsFleet, Clients};
 use mfn_tui::fleet::reports::read_latency;
 use mfn_tui::fleet::{Fleet, Function, Target};
 use serde_json::Value;
+use support::cli::entry;
 use support::emulator::Emulator;
 use support::fleet::{EAST, seed_fleet, seed_reports as seed_logs};
 use support::seed::{now_ms, put_logs, text_invocation};
 
 fn mfn(emulator: &Emulator, args: &[&str]) -> (Option<i32>, String, String) {
     support::cli::mfn_against(&emulator.endpoint, EAST, args)
-}
-
-fn entry<'a>(doc: &'a Value, list: &str, name: &str) -> &'a Value {
-    doc[list]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["name"] == name)
-        .unwrap_or_else(|| panic!("{name} not in {list}: {doc}"))
 }
 
 fn close(v: &Value, want: f64) -> bool {

@@ -17,6 +17,14 @@ pub struct Window {
 }
 
 impl Window {
+    /// The last `since_ms` up to now (the caller reads the clock).
+    pub fn ending_at(end_ms: i64, since_ms: i64) -> Window {
+        Window {
+            start_ms: end_ms - since_ms,
+            end_ms,
+        }
+    }
+
     pub fn len_ms(&self) -> i64 {
         (self.end_ms - self.start_ms).max(1)
     }

@@ -179,11 +179,7 @@ impl App {
                 functions,
                 since_ms,
             } => {
-                let now = crate::clock::now_ms();
-                let window = Window {
-                    start_ms: now - since_ms,
-                    end_ms: now,
-                };
+                let window = Window::ending_at(crate::clock::now_ms(), since_ms);
                 let fleet = self.fleet.clone();
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
@@ -201,11 +197,7 @@ impl App {
                 if let Some(h) = self.reading.take() {
                     h.abort();
                 }
-                let now = crate::clock::now_ms();
-                let window = Window {
-                    start_ms: now - since_ms,
-                    end_ms: now,
-                };
+                let window = Window::ending_at(crate::clock::now_ms(), since_ms);
                 let fleet = self.fleet.clone();
                 let tx = self.tx.clone();
                 self.reading = Some(tokio::spawn(async move {

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::fleet::Fleet;
 
 use super::args::{CostBy, CostFormat, WindowArgs};
-use super::{exit, fail, stats};
+use super::{fail, finish, stats};
 
 #[derive(Debug, Serialize)]
 pub struct CostDocument {
@@ -99,11 +99,7 @@ pub async fn run(
             projected_30d_usd: report.total.projected_30d_usd,
             month: report.month,
         },
-        errors: latency
-            .failures
-            .iter()
-            .map(|(arn, e)| format!("{}: {e}", arn.rsplit(':').next().unwrap_or(arn)))
-            .collect(),
+        errors: stats::failure_lines(&latency),
     };
     let rows = match by {
         CostBy::Function => &doc.functions,
@@ -117,14 +113,7 @@ pub async fn run(
         CostFormat::Csv => print!("{}", csv(rows)),
         CostFormat::Table => print!("{}", table(rows, &doc.fleet, by)),
     }
-    for e in &doc.errors {
-        eprintln!("mfn-tui: {e}");
-    }
-    if doc.errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(exit::PARTIAL)
-    }
+    finish(&doc.errors)
 }
 
 fn csv(rows: &[CostEntry]) -> String {

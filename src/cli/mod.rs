@@ -113,6 +113,18 @@ pub async fn aws_fleet(global: &GlobalArgs, config: &Config) -> Result<AwsFleet,
     .await
 }
 
+/// Prints each failure to stderr; done when there are none, partial otherwise.
+pub fn finish(errors: &[String]) -> ExitCode {
+    for e in errors {
+        eprintln!("mfn-tui: {e}");
+    }
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(exit::PARTIAL)
+    }
+}
+
 /// Prints `message` to stderr and returns the failure exit code.
 pub fn fail(message: &str) -> ExitCode {
     eprintln!("mfn-tui: {message}");

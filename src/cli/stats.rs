@@ -16,7 +16,7 @@ use crate::fleet::{Fleet, Function, Inventory, discover_to_end};
 use crate::units::bytes;
 
 use super::args::WindowArgs;
-use super::{exit, fail};
+use super::{fail, finish};
 use crate::analysis::window;
 
 use crate::analysis::latency::SERIES_BUCKETS as BUCKETS;
@@ -169,14 +169,7 @@ pub async fn run(
     } else {
         print!("{}", table(&doc));
     }
-    for e in &doc.errors {
-        eprintln!("mfn-tui: {e}");
-    }
-    if doc.errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(exit::PARTIAL)
-    }
+    finish(&doc.errors)
 }
 
 /// Per-function entries (by service, then name) and their service roll-ups.
@@ -217,12 +210,17 @@ pub fn document(functions: &[Function], window: Window, latency: &FleetLatency) 
         window,
         functions: entries,
         services: service_entries,
-        errors: latency
-            .failures
-            .iter()
-            .map(|(arn, e)| format!("{}: {e}", arn.rsplit(':').next().unwrap_or(arn)))
-            .collect(),
+        errors: failure_lines(latency),
     }
+}
+
+/// One line per function whose logs could not be read.
+pub fn failure_lines(latency: &FleetLatency) -> Vec<String> {
+    latency
+        .failures
+        .iter()
+        .map(|(arn, e)| format!("{}: {e}", arn.rsplit(':').next().unwrap_or(arn)))
+        .collect()
 }
 
 fn entry(name: &str, f: &Function, stats: &LatencyStats, memory_mb: u32) -> StatsEntry {

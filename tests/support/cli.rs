@@ -30,3 +30,13 @@ pub fn mfn_against(endpoint: &str, region: &str, args: &[&str]) -> (Option<i32>,
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The entry named `name` in the JSON array `list` of a subcommand's output.
+pub fn entry<'a>(doc: &'a serde_json::Value, list: &str, name: &str) -> &'a serde_json::Value {
+    doc[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not in {list}: {doc}"))
+}

@@ -8,3 +8,4 @@ pub mod latency_proxy;
 pub mod memory_fleet;
 pub mod screen;
 pub mod seed;
+pub mod sequential;
