@@ -4,6 +4,7 @@
 pub mod cost;
 pub mod fleet_cost;
 pub mod histogram;
+pub mod insights;
 pub mod latency;
 pub mod report;
 pub mod window;

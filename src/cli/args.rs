@@ -115,6 +115,9 @@ pub struct WindowArgs {
     /// Read even when the window scans more log bytes than [logs] confirm_scan_bytes.
     #[arg(long)]
     pub yes: bool,
+    /// Let CloudWatch Logs Insights aggregate (for very large windows; billed per GB scanned).
+    #[arg(long)]
+    pub insights: bool,
 }
 
 #[cfg(test)]

@@ -57,7 +57,7 @@ pub async fn run(
             Ok(g) => g,
             Err(e) => return fail(&e),
         };
-    let report = cost_report(&functions, &latency.by_function, &config.pricing);
+    let report = cost_report(&functions, &latency.by_function(window), &config.pricing);
     let mut entries: Vec<CostEntry> = functions
         .iter()
         .filter_map(|f| {
@@ -99,7 +99,7 @@ pub async fn run(
             projected_30d_usd: report.total.projected_30d_usd,
             month: report.month,
         },
-        errors: stats::failure_lines(&latency),
+        errors: latency.errors(),
     };
     let rows = match by {
         CostBy::Function => &doc.functions,

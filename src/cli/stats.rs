@@ -1,6 +1,7 @@
 //! `mfn-tui stats`: cold and warm latency per function and service over a window, from the
 //! platform's REPORT records.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -8,10 +9,13 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::analysis::histogram::Percentiles;
+use crate::analysis::insights::{InsightsFigures, USD_PER_GB_SCANNED};
 use crate::analysis::latency::{LatencyStats, Window};
 use crate::config::Config;
 use crate::fleet::inventory::service_key;
-use crate::fleet::reports::{FleetLatency, ReadProgress, estimate_scan, read_latency};
+use crate::fleet::reports::{
+    FleetLatency, InsightsLatency, ReadProgress, estimate_scan, insights_latency, read_latency,
+};
 use crate::fleet::{Fleet, Function, Inventory, discover_to_end};
 use crate::units::bytes;
 
@@ -94,7 +98,7 @@ pub async fn gather(
     config: &Config,
     names: &[String],
     window_args: &WindowArgs,
-) -> Result<(Inventory, Vec<Function>, Window, FleetLatency), String> {
+) -> Result<(Inventory, Vec<Function>, Window, Read), String> {
     let window = window::window(
         &window_args.since,
         window_args.start.as_deref(),
@@ -119,8 +123,13 @@ pub async fn gather(
             window,
             config.logs.confirm_scan_bytes,
             &window_args.since,
+            window_args.insights,
         )
         .await?;
+    }
+    if window_args.insights {
+        let read = insights_latency(fleet.as_ref(), &functions, window).await;
+        return Ok((inventory, functions, window, Read::Insights(read)));
     }
     let show = std::io::stderr().is_terminal();
     let latency = read_latency(
@@ -146,7 +155,38 @@ pub async fn gather(
     if show {
         eprintln!();
     }
-    Ok((inventory, functions, window, latency))
+    Ok((inventory, functions, window, Read::Records(latency)))
+}
+
+/// What a read brought: statistics folded from the records, or figures Logs Insights computed.
+pub enum Read {
+    Records(FleetLatency),
+    Insights(InsightsLatency),
+}
+
+impl Read {
+    /// Statistics by function ARN (from Insights: counts and billing, no histograms).
+    pub fn by_function(&self, window: Window) -> BTreeMap<String, LatencyStats> {
+        match self {
+            Read::Records(l) => l.by_function.clone(),
+            Read::Insights(i) => i
+                .by_function
+                .iter()
+                .map(|(arn, f)| (arn.clone(), f.as_latency_stats(window)))
+                .collect(),
+        }
+    }
+
+    pub fn errors(&self) -> Vec<String> {
+        let failures = match self {
+            Read::Records(l) => &l.failures,
+            Read::Insights(i) => &i.failures,
+        };
+        failures
+            .iter()
+            .map(|(arn, e)| format!("{}: {e}", arn.rsplit(':').next().unwrap_or(arn)))
+            .collect()
+    }
 }
 
 pub async fn run(
@@ -160,7 +200,10 @@ pub async fn run(
         Ok(g) => g,
         Err(e) => return fail(&e),
     };
-    let doc = document(&functions, window, &latency);
+    let doc = match &latency {
+        Read::Records(l) => document(&functions, window, l),
+        Read::Insights(i) => insights_document(&functions, window, i),
+    };
     if json {
         println!(
             "{}",
@@ -210,17 +253,78 @@ pub fn document(functions: &[Function], window: Window, latency: &FleetLatency) 
         window,
         functions: entries,
         services: service_entries,
-        errors: failure_lines(latency),
+        errors: Read::Records(latency.clone()).errors(),
     }
 }
 
-/// One line per function whose logs could not be read.
-pub fn failure_lines(latency: &FleetLatency) -> Vec<String> {
-    latency
-        .failures
+/// Per-function and per-service entries from Logs Insights' figures.
+pub fn insights_document(
+    functions: &[Function],
+    window: Window,
+    read: &InsightsLatency,
+) -> StatsDocument {
+    let mut sorted: Vec<&Function> = functions.iter().collect();
+    sorted.sort_by(|a, b| (service_key(a), &a.name).cmp(&(service_key(b), &b.name)));
+    let entries = sorted
         .iter()
-        .map(|(arn, e)| format!("{}: {e}", arn.rsplit(':').next().unwrap_or(arn)))
-        .collect()
+        .filter_map(|f| {
+            let figures = read.by_function.get(&f.arn)?;
+            Some(StatsEntry {
+                name: f.name.clone(),
+                region: f.region.clone(),
+                service: f.placement.service.clone(),
+                stage: f.placement.stage.clone(),
+                ..insights_figures(figures, f.memory_mb)
+            })
+        })
+        .collect();
+    let services = read
+        .by_service
+        .iter()
+        .map(|(key, figures)| StatsEntry {
+            name: key.name.clone(),
+            region: key.region.clone(),
+            service: key.name.clone(),
+            stage: key.stage.clone(),
+            ..insights_figures(figures, figures.memory_mb)
+        })
+        .collect();
+    StatsDocument {
+        window,
+        functions: entries,
+        services,
+        errors: Read::Insights(read.clone()).errors(),
+    }
+}
+
+fn insights_figures(f: &InsightsFigures, memory_mb: u32) -> StatsEntry {
+    let pct = if f.invocations == 0 {
+        0.0
+    } else {
+        (f.cold_starts as f64 * 10_000.0 / f.invocations as f64).round() / 100.0
+    };
+    let pair = |p50: Option<f64>, p99: Option<f64>| {
+        Some(ColdPercentiles {
+            p50_ms: p50?,
+            p99_ms: p99?,
+        })
+    };
+    StatsEntry {
+        name: String::new(),
+        region: String::new(),
+        service: String::new(),
+        stage: None,
+        invocations: f.invocations,
+        cold_starts: f.cold_starts,
+        cold_start_pct: pct,
+        warm: f.warm,
+        cold: pair(f.cold_p50_ms, f.cold_p99_ms),
+        init: pair(f.init_p50_ms, f.init_p99_ms),
+        timeouts: f.timeouts,
+        errors: f.errors,
+        max_memory_used_mb: f.max_memory_used_mb,
+        memory_mb,
+    }
 }
 
 fn entry(name: &str, f: &Function, stats: &LatencyStats, memory_mb: u32) -> StatsEntry {
@@ -292,13 +396,23 @@ async fn check_scan(
     window: Window,
     limit: u64,
     since: &str,
+    insights: bool,
 ) -> Result<(), String> {
     match estimate_scan(fleet, functions, window).await {
         Ok(e) if e.bytes > limit => Err(format!(
-            "reading {since} of logs would scan about {} in {} log groups, more than [logs] confirm_scan_bytes ({}): \
+            "reading {since} of logs would scan about {} in {} log groups{}, more than [logs] confirm_scan_bytes ({}): \
              narrow --since, name functions or services, or pass --yes",
             bytes(e.bytes),
             e.groups,
+            if insights {
+                // Twice: a warm and a cold query, per function and per service.
+                format!(
+                    " (Logs Insights bills about ${:.2} per pass)",
+                    e.bytes as f64 / 1e9 * USD_PER_GB_SCANNED
+                )
+            } else {
+                String::new()
+            },
             bytes(limit)
         )),
         Ok(_) => Ok(()),

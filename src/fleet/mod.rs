@@ -11,7 +11,7 @@ pub mod reports;
 use async_trait::async_trait;
 
 use crate::analysis::latency::Window;
-use reports::{LogGroupSize, ReportSink};
+use reports::{LogGroupSize, QueryAnswer, ReportSink};
 
 pub use discovery::{DiscoveryEvent, DiscoverySink};
 pub use error::FleetError;
@@ -37,6 +37,15 @@ pub trait Fleet: Send + Sync {
         region: &str,
         log_group: &str,
     ) -> Result<Option<LogGroupSize>, FleetError>;
+
+    /// Runs a CloudWatch Logs Insights query over `log_groups` of `region` within `window`.
+    async fn insights_query(
+        &self,
+        region: &str,
+        log_groups: &[String],
+        query: &str,
+        window: Window,
+    ) -> Result<QueryAnswer, FleetError>;
 
     /// Streams the platform's REPORT records of `function` written within `window` to `sink`,
     /// a page at a time.

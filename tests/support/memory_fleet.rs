@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use mfn_tui::analysis::latency::Window;
-use mfn_tui::fleet::reports::{LogGroupSize, ReportBatch, ReportSink, TimedReport};
+use mfn_tui::fleet::reports::{LogGroupSize, QueryAnswer, ReportBatch, ReportSink, TimedReport};
 use mfn_tui::fleet::{
     Alias, ApiKind, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function,
     Provider, Route, Secret, Target, Version,
@@ -69,6 +69,18 @@ impl Fleet for MemoryFleet {
                 stored_bytes,
                 created_ms,
             }))
+    }
+
+    async fn insights_query(
+        &self,
+        _region: &str,
+        _log_groups: &[String],
+        _query: &str,
+        _window: Window,
+    ) -> Result<QueryAnswer, FleetError> {
+        Err(FleetError::Config(
+            "the in-memory fleet has no Logs Insights".into(),
+        ))
     }
 
     async fn reports(

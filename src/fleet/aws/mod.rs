@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 pub use clients::{CallSettings, Clients};
 
 use crate::analysis::latency::Window;
-use crate::fleet::reports::{LogGroupSize, ReportSink};
+use crate::fleet::reports::{LogGroupSize, QueryAnswer, ReportSink};
 use crate::fleet::{DiscoverySink, Fleet, FleetContext, FleetError, Function, Provider, Target};
 
 /// What the command line and the config say about reaching AWS.
@@ -155,6 +155,17 @@ impl Fleet for AwsFleet {
     ) -> Result<Option<LogGroupSize>, FleetError> {
         let clients = self.clients_in(region).await;
         logs::group_size(&clients.logs, log_group).await
+    }
+
+    async fn insights_query(
+        &self,
+        region: &str,
+        log_groups: &[String],
+        query: &str,
+        window: Window,
+    ) -> Result<QueryAnswer, FleetError> {
+        let clients = self.clients_in(region).await;
+        logs::insights_query(&clients.logs, log_groups, query, window).await
     }
 
     async fn reports(
