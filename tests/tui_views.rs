@@ -256,3 +256,25 @@ async fn a_window_that_would_scan_too_much_waits_for_colon_read() {
     let text = screen.text();
     assert!(text.contains("/30d at list price"), "{text}");
 }
+
+#[tokio::test]
+async fn figures_of_a_replaced_fleet_are_not_shown_for_the_new_one() {
+    let mut screen = discovered().await;
+    let articles = "arn:aws:lambda:us-east-1:111122223333:function:articles-prod-api".to_string();
+    let mut stale = screen.app.state.figures.by_function.clone();
+    assert!(stale.contains_key(&articles));
+    stale.retain(|arn, _| *arn == articles);
+    screen.keys(":region eu-west-1<enter>").await;
+    assert!(
+        screen.app.state.figures.loading.is_none(),
+        "the new fleet's window was read"
+    );
+    // A read of the old fleet that finishes late is dropped, not shown for the new one.
+    screen.app.handle(mfn_tui::app::Msg::LatencyRead(
+        mfn_tui::fleet::reports::FleetLatency {
+            by_function: stale,
+            ..Default::default()
+        },
+    ));
+    assert!(!screen.app.state.figures.by_function.contains_key(&articles));
+}

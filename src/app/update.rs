@@ -40,6 +40,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        // An estimate or a read nobody waits for any more (the fleet or the window changed).
+        Msg::ScanEstimated(_) | Msg::LatencyRead(_)
+            if state.figures.loading.is_none() || state.discovering() =>
+        {
+            Vec::new()
+        }
         Msg::ScanEstimated(estimate) => match estimate {
             Some(e) if e.bytes > state.figures.confirm_scan_bytes => {
                 state.figures.loading = None;
