@@ -147,48 +147,57 @@ fn parse_text(line: &str) -> Option<InvocationReport> {
         billed_restore_duration_ms: None,
         status: InvocationStatus::Success,
     };
-    if line.contains('\t') {
-        // The platform's own layout: one `Label: value unit` field per tab. Scanned byte by byte:
-        // this loop is the hot path of reading a large window.
-        let mut rest = line;
-        loop {
-            let (field, next) = match position(rest, b'\t') {
-                Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-                None => (rest, None),
-            };
-            if let Some(colon) = position(field, b':') {
-                let label = &field[..colon];
-                let label = label.strip_prefix("REPORT ").unwrap_or(label);
-                if let Some(kind) = field_of(label.trim()) {
-                    let value = field[colon + 1..].trim_start();
-                    let value = position(value, b' ').map_or(value, |i| &value[..i]);
-                    set(&mut report, kind, value)?;
-                }
-            }
-            match next {
-                Some(n) => rest = n,
-                None => break,
-            }
-        }
-    } else {
+    read_tab_fields(line, &mut report)?;
+    if report.duration_ms.is_nan() || report.billed_duration_ms.is_nan() {
         // Tabs turned into spaces on the way (a copy, a paste): find the labels word by word.
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let mut i = 1;
-        while i < words.len() {
-            let Some((label, field)) = LABELS
-                .iter()
-                .find(|(label, _)| words[i..].starts_with(label))
-            else {
-                i += 1;
-                continue;
-            };
-            i += label.len();
-            let Some(value) = words.get(i) else { break };
-            set(&mut report, *field, value)?;
-            i += 1;
-        }
+        read_words(line, &mut report)?;
     }
     (!report.duration_ms.is_nan() && !report.billed_duration_ms.is_nan()).then_some(report)
+}
+
+/// The platform's own layout: one `Label: value unit` field per tab, scanned byte by byte (the
+/// hot path of reading a large window). A line without tabs is one field here.
+fn read_tab_fields(line: &str, report: &mut InvocationReport) -> Option<()> {
+    let mut rest = line;
+    loop {
+        let (field, next) = match position(rest, b'\t') {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        if let Some(colon) = position(field, b':') {
+            let label = &field[..colon];
+            let label = label.strip_prefix("REPORT ").unwrap_or(label);
+            if let Some(kind) = field_of(label.trim()) {
+                let value = field[colon + 1..].trim_start();
+                let value = position(value, b' ').map_or(value, |i| &value[..i]);
+                set(report, kind, value)?;
+            }
+        }
+        match next {
+            Some(n) => rest = n,
+            None => return Some(()),
+        }
+    }
+}
+
+/// Labels found word by word, for lines whose tabs became spaces.
+fn read_words(line: &str, report: &mut InvocationReport) -> Option<()> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut i = 1;
+    while i < words.len() {
+        let Some((label, field)) = LABELS
+            .iter()
+            .find(|(label, _)| words[i..].starts_with(label))
+        else {
+            i += 1;
+            continue;
+        };
+        i += label.len();
+        let Some(value) = words.get(i) else { break };
+        set(report, *field, value)?;
+        i += 1;
+    }
+    Some(())
 }
 
 /// The first `byte` in `s` (ASCII, so the index is a char boundary).
