@@ -54,6 +54,8 @@ async fn cost_prices_each_function_by_architecture_and_route_and_projects_30_day
     assert_close(&api["billed_gb_seconds"], gb_s);
     assert_close(&api["compute_usd"], gb_s * 0.0000166667);
     assert_close(&api["api_gateway_usd"], 5.0 * 3.50 / 1e6);
+    // 1,024 MB of /tmp: 0.5 GB above the free 512 MB for 3.94 billed seconds.
+    assert_close(&api["ephemeral_usd"], 0.5 * 3.94 * 0.0000000309);
 
     // Dearest first, services rolled up, the fleet total is the sum.
     assert_eq!(doc["functions"][0]["name"], "articles-prod-api");

@@ -135,6 +135,11 @@ async fn ls_json_lists_services_and_functions_of_two_regions_with_stable_fields(
         serde_json::json!(["DB_PASSWORD", "TABLE"])
     );
     assert!(!stdout.contains(SECRET));
+    assert_eq!(
+        function(&doc, "articles-prod-api")["ephemeral_storage_mb"],
+        1024
+    );
+    assert_eq!(login["ephemeral_storage_mb"], 512);
     let log = std::fs::read_to_string(dir.join("mfn-tui.log")).unwrap_or_default();
     assert!(!log.contains(SECRET), "the log holds a secret");
 }

@@ -82,6 +82,8 @@ impl PricingTable {
 pub struct PricedAs<'a> {
     pub region: &'a str,
     pub arm64: bool,
+    /// `/tmp` size; the part above 512 MB is billed per GB-second.
+    pub ephemeral_storage_mb: u32,
     /// The kind of API Gateway API in front of it, if a route reaches it (REST if both).
     pub api: Option<ApiPricing>,
 }
@@ -100,6 +102,7 @@ pub struct Cost {
     pub cold_start_gb_seconds: f64,
     pub request_usd: f64,
     pub compute_usd: f64,
+    pub ephemeral_usd: f64,
     pub api_gateway_usd: f64,
     pub total_usd: f64,
     pub projected_30d_usd: f64,
@@ -112,6 +115,7 @@ impl Cost {
         self.cold_start_gb_seconds += other.cold_start_gb_seconds;
         self.request_usd += other.request_usd;
         self.compute_usd += other.compute_usd;
+        self.ephemeral_usd += other.ephemeral_usd;
         self.api_gateway_usd += other.api_gateway_usd;
         self.total_usd += other.total_usd;
         self.projected_30d_usd += other.projected_30d_usd;
@@ -130,18 +134,21 @@ pub fn function_cost(stats: &LatencyStats, priced: PricedAs, table: &PricingTabl
     let gb_s = stats.billed_gb_seconds();
     let request_usd = requests as f64 * prices.requests_per_million / 1e6;
     let compute_usd = gb_s * rate;
+    let extra_gb = f64::from(priced.ephemeral_storage_mb.saturating_sub(512)) / 1024.0;
+    let ephemeral_usd = extra_gb * stats.billed_ms / 1000.0 * prices.ephemeral_gb_second;
     let api_gateway_usd = match priced.api {
         Some(ApiPricing::Rest) => requests as f64 * first_tier(&table.api_gateway.rest_tiers) / 1e6,
         Some(ApiPricing::Http) => requests as f64 * first_tier(&table.api_gateway.http_tiers) / 1e6,
         None => 0.0,
     };
-    let total_usd = request_usd + compute_usd + api_gateway_usd;
+    let total_usd = request_usd + compute_usd + ephemeral_usd + api_gateway_usd;
     Cost {
         requests,
         billed_gb_seconds: gb_s,
         cold_start_gb_seconds: stats.cold_start_gb_seconds(),
         request_usd,
         compute_usd,
+        ephemeral_usd,
         api_gateway_usd,
         total_usd,
         projected_30d_usd: total_usd * MONTH_MS / stats.window.len_ms() as f64,
@@ -268,6 +275,7 @@ mod tests {
             PricedAs {
                 region: "us-east-1",
                 arm64: false,
+                ephemeral_storage_mb: 512,
                 api: None,
             },
             &table(),
@@ -280,6 +288,7 @@ mod tests {
             PricedAs {
                 region: "us-east-1",
                 arm64: true,
+                ephemeral_storage_mb: 512,
                 api: None,
             },
             &table(),
@@ -297,6 +306,7 @@ mod tests {
             PricedAs {
                 region: "eu-west-1",
                 arm64: false,
+                ephemeral_storage_mb: 512,
                 api: None,
             },
             &table(),
@@ -313,6 +323,7 @@ mod tests {
             PricedAs {
                 region: "us-east-1",
                 arm64: false,
+                ephemeral_storage_mb: 512,
                 api: Some(ApiPricing::Rest),
             },
             &table(),
@@ -322,12 +333,37 @@ mod tests {
             PricedAs {
                 region: "us-east-1",
                 arm64: false,
+                ephemeral_storage_mb: 512,
                 api: Some(ApiPricing::Http),
             },
             &table(),
         );
         assert!((rest.api_gateway_usd - 7.0).abs() < 1e-9);
         assert!((http.api_gateway_usd - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn ephemeral_storage_above_512_mb_is_billed_for_the_billed_time() {
+        // 1,000 calls of 100 ms with 2,560 MB of /tmp: 2 GB extra for 100 s.
+        let s = stats(3_600_000, 1_000, false);
+        let priced = PricedAs {
+            region: "us-east-1",
+            arm64: false,
+            ephemeral_storage_mb: 2560,
+            api: None,
+        };
+        let c = function_cost(&s, priced, &table());
+        assert!((c.ephemeral_usd - 2.0 * 100.0 * 0.0000000309).abs() < 1e-15);
+        let free = function_cost(
+            &s,
+            PricedAs {
+                ephemeral_storage_mb: 512,
+                ..priced
+            },
+            &table(),
+        );
+        assert_eq!(free.ephemeral_usd, 0.0);
+        assert!((c.total_usd - free.total_usd - c.ephemeral_usd).abs() < 1e-15);
     }
 
     #[test]

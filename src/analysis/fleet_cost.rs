@@ -31,6 +31,7 @@ pub fn priced_as(f: &Function) -> PricedAs<'_> {
     PricedAs {
         region: &f.region,
         arm64: f.architecture == "arm64",
+        ephemeral_storage_mb: f.ephemeral_storage_mb,
         api,
     }
 }

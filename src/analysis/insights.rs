@@ -133,6 +133,7 @@ impl InsightsFigures {
         s.errors = self.errors;
         s.max_memory_used_mb = self.max_memory_used_mb;
         s.memory_mb = self.memory_mb;
+        s.billed_ms = self.billed_ms;
         s.billed_mb_ms = self.billed_ms * memory;
         s.cold_billed_mb_ms = self.cold_billed_ms * memory;
         s

@@ -56,6 +56,8 @@ pub struct LatencyStats {
     pub max_memory_used_mb: u32,
     /// Configured memory as the reports give it (the largest seen).
     pub memory_mb: u32,
+    /// Billed milliseconds, summed.
+    pub billed_ms: f64,
     /// Billed milliseconds × MB, summed: GB-seconds once divided by 1024 × 1000.
     pub billed_mb_ms: f64,
     /// The part of `billed_mb_ms` that init or restore added.
@@ -76,6 +78,7 @@ impl LatencyStats {
             errors: 0,
             max_memory_used_mb: 0,
             memory_mb: 0,
+            billed_ms: 0.0,
             billed_mb_ms: 0.0,
             cold_billed_mb_ms: 0.0,
             series: vec![Bucket::default(); buckets.max(1)],
@@ -86,6 +89,7 @@ impl LatencyStats {
     pub fn record(&mut self, report: &InvocationReport, timestamp_ms: i64) {
         self.invocations += 1;
         let memory = f64::from(report.memory_size_mb);
+        self.billed_ms += report.billed_ms();
         self.billed_mb_ms += report.billed_ms() * memory;
         if report.is_cold() {
             self.cold_starts += 1;
@@ -127,6 +131,7 @@ impl LatencyStats {
         self.errors += other.errors;
         self.max_memory_used_mb = self.max_memory_used_mb.max(other.max_memory_used_mb);
         self.memory_mb = self.memory_mb.max(other.memory_mb);
+        self.billed_ms += other.billed_ms;
         self.billed_mb_ms += other.billed_mb_ms;
         self.cold_billed_mb_ms += other.cold_billed_mb_ms;
         if self.series.len() == other.series.len() {

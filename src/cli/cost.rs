@@ -118,12 +118,12 @@ pub async fn run(
 
 fn csv(rows: &[CostEntry]) -> String {
     let mut out = String::from(
-        "name,region,service,stage,requests,billed_gb_seconds,cold_start_gb_seconds,request_usd,compute_usd,api_gateway_usd,total_usd,projected_30d_usd\n",
+        "name,region,service,stage,requests,billed_gb_seconds,cold_start_gb_seconds,request_usd,compute_usd,ephemeral_usd,api_gateway_usd,total_usd,projected_30d_usd\n",
     );
     for r in rows {
         let c = &r.cost;
         out.push_str(&format!(
-            "{},{},{},{},{},{:.6},{:.6},{:.8},{:.8},{:.8},{:.8},{:.6}\n",
+            "{},{},{},{},{},{:.6},{:.6},{:.8},{:.8},{:.8},{:.8},{:.8},{:.6}\n",
             field(&r.name),
             field(&r.region),
             field(&r.service),
@@ -133,6 +133,7 @@ fn csv(rows: &[CostEntry]) -> String {
             c.cold_start_gb_seconds,
             c.request_usd,
             c.compute_usd,
+            c.ephemeral_usd,
             c.api_gateway_usd,
             c.total_usd,
             c.projected_30d_usd

@@ -203,6 +203,8 @@ pub struct Function {
     pub handler: Option<String>,
     pub memory_mb: u32,
     pub timeout_s: u32,
+    /// `/tmp` size; above the free 512 MB it is billed.
+    pub ephemeral_storage_mb: u32,
     pub code_sha256: String,
     pub code_size: i64,
     pub last_modified: String,
@@ -231,6 +233,7 @@ impl Function {
             handler: None,
             memory_mb: 128,
             timeout_s: 3,
+            ephemeral_storage_mb: 512,
             code_sha256: String::new(),
             code_size: 0,
             last_modified: String::new(),

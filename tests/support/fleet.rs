@@ -56,7 +56,8 @@ pub async fn seed_fleet(emulator: &Emulator) {
         &FunctionSpec::new("articles-prod-api")
             .tag("mfn:service", "articles")
             .env("DB_PASSWORD", SECRET)
-            .env("TABLE", "articles"),
+            .env("TABLE", "articles")
+            .ephemeral(1024),
     )
     .await;
     let api = function_arn(EAST, "articles-prod-api");

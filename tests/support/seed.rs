@@ -16,6 +16,7 @@ pub struct FunctionSpec {
     pub memory_mb: i32,
     pub tags: Vec<(String, String)>,
     pub env: Vec<(String, String)>,
+    pub ephemeral_storage_mb: Option<i32>,
 }
 
 impl FunctionSpec {
@@ -27,6 +28,7 @@ impl FunctionSpec {
             memory_mb: 128,
             tags: Vec::new(),
             env: Vec::new(),
+            ephemeral_storage_mb: None,
         }
     }
 
@@ -37,6 +39,11 @@ impl FunctionSpec {
 
     pub fn env(mut self, k: &str, v: &str) -> Self {
         self.env.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn ephemeral(mut self, mb: i32) -> Self {
+        self.ephemeral_storage_mb = Some(mb);
         self
     }
 
@@ -110,6 +117,14 @@ impl Seeder {
             );
         for (k, v) in &spec.tags {
             call = call.tags(k, v);
+        }
+        if let Some(mb) = spec.ephemeral_storage_mb {
+            call = call.ephemeral_storage(
+                aws_sdk_lambda::types::EphemeralStorage::builder()
+                    .size(mb)
+                    .build()
+                    .expect("a size"),
+            );
         }
         let out = call
             .send()

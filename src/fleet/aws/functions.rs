@@ -131,6 +131,12 @@ fn to_function(c: &FunctionConfiguration, region: &str) -> Option<Function> {
         .and_then(|m| u32::try_from(m).ok())
         .unwrap_or(128);
     f.timeout_s = c.timeout().and_then(|t| u32::try_from(t).ok()).unwrap_or(3);
+    if let Some(size) = c
+        .ephemeral_storage()
+        .and_then(|e| u32::try_from(e.size()).ok())
+    {
+        f.ephemeral_storage_mb = size;
+    }
     f.code_sha256 = c.code_sha256().unwrap_or_default().to_owned();
     f.code_size = c.code_size();
     f.last_modified = c.last_modified().unwrap_or_default().to_owned();
