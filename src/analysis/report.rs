@@ -28,7 +28,7 @@ impl RequestId {
     /// Ids longer than 64 bytes (none that Lambda makes) are cut at a char boundary.
     pub fn new(id: &str) -> RequestId {
         let mut len = id.len().min(64);
-        while !id.is_char_boundary(len) {
+        while len < id.len() && !id.is_char_boundary(len) {
             len -= 1;
         }
         let mut bytes = [0u8; 64];
