@@ -135,8 +135,51 @@ enum Field {
     ErrorType,
 }
 
-fn parse_text(line: &str) -> Option<InvocationReport> {
-    let mut report = InvocationReport {
+/// The platform's exact layout, read field after field with constant prefixes (compiled to a
+/// few integer compares); anything else goes to the general reader.
+fn parse_platform_line(line: &str) -> Option<InvocationReport> {
+    fn take<'a>(rest: &mut &'a str, prefix: &str, unit: &str) -> Option<&'a str> {
+        let after = rest.strip_prefix(prefix)?;
+        let end = position(after, b' ')?;
+        let value = &after[..end];
+        *rest = after[end..].strip_prefix(unit)?;
+        Some(value)
+    }
+    let mut rest = line.strip_prefix("REPORT RequestId: ")?;
+    let tab = position(rest, b'\t')?;
+    let id = &rest[..tab];
+    rest = &rest[tab..];
+    let duration = decimal(take(&mut rest, "\tDuration: ", " ms")?)?;
+    let billed = decimal(take(&mut rest, "\tBilled Duration: ", " ms")?)?;
+    let memory = take(&mut rest, "\tMemory Size: ", " MB")?.parse().ok()?;
+    let used = take(&mut rest, "\tMax Memory Used: ", " MB")?
+        .parse()
+        .ok()?;
+    let init = match take(&mut rest, "\tInit Duration: ", " ms") {
+        Some(v) => Some(decimal(v)?),
+        None => None,
+    };
+    // Only a plain end (or X-Ray fields) is this layout; Status, Restore… go the general way.
+    let tail = rest.trim_start_matches('\t');
+    if !(tail.is_empty() || tail.starts_with("XRAY ") || tail.trim().is_empty()) {
+        return None;
+    }
+    Some(InvocationReport {
+        request_id: RequestId::new(id),
+        duration_ms: duration,
+        billed_duration_ms: billed,
+        memory_size_mb: memory,
+        max_memory_used_mb: used,
+        init_duration_ms: init,
+        restore_duration_ms: None,
+        billed_restore_duration_ms: None,
+        status: InvocationStatus::Success,
+    })
+}
+
+/// A report with nothing read yet (durations NaN until read).
+fn empty() -> InvocationReport {
+    InvocationReport {
         request_id: RequestId::new(""),
         duration_ms: f64::NAN,
         billed_duration_ms: f64::NAN,
@@ -146,7 +189,14 @@ fn parse_text(line: &str) -> Option<InvocationReport> {
         restore_duration_ms: None,
         billed_restore_duration_ms: None,
         status: InvocationStatus::Success,
-    };
+    }
+}
+
+fn parse_text(line: &str) -> Option<InvocationReport> {
+    if let Some(report) = parse_platform_line(line.trim_end_matches(['\n', '\r'])) {
+        return Some(report);
+    }
+    let mut report = empty();
     read_tab_fields(line, &mut report)?;
     if report.duration_ms.is_nan() || report.billed_duration_ms.is_nan() {
         // Tabs turned into spaces on the way (a copy, a paste): find the labels word by word.
@@ -396,6 +446,23 @@ mod tests {
         ] {
             assert_eq!(decimal(s), s.parse::<f64>().ok(), "{s}");
         }
+    }
+
+    #[test]
+    fn the_fast_path_and_the_general_reader_agree() {
+        for line in [
+            "REPORT RequestId: a\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\t",
+            "REPORT RequestId: b\tDuration: 395.99 ms\tBilled Duration: 662 ms\tMemory Size: 512 MB\tMax Memory Used: 301 MB\tInit Duration: 265.72 ms\t\n",
+            "REPORT RequestId: c\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\tXRAY TraceId: 1-2-3\tSegmentId: 4\tSampled: true",
+        ] {
+            let fast =
+                parse_platform_line(line.trim_end_matches('\n')).expect("the fast path reads it");
+            let mut general = empty();
+            read_tab_fields(line, &mut general).unwrap();
+            assert_eq!(fast, general, "{line}");
+        }
+        // Status and SnapStart fields are left to the general reader.
+        assert!(parse_platform_line("REPORT RequestId: t\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\tStatus: timeout").is_none());
     }
 
     #[test]
