@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::analysis::cost::PricingTable;
+use crate::analysis::pricing::PricingTable;
 use crate::fleet::grouping::GroupingRules;
 
 /// The defaults, embedded at build time.

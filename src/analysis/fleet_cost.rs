@@ -6,9 +6,10 @@ use crate::fleet::inventory::service_key;
 use crate::fleet::{ApiKind, Function, ServiceKey};
 
 use super::cost::{
-    ApiPricing, Cost, FleetMonth, MonthlyUsage, PricedAs, PricingTable, fleet_month, function_cost,
+    ApiPricing, Cost, FleetMonth, MonthlyUsage, PricedAs, fleet_month, function_cost,
 };
 use super::latency::LatencyStats;
+use super::pricing::PricingTable;
 
 /// Costs by function (ARN), by service, and for the fleet.
 #[derive(Debug, Clone, PartialEq)]

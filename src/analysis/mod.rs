@@ -6,5 +6,6 @@ pub mod fleet_cost;
 pub mod histogram;
 pub mod insights;
 pub mod latency;
+pub mod pricing;
 pub mod report;
 pub mod window;

@@ -2,10 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::cost::{Cost, PricingTable};
+use crate::analysis::cost::Cost;
 use crate::analysis::fleet_cost::{CostReport, cost_report};
 use crate::analysis::histogram::Percentiles;
 use crate::analysis::latency::LatencyStats;
+use crate::analysis::pricing::PricingTable;
 use crate::fleet::inventory::service_key;
 use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
 use crate::fleet::{Inventory, ServiceKey};

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::fleet::Fleet;
 
 use super::args::{CostBy, CostFormat, WindowArgs};
-use super::{fail, finish, stats};
+use super::{fail, finish, read};
 
 #[derive(Debug, Serialize)]
 pub struct CostDocument {
@@ -53,7 +53,7 @@ pub async fn run(
     by: CostBy,
 ) -> ExitCode {
     let (_, functions, window, latency) =
-        match stats::gather(fleet, config, names, window_args).await {
+        match read::gather(fleet, config, names, window_args).await {
             Ok(g) => g,
             Err(e) => return fail(&e),
         };

@@ -4,6 +4,7 @@
 pub mod args;
 mod cost;
 mod ls;
+pub mod read;
 pub mod stats;
 
 use std::io::IsTerminal;
