@@ -42,6 +42,9 @@ pub struct DiscoverySettings {
 #[serde(deny_unknown_fields)]
 pub struct LogsSettings {
     pub confirm_scan_bytes: u64,
+    pub page_size: i32,
+    pub poll_ms: u64,
+    pub buffer_records: usize,
 }
 
 impl DiscoverySettings {
@@ -99,6 +102,9 @@ impl Config {
             .map_err(|e: toml::de::Error| e.to_string())?;
         if config.discovery.concurrency == 0 {
             return Err("[discovery] concurrency must be at least 1".into());
+        }
+        if !(1..=10_000).contains(&config.logs.page_size) {
+            return Err("[logs] page_size must be between 1 and 10000".into());
         }
         Ok(config)
     }

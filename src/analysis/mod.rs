@@ -6,6 +6,7 @@ pub mod fleet_cost;
 pub mod histogram;
 pub mod insights;
 pub mod latency;
+pub mod logline;
 pub mod pricing;
 pub mod report;
 pub mod window;

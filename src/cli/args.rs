@@ -67,6 +67,27 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Log records of functions or whole services, in time order; --follow keeps printing new ones.
+    Logs {
+        /// Functions or services (by name).
+        #[arg(value_name = "FUNCTION|SERVICE", required = true)]
+        names: Vec<String>,
+        /// How far back: 30m, 1h, 24h, 7d.
+        #[arg(long, default_value = "15m", value_name = "DURATION")]
+        since: String,
+        /// Keep printing new records as they are written (polling; ctrl-c stops).
+        #[arg(long)]
+        follow: bool,
+        /// A CloudWatch Logs filter pattern, applied by the service.
+        #[arg(long, value_name = "PATTERN")]
+        filter: Option<String>,
+        /// A regular expression the message must match, applied here.
+        #[arg(long, value_name = "REGEX")]
+        grep: Option<String>,
+        /// One JSON object per record (timestamp, function, log_stream, request_id, message).
+        #[arg(long)]
+        json: bool,
+    },
     /// What each function and service costs, projected to 30 days, ranked dearest first.
     Cost {
         /// Functions or services (by name); all when none is given.

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod cost;
+mod logs;
 mod ls;
 pub mod read;
 pub mod stats;
@@ -41,6 +42,24 @@ pub async fn run(cli: Cli, config: Config, started: Instant) -> ExitCode {
             window,
             json,
         }) => stats::run(fleet, &config, &names, &window, json).await,
+        Some(Command::Logs {
+            names,
+            since,
+            follow,
+            filter,
+            grep,
+            json,
+        }) => {
+            let request = logs::LogsRequest {
+                names: &names,
+                since: &since,
+                follow,
+                filter: filter.as_deref(),
+                grep: grep.as_deref(),
+                json,
+            };
+            logs::run(fleet, &config, request).await
+        }
         Some(Command::Cost {
             names,
             window,
@@ -110,6 +129,7 @@ pub async fn aws_fleet(global: &GlobalArgs, config: &Config) -> Result<AwsFleet,
         max_attempts: d.max_attempts,
         connect_timeout: d.connect_timeout(),
         operation_timeout: d.operation_timeout(),
+        log_page_size: config.logs.page_size,
     })
     .await
 }

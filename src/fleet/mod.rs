@@ -5,12 +5,14 @@ pub mod discovery;
 pub mod error;
 pub mod grouping;
 pub mod inventory;
+pub mod logs;
 pub mod model;
 pub mod reports;
 
 use async_trait::async_trait;
 
 use crate::analysis::latency::Window;
+use logs::LogSink;
 use reports::{LogGroupSize, QueryAnswer, ReportSink};
 
 pub use discovery::{DiscoveryEvent, DiscoverySink};
@@ -46,6 +48,16 @@ pub trait Fleet: Send + Sync {
         query: &str,
         window: Window,
     ) -> Result<QueryAnswer, FleetError>;
+
+    /// Streams the log events of `function` within `window` (matching the server-side filter
+    /// `pattern` if given) to `sink`, a page at a time.
+    async fn log_events(
+        &self,
+        function: &Function,
+        window: Window,
+        pattern: Option<String>,
+        sink: LogSink,
+    ) -> Result<(), FleetError>;
 
     /// Streams the platform's REPORT records of `function` written within `window` to `sink`,
     /// a page at a time.

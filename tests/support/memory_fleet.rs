@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use mfn_tui::analysis::latency::Window;
+use mfn_tui::fleet::logs::LogSink;
 use mfn_tui::fleet::reports::{LogGroupSize, QueryAnswer, ReportBatch, ReportSink, TimedReport};
 use mfn_tui::fleet::{
     Alias, ApiKind, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function,
@@ -81,6 +82,16 @@ impl Fleet for MemoryFleet {
         Err(FleetError::Config(
             "the in-memory fleet has no Logs Insights".into(),
         ))
+    }
+
+    async fn log_events(
+        &self,
+        _function: &Function,
+        _window: Window,
+        _pattern: Option<String>,
+        _sink: LogSink,
+    ) -> Result<(), FleetError> {
+        Ok(())
     }
 
     async fn reports(

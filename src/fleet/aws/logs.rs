@@ -5,19 +5,29 @@ use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 use super::errors::classify;
 use crate::analysis::latency::Window;
 use crate::analysis::report;
-use crate::fleet::reports::{LogGroupSize, QueryAnswer, ReportBatch, ReportSink, TimedReport};
+use crate::fleet::logs::{LogRecord, LogSink};
+use crate::fleet::reports::{ReportBatch, ReportSink, TimedReport};
 use crate::fleet::{FleetError, Function};
 
 /// Both formats' REPORT records; events matching neither are never sent by the service.
 const REPORT_PATTERN: &str = "?\"REPORT RequestId\" ?\"platform.report\"";
 
-/// Streams `function`'s REPORT records in `window` to `sink`. A log group that does not exist
-/// (a function never invoked) has no records; that is not an error.
-pub async fn reports(
+/// One page of a function's own events (in a shared group, other functions' are left out), and
+/// the message bytes the page held.
+struct Page {
+    events: Vec<LogRecord>,
+    bytes: u64,
+}
+
+/// Pages `FilterLogEvents` over `function`'s log group, handing each page to `on_page` until it
+/// returns false. A log group that does not exist (a function never invoked) has no events.
+async fn pages(
     logs: &aws_sdk_cloudwatchlogs::Client,
     function: &Function,
     window: Window,
-    sink: ReportSink,
+    pattern: Option<&str>,
+    page_size: Option<i32>,
+    mut on_page: impl FnMut(Page) -> bool,
 ) -> Result<(), FleetError> {
     let own_stream = StreamFilter::for_function(function);
     let mut pages = logs
@@ -25,7 +35,8 @@ pub async fn reports(
         .log_group_name(&function.log_group)
         .start_time(window.start_ms)
         .end_time(window.end_ms)
-        .filter_pattern(REPORT_PATTERN)
+        .set_filter_pattern(pattern.map(str::to_owned))
+        .set_limit(page_size)
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
@@ -34,120 +45,73 @@ pub async fn reports(
             Err(e) if e.code() == Some("ResourceNotFoundException") => return Ok(()),
             Err(e) => return Err(classify("logs", "FilterLogEvents", &e)),
         };
-        let mut batch = ReportBatch {
-            function_arn: function.arn.clone(),
-            reports: Vec::new(),
-            bytes_scanned: 0,
+        let mut out = Page {
+            events: Vec::with_capacity(page.events().len()),
+            bytes: 0,
         };
         for event in page.events() {
             let message = event.message().unwrap_or_default();
-            batch.bytes_scanned += message.len() as u64;
-            if !own_stream.keeps(event.log_stream_name().unwrap_or_default()) {
+            out.bytes += message.len() as u64;
+            let stream = event.log_stream_name().unwrap_or_default();
+            if !own_stream.keeps(stream) {
                 continue;
             }
-            if let Some(report) = report::parse(message) {
-                batch.reports.push(TimedReport {
-                    timestamp_ms: event.timestamp().unwrap_or(window.start_ms),
-                    report,
-                });
-            }
+            out.events.push(LogRecord {
+                timestamp_ms: event.timestamp().unwrap_or(window.start_ms),
+                function: function.name.clone(),
+                log_stream: stream.to_owned(),
+                event_id: event.event_id().unwrap_or_default().to_owned(),
+                message: message.to_owned(),
+            });
         }
-        if sink.send(batch).is_err() {
+        if !on_page(out) {
             return Ok(());
         }
     }
     Ok(())
 }
 
-/// How long a Logs Insights query may run before it counts as failed.
-const QUERY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(600);
-const POLL: std::time::Duration = std::time::Duration::from_millis(500);
-
-/// Starts a Logs Insights query and polls for its answer.
-pub async fn insights_query(
+/// Streams `function`'s REPORT records in `window` to `sink`.
+pub async fn reports(
     logs: &aws_sdk_cloudwatchlogs::Client,
-    log_groups: &[String],
-    query: &str,
+    function: &Function,
     window: Window,
-) -> Result<QueryAnswer, FleetError> {
-    use aws_sdk_cloudwatchlogs::types::QueryStatus;
-    if log_groups.len() > 50 {
-        return Err(FleetError::Config(format!(
-            "Logs Insights takes at most 50 log groups in a query, not {}: name fewer functions",
-            log_groups.len()
-        )));
-    }
-    let started = logs
-        .start_query()
-        .set_log_group_names(Some(log_groups.to_vec()))
-        .start_time(window.start_ms / 1000)
-        .end_time((window.end_ms + 999) / 1000)
-        .query_string(query)
-        .send()
-        .await
-        .map_err(|e| classify("logs", "StartQuery", &e))?;
-    let id = started.query_id().unwrap_or_default().to_owned();
-    let deadline = tokio::time::Instant::now() + QUERY_DEADLINE;
-    loop {
-        let out = logs
-            .get_query_results()
-            .query_id(&id)
-            .send()
-            .await
-            .map_err(|e| classify("logs", "GetQueryResults", &e))?;
-        match out.status() {
-            Some(QueryStatus::Complete) => {
-                return Ok(QueryAnswer {
-                    rows: out
-                        .results()
-                        .iter()
-                        .map(|row| {
-                            row.iter()
-                                .filter_map(|f| {
-                                    Some((f.field()?.to_owned(), f.value()?.to_owned()))
-                                })
-                                .collect()
-                        })
-                        .collect(),
-                    bytes_scanned: out.statistics().map_or(0.0, |s| s.bytes_scanned()),
-                });
-            }
-            Some(QueryStatus::Failed | QueryStatus::Cancelled | QueryStatus::Timeout) => {
-                return Err(FleetError::Service {
-                    operation: "Logs Insights query".into(),
-                    message: format!("it ended {:?}", out.status()),
-                });
-            }
-            _ if tokio::time::Instant::now() > deadline => {
-                return Err(FleetError::Service {
-                    operation: "Logs Insights query".into(),
-                    message: "no answer within 10 minutes".into(),
-                });
-            }
-            _ => tokio::time::sleep(POLL).await,
-        }
-    }
+    sink: ReportSink,
+) -> Result<(), FleetError> {
+    pages(logs, function, window, Some(REPORT_PATTERN), None, |page| {
+        let reports = page
+            .events
+            .iter()
+            .filter_map(|e| {
+                Some(TimedReport {
+                    timestamp_ms: e.timestamp_ms,
+                    report: report::parse(&e.message)?,
+                })
+            })
+            .collect();
+        sink.send(ReportBatch {
+            function_arn: function.arn.clone(),
+            reports,
+            bytes_scanned: page.bytes,
+        })
+        .is_ok()
+    })
+    .await
 }
 
-/// The stored bytes and creation time of `log_group`, `None` if it does not exist.
-pub async fn group_size(
+/// Streams `function`'s log events in `window` (matching `pattern`) to `sink`.
+pub async fn events(
     logs: &aws_sdk_cloudwatchlogs::Client,
-    log_group: &str,
-) -> Result<Option<LogGroupSize>, FleetError> {
-    let out = logs
-        .describe_log_groups()
-        .log_group_name_prefix(log_group)
-        .send()
-        .await
-        .map_err(|e| classify("logs", "DescribeLogGroups", &e))?;
-    Ok(out
-        .log_groups()
-        .iter()
-        .find(|g| g.log_group_name() == Some(log_group))
-        .map(|g| LogGroupSize {
-            stored_bytes: g.stored_bytes().unwrap_or(0).max(0) as u64,
-            created_ms: g.creation_time().unwrap_or(0),
-        }))
+    function: &Function,
+    window: Window,
+    pattern: Option<&str>,
+    page_size: Option<i32>,
+    sink: LogSink,
+) -> Result<(), FleetError> {
+    pages(logs, function, window, pattern, page_size, |page| {
+        sink.send(page.events).is_ok()
+    })
+    .await
 }
 
 /// In a custom log group several functions may share, a function's streams are named

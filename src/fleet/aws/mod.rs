@@ -4,6 +4,7 @@ pub mod clients;
 mod discover;
 mod errors;
 mod functions;
+mod insights;
 mod logs;
 mod routes;
 mod tags;
@@ -18,6 +19,7 @@ use tokio::task::JoinSet;
 pub use clients::{CallSettings, Clients};
 
 use crate::analysis::latency::Window;
+use crate::fleet::logs::LogSink;
 use crate::fleet::reports::{LogGroupSize, QueryAnswer, ReportSink};
 use crate::fleet::{DiscoverySink, Fleet, FleetContext, FleetError, Function, Provider, Target};
 
@@ -34,6 +36,8 @@ pub struct AwsOptions {
     pub max_attempts: u32,
     pub connect_timeout: Duration,
     pub operation_timeout: Duration,
+    /// Events a `FilterLogEvents` page asks for.
+    pub log_page_size: i32,
 }
 
 /// A fleet of Lambda functions in one or more accounts and regions.
@@ -41,6 +45,7 @@ pub struct AwsFleet {
     settings: CallSettings,
     targets: Vec<Target>,
     concurrency: usize,
+    log_page_size: i32,
     clients: Mutex<HashMap<Target, Clients>>,
 }
 
@@ -79,6 +84,7 @@ impl AwsFleet {
             },
             targets,
             concurrency: options.concurrency,
+            log_page_size: options.log_page_size,
             clients: Mutex::new(HashMap::new()),
         })
     }
@@ -94,6 +100,7 @@ impl AwsFleet {
             },
             targets: clients.iter().map(|(t, _)| t.clone()).collect(),
             concurrency,
+            log_page_size: 10_000,
             clients: Mutex::new(clients.into_iter().collect()),
         }
     }
@@ -154,7 +161,7 @@ impl Fleet for AwsFleet {
         log_group: &str,
     ) -> Result<Option<LogGroupSize>, FleetError> {
         let clients = self.clients_in(region).await;
-        logs::group_size(&clients.logs, log_group).await
+        insights::group_size(&clients.logs, log_group).await
     }
 
     async fn insights_query(
@@ -165,7 +172,27 @@ impl Fleet for AwsFleet {
         window: Window,
     ) -> Result<QueryAnswer, FleetError> {
         let clients = self.clients_in(region).await;
-        logs::insights_query(&clients.logs, log_groups, query, window).await
+        insights::insights_query(&clients.logs, log_groups, query, window).await
+    }
+
+    async fn log_events(
+        &self,
+        function: &Function,
+        window: Window,
+        pattern: Option<String>,
+        sink: LogSink,
+    ) -> Result<(), FleetError> {
+        let clients = self.clients_in(&function.region).await;
+        let page = Some(self.log_page_size);
+        logs::events(
+            &clients.logs,
+            function,
+            window,
+            pattern.as_deref(),
+            page,
+            sink,
+        )
+        .await
     }
 
     async fn reports(
