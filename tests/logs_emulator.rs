@@ -4,7 +4,7 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -152,17 +152,7 @@ async fn follow_shows_a_record_written_after_it_started_and_only_once() {
     seed_fleet(&emulator).await;
     seed_lines(&emulator).await;
     let fast = config("follow", "[logs]\npoll_ms = 200\n");
-    let dir = std::env::temp_dir().join(format!("mfn-tui-follow-{}", std::process::id()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mfn-tui"))
-        .env_remove("AWS_PROFILE")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_CONFIG_FILE", dir.join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("XDG_CONFIG_HOME", &dir)
-        .env("MFN_TUI_LOG_FILE", dir.join("log"))
-        .args(["--endpoint-url", &emulator.endpoint, "--region", EAST])
+    let mut child = support::cli::mfn_command(&emulator.endpoint, EAST)
         .args([
             "logs",
             "users-dev-login",

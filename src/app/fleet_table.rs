@@ -3,11 +3,9 @@
 //! Rows are derived from the inventory and cached; they are rebuilt only when the inventory, the
 //! filter, the sort or the expansion changes, never per frame.
 
+use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
-use std::cmp::Ordering;
-
-use crate::fleet::inventory::service_key;
 use crate::fleet::{Function, GroupedBy, Inventory, ServiceKey};
 
 use super::figures::{Figures, RowFigures};
@@ -322,9 +320,4 @@ fn newest<'a>(functions: &[&'a Function]) -> &'a str {
         .map(|f| f.last_modified.as_str())
         .max()
         .unwrap_or("")
-}
-
-/// The service key of a function (for expanding the service of a selected function).
-pub fn key_of(function: &Function) -> ServiceKey {
-    service_key(function)
 }

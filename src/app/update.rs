@@ -3,11 +3,12 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::fleet::Target;
+use crate::fleet::inventory::service_key;
 
 use crate::units::bytes;
 
 use super::command::{self, Command};
-use super::fleet_table::{Row, SortColumn, key_of};
+use super::fleet_table::{Row, SortColumn};
 use super::keymap::Action;
 use super::msg::{Effect, Msg};
 use super::state::{Flash, FunctionPane, Input, Overlay, State, View};
@@ -222,7 +223,7 @@ fn on_fleet_action(state: &mut State, action: Action) {
             }
         }
         Action::ExpandAll => {
-            table.expanded = state.inventory.functions().map(key_of).collect();
+            table.expanded = state.inventory.functions().map(service_key).collect();
             table.dirty = true;
         }
         Action::CollapseAll => {

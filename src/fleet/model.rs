@@ -66,7 +66,6 @@ impl FleetContext {
             .iter()
             .map(|t| t.profile.clone().unwrap_or_else(|| "default".into()))
             .collect();
-        profiles.dedup();
         profiles.sort();
         profiles.dedup();
         profiles

@@ -2,16 +2,16 @@
 
 use std::process::Command;
 
-/// Runs `mfn-tui --endpoint-url ENDPOINT --region REGION ARGS…` with throwaway credentials, no
-/// shared AWS files and no user config; returns the exit code, stdout and stderr.
-pub fn mfn_against(endpoint: &str, region: &str, args: &[&str]) -> (Option<i32>, String, String) {
+/// `mfn-tui --endpoint-url ENDPOINT --region REGION` with throwaway credentials, no shared AWS
+/// files and no user config; add the subcommand's arguments and run or spawn it.
+pub fn mfn_command(endpoint: &str, region: &str) -> Command {
     let dir = std::env::temp_dir().join(format!("mfn-tui-cli-{}", std::process::id()));
     // Known to integration tests and benchmarks (not to examples, which never call this).
     let Some(bin) = option_env!("CARGO_BIN_EXE_mfn-tui") else {
         panic!("the mfn-tui binary is known only to integration tests and benchmarks");
     };
-    let out = Command::new(bin)
-        .env_remove("AWS_PROFILE")
+    let mut cmd = Command::new(bin);
+    cmd.env_remove("AWS_PROFILE")
         .env_remove("AWS_ENDPOINT_URL")
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
@@ -20,7 +20,13 @@ pub fn mfn_against(endpoint: &str, region: &str, args: &[&str]) -> (Option<i32>,
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("XDG_CONFIG_HOME", &dir)
         .env("MFN_TUI_LOG_FILE", dir.join("log"))
-        .args(["--endpoint-url", endpoint, "--region", region])
+        .args(["--endpoint-url", endpoint, "--region", region]);
+    cmd
+}
+
+/// Runs [`mfn_command`] with `args`; returns the exit code, stdout and stderr.
+pub fn mfn_against(endpoint: &str, region: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = mfn_command(endpoint, region)
         .args(args)
         .output()
         .expect("run mfn-tui");
