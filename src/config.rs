@@ -44,6 +44,7 @@ pub struct LogsSettings {
     pub confirm_scan_bytes: u64,
     pub page_size: i32,
     pub poll_ms: u64,
+    pub live_tail: bool,
     pub buffer_records: usize,
 }
 

@@ -14,7 +14,8 @@ use crate::analysis::latency::Window;
 use crate::analysis::logline::request_id;
 use crate::analysis::window::parse_duration;
 use crate::config::Config;
-use crate::fleet::logs::{FollowSettings, LogRecord, follow_logs, read_logs};
+use crate::fleet::follow::{FollowEvent, FollowMode, FollowSettings, follow_logs};
+use crate::fleet::logs::{LogRecord, read_logs};
 use crate::fleet::{Fleet, FleetError, Inventory, discover_to_end};
 
 use super::{exit, fail, read};
@@ -87,12 +88,21 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: LogsRequest<'_
             pattern: request.filter.map(str::to_owned),
             since_ms: from,
             poll: Duration::from_millis(config.logs.poll_ms),
+            live_tail: config.logs.live_tail,
         },
         &history,
         crate::clock::now_ms,
-        |records, failures| {
-            printer.print(&records);
-            failed |= report(&failures);
+        |event| {
+            match event {
+                FollowEvent::Records(records) => printer.print(&records),
+                FollowEvent::Failures(failures) => failed |= report(&failures),
+                FollowEvent::Mode(FollowMode::LiveTail { sessions }) => {
+                    tracing::info!(sessions, "following with live tail");
+                }
+                FollowEvent::Mode(FollowMode::Polling { every, why }) => {
+                    tracing::info!(?every, why, "following by polling");
+                }
+            }
             true
         },
     );

@@ -27,6 +27,9 @@ pub enum FleetError {
     Service { operation: String, message: String },
     #[error("{0}")]
     Config(String),
+    /// The provider or endpoint cannot do this; the caller has another way (e.g. polling).
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 impl FleetError {
@@ -39,6 +42,7 @@ impl FleetError {
             FleetError::Unreachable { .. } => "unreachable",
             FleetError::Service { .. } => "error",
             FleetError::Config(_) => "config",
+            FleetError::Unsupported(_) => "unsupported",
         }
     }
 }

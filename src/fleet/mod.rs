@@ -3,6 +3,7 @@
 pub mod aws;
 pub mod discovery;
 pub mod error;
+pub mod follow;
 pub mod grouping;
 pub mod inventory;
 pub mod logs;
@@ -19,6 +20,9 @@ pub use discovery::{DiscoveryEvent, DiscoverySink};
 pub use error::FleetError;
 pub use inventory::Inventory;
 pub use model::*;
+
+/// Log groups one live-tail session may follow (CloudWatch Logs' limit).
+pub const LIVE_TAIL_GROUPS: usize = 10;
 
 /// A provider of functions: AWS, or later the local fleet. Only domain types cross this trait.
 #[async_trait]
@@ -58,6 +62,21 @@ pub trait Fleet: Send + Sync {
         pattern: Option<String>,
         sink: LogSink,
     ) -> Result<(), FleetError>;
+
+    /// Streams the log events of `functions` (one region, at most [`LIVE_TAIL_GROUPS`] log
+    /// groups) as they are written, until the session ends (`Ok`: open another) or fails.
+    /// [`FleetError::Unsupported`] means this provider or endpoint cannot stream; poll instead.
+    async fn live_tail(
+        &self,
+        functions: &[Function],
+        pattern: Option<String>,
+        sink: LogSink,
+    ) -> Result<(), FleetError> {
+        let _ = (functions, pattern, sink);
+        Err(FleetError::Unsupported(
+            "this fleet has no live tail".into(),
+        ))
+    }
 
     /// Streams the platform's REPORT records of `function` written within `window` to `sink`,
     /// a page at a time.

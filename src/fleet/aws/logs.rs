@@ -116,19 +116,19 @@ pub async fn events(
 
 /// In a custom log group several functions may share, a function's streams are named
 /// `YYYY/MM/DD/FUNCTION[VERSION]GUID`; in its own group every stream is its.
-struct StreamFilter {
+pub(super) struct StreamFilter {
     marker: Option<String>,
 }
 
 impl StreamFilter {
-    fn for_function(f: &Function) -> StreamFilter {
+    pub(super) fn for_function(f: &Function) -> StreamFilter {
         let own_group = f.log_group == format!("/aws/lambda/{}", f.name);
         StreamFilter {
             marker: (!own_group).then(|| format!("/{}[", f.name)),
         }
     }
 
-    fn keeps(&self, stream: &str) -> bool {
+    pub(super) fn keeps(&self, stream: &str) -> bool {
         self.marker
             .as_ref()
             .is_none_or(|m| stream.contains(m.as_str()))

@@ -8,6 +8,7 @@ mod insights;
 mod logs;
 mod routes;
 mod tags;
+mod tail;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -193,6 +194,24 @@ impl Fleet for AwsFleet {
             sink,
         )
         .await
+    }
+
+    async fn live_tail(
+        &self,
+        functions: &[Function],
+        pattern: Option<String>,
+        sink: LogSink,
+    ) -> Result<(), FleetError> {
+        let Some(first) = functions.first() else {
+            return Ok(());
+        };
+        if !tail::endpoint_can_stream(self.settings.endpoint_url.as_deref()) {
+            return Err(FleetError::Unsupported(
+                "live tail cannot reach an endpoint given by IP address (the SDK sends it to stream-HOST)".into(),
+            ));
+        }
+        let clients = self.clients_in(&first.region).await;
+        tail::live_tail(&clients.logs, functions, pattern, sink).await
     }
 
     async fn reports(
