@@ -28,6 +28,7 @@ fn state(functions: usize) -> State {
         Keymap::from_config(&config.keymap).unwrap(),
         Theme::from_config(&config.theme).unwrap(),
         Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
+        config.logs.clone(),
         false,
     );
     state.size = (200, 50);

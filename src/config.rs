@@ -123,6 +123,11 @@ pub fn state_dir() -> Option<PathBuf> {
         .map(|d| d.join("mfn-tui"))
 }
 
+/// `$XDG_DATA_HOME/mfn-tui` (or `~/.local/share/mfn-tui`): what the operator saves.
+pub fn data_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("mfn-tui"))
+}
+
 /// Tables merge key by key; anything else in `over` replaces what `base` had.
 fn merge(base: &mut toml::Table, over: toml::Table) {
     for (key, value) in over {

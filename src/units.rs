@@ -34,6 +34,60 @@ pub fn dollars(usd: f64) -> String {
     }
 }
 
+/// The price of one invocation, to the hundred-millionth of a dollar: `$0.00000340`.
+pub fn invocation_dollars(usd: f64) -> String {
+    format!("${usd:.8}")
+}
+
+/// `2026-11-28T11:42:53.123Z` (UTC) from milliseconds since the epoch.
+pub fn iso_time(ms: i64) -> String {
+    let (date, time) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    let (y, m, d) = civil_from_days(date);
+    format!("{y:04}-{m:02}-{d:02}T{}Z", clock_time_of_day(time))
+}
+
+/// `11:42:53.123` (UTC) from milliseconds since the epoch.
+pub fn clock_time(ms: i64) -> String {
+    clock_time_of_day(ms.rem_euclid(86_400_000))
+}
+
+fn clock_time_of_day(ms: i64) -> String {
+    let (s, milli) = (ms / 1000, ms % 1000);
+    format!(
+        "{:02}:{:02}:{:02}.{milli:03}",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
+}
+
+/// Year, month, day of a day count since 1970-01-01 (proleptic Gregorian).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +101,17 @@ mod tests {
         assert_eq!(dollars(12.3), "$12.30");
         assert_eq!(dollars(0.00001), "<$0.0001");
         assert_eq!(dollars(0.0), "$0.0000");
+        assert_eq!(invocation_dollars(0.0000034), "$0.00000340");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn times_are_utc_to_the_millisecond() {
+        assert_eq!(iso_time(0), "1970-01-01T00:00:00.000Z");
+        // 2026-11-28T11:42:53.123Z
+        assert_eq!(iso_time(1_795_866_173_123), "2026-11-28T11:42:53.123Z");
+        assert_eq!(iso_time(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(clock_time(1_795_866_173_123), "11:42:53.123");
     }
 }

@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
-use super::latency::LatencyStats;
+use super::latency::{LatencyStats, Window};
 use super::pricing::PricingTable;
+use super::report::InvocationReport;
 
 const MONTH_MS: f64 = 30.0 * 86_400_000.0;
 
@@ -85,6 +86,17 @@ pub fn function_cost(stats: &LatencyStats, priced: PricedAs, table: &PricingTabl
         total_usd,
         projected_30d_usd: total_usd * MONTH_MS / stats.window.len_ms() as f64,
     }
+}
+
+/// List price of one invocation, from its REPORT record: the same model as a window's traffic.
+pub fn invocation_cost(report: &InvocationReport, priced: PricedAs, table: &PricingTable) -> f64 {
+    let window = Window {
+        start_ms: 0,
+        end_ms: 1,
+    };
+    let mut stats = LatencyStats::new(window, 1);
+    stats.record(report, 0);
+    function_cost(&stats, priced, table).total_usd
 }
 
 fn first_tier(tiers: &[(f64, f64)]) -> f64 {
@@ -171,7 +183,6 @@ pub fn fleet_month(usage: &MonthlyUsage, table: &PricingTable) -> FleetMonth {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::latency::Window;
     use crate::analysis::pricing::RegionOverrides;
     use crate::analysis::report::parse;
 
@@ -197,6 +208,20 @@ mod tests {
             s.record(&r, 0);
         }
         s
+    }
+
+    #[test]
+    fn one_invocation_costs_its_request_and_its_billed_gb_seconds() {
+        let cold = parse("REPORT RequestId: c\tDuration: 395.99 ms\tBilled Duration: 662 ms\tMemory Size: 512 MB\tMax Memory Used: 301 MB\tInit Duration: 265.72 ms").unwrap();
+        let priced = PricedAs {
+            region: "us-east-1",
+            arm64: false,
+            ephemeral_storage_mb: 512,
+            api: None,
+        };
+        // 0.662 s × 0.5 GB at the x86 rate, plus one request.
+        let expected = 0.331 * 0.0000166667 + 0.2 / 1e6;
+        assert!((invocation_cost(&cold, priced, &table()) - expected).abs() < 1e-12);
     }
 
     #[test]

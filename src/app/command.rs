@@ -22,6 +22,12 @@ pub enum Command {
     Cost,
     /// `:read`: read the window even if it scans a lot.
     Read,
+    /// `:logs`: the logs of the selected function or service.
+    Logs,
+    /// `:grep REGEX`: in the logs view, show only records matching it (empty: all).
+    Grep(String),
+    /// `:save [PATH]`: in the logs view, write the shown records to a file.
+    Save(Option<String>),
 }
 
 /// The commands `?` lists.
@@ -37,7 +43,16 @@ pub const COMMANDS: &[(&str, &str)] = &[
         ":sort COLUMN [asc|desc]",
         "name, functions, region, runtime, memory, modified",
     ),
-    (":filter TEXT", "filter by service or function name"),
+    (
+        ":filter TEXT",
+        "filter by name; in logs, a server-side filter pattern",
+    ),
+    (":since 1h|7d|…", "the window of latency, cost and logs"),
+    (":read", "read a window that would scan a lot of logs"),
+    (":cost", "services and functions by projected cost"),
+    (":logs", "logs of the selected function or service"),
+    (":grep REGEX", "in logs, show only records matching it"),
+    (":save [PATH]", "in logs, write the shown records to a file"),
     (":errors", "what failed and why"),
     (":help", "this help"),
 ];
@@ -99,17 +114,26 @@ pub fn parse(line: &str) -> Result<Command, String> {
         }
         "cost" | "costs" => Ok(Command::Cost),
         "read" => Ok(Command::Read),
-        "filter" => Ok(Command::Filter(
-            line.trim_start()
-                .strip_prefix("filter")
-                .unwrap_or("")
-                .trim()
-                .to_owned(),
-        )),
+        "logs" | "log" | "tail" => Ok(Command::Logs),
+        "filter" => Ok(Command::Filter(rest(line, head))),
+        "grep" => Ok(Command::Grep(rest(line, head))),
+        "save" | "w" => {
+            let path = rest(line, head);
+            Ok(Command::Save((!path.is_empty()).then_some(path)))
+        }
         other => Err(format!(
             "unknown command `{other}`: type :help for the list"
         )),
     }
+}
+
+/// What follows the command word, spaces and all.
+fn rest(line: &str, head: &str) -> String {
+    line.trim_start()
+        .strip_prefix(head)
+        .unwrap_or("")
+        .trim()
+        .to_owned()
 }
 
 /// `eu-west-1`, `us-gov-east-1`, `ap-southeast-4`: letters, dashes, a final number.
@@ -147,6 +171,23 @@ mod tests {
             Ok(Command::Sort(SortColumn::Memory, Some(true)))
         );
         assert!(parse("sort colour").unwrap_err().contains("colour"));
+    }
+
+    #[test]
+    fn grep_and_filter_keep_their_spaces_and_save_takes_an_optional_path() {
+        assert_eq!(
+            parse("grep  user [0-9]+ failed"),
+            Ok(Command::Grep("user [0-9]+ failed".into()))
+        );
+        assert_eq!(
+            parse("filter ?ERROR ?WARN"),
+            Ok(Command::Filter("?ERROR ?WARN".into()))
+        );
+        assert_eq!(parse("save"), Ok(Command::Save(None)));
+        assert_eq!(
+            parse("save /tmp/x.log"),
+            Ok(Command::Save(Some("/tmp/x.log".into())))
+        );
     }
 
     #[test]

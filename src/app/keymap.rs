@@ -38,53 +38,190 @@ pub enum Action {
     SortColdP99,
     SortCost,
     Cost,
+    Logs,
+    Pause,
+    SearchNext,
+    SearchPrev,
+    GroupRequests,
+    Pretty,
+    Save,
+}
+
+/// Where an action applies: everywhere, or in one view (a key may mean one thing in the fleet
+/// view and another in the logs view, never two things in one place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    Global,
+    Fleet,
+    Function,
+    Logs,
 }
 
 impl Action {
-    pub const ALL: [(Action, &'static str, &'static str); 31] = [
-        (Action::Quit, "quit", "quit"),
-        (Action::Back, "back", "back / close"),
-        (Action::Help, "help", "this help"),
-        (Action::Filter, "filter", "filter by name"),
-        (Action::Command, "command", "command line"),
-        (Action::Up, "up", "up"),
-        (Action::Down, "down", "down"),
-        (Action::PageUp, "page_up", "page up"),
-        (Action::PageDown, "page_down", "page down"),
-        (Action::Top, "top", "first row"),
-        (Action::Bottom, "bottom", "last row"),
-        (Action::Open, "open", "open function / expand service"),
-        (Action::Toggle, "toggle", "expand or collapse a service"),
-        (Action::Collapse, "collapse", "collapse a service"),
-        (Action::ExpandAll, "expand_all", "expand all services"),
-        (Action::CollapseAll, "collapse_all", "collapse all services"),
-        (Action::Reveal, "reveal", "reveal / mask environment values"),
-        (Action::Errors, "errors", "errors pane"),
-        (Action::Refresh, "refresh", "discover again"),
-        (Action::SortName, "sort_name", "sort by name"),
+    pub const ALL: [(Action, &'static str, &'static str, Scope); 38] = [
+        (Action::Quit, "quit", "quit", Scope::Global),
+        (Action::Back, "back", "back / close", Scope::Global),
+        (Action::Help, "help", "this help", Scope::Global),
+        (
+            Action::Filter,
+            "filter",
+            "filter by name; search in logs",
+            Scope::Global,
+        ),
+        (Action::Command, "command", "command line", Scope::Global),
+        (Action::Up, "up", "up", Scope::Global),
+        (Action::Down, "down", "down", Scope::Global),
+        (Action::PageUp, "page_up", "page up", Scope::Global),
+        (Action::PageDown, "page_down", "page down", Scope::Global),
+        (Action::Top, "top", "first row", Scope::Global),
+        (
+            Action::Bottom,
+            "bottom",
+            "last row (logs: follow again)",
+            Scope::Global,
+        ),
+        (
+            Action::Open,
+            "open",
+            "open function / expand service",
+            Scope::Global,
+        ),
+        (Action::Errors, "errors", "errors pane", Scope::Global),
+        (Action::Refresh, "refresh", "discover again", Scope::Global),
+        (Action::Cost, "cost", "cost view", Scope::Global),
+        (
+            Action::Logs,
+            "logs",
+            "logs of the function or service",
+            Scope::Global,
+        ),
+        (
+            Action::Toggle,
+            "toggle",
+            "expand or collapse a service",
+            Scope::Fleet,
+        ),
+        (
+            Action::Collapse,
+            "collapse",
+            "collapse a service",
+            Scope::Fleet,
+        ),
+        (
+            Action::ExpandAll,
+            "expand_all",
+            "expand all services",
+            Scope::Fleet,
+        ),
+        (
+            Action::CollapseAll,
+            "collapse_all",
+            "collapse all services",
+            Scope::Fleet,
+        ),
+        (Action::SortName, "sort_name", "sort by name", Scope::Fleet),
         (
             Action::SortFunctions,
             "sort_functions",
             "sort by function count",
+            Scope::Fleet,
         ),
-        (Action::SortRegion, "sort_region", "sort by region"),
-        (Action::SortRuntime, "sort_runtime", "sort by runtime"),
-        (Action::SortMemory, "sort_memory", "sort by memory"),
+        (
+            Action::SortRegion,
+            "sort_region",
+            "sort by region",
+            Scope::Fleet,
+        ),
+        (
+            Action::SortRuntime,
+            "sort_runtime",
+            "sort by runtime",
+            Scope::Fleet,
+        ),
+        (
+            Action::SortMemory,
+            "sort_memory",
+            "sort by memory",
+            Scope::Fleet,
+        ),
         (
             Action::SortModified,
             "sort_modified",
             "sort by last modified",
+            Scope::Fleet,
         ),
         (
             Action::SortInvocations,
             "sort_invocations",
             "sort by invocations",
+            Scope::Fleet,
         ),
-        (Action::SortCold, "sort_cold", "sort by cold-start %"),
-        (Action::SortWarmP99, "sort_warm_p99", "sort by warm p99"),
-        (Action::SortColdP99, "sort_cold_p99", "sort by cold p99"),
-        (Action::SortCost, "sort_cost", "sort by projected $/30d"),
-        (Action::Cost, "cost", "cost view"),
+        (
+            Action::SortCold,
+            "sort_cold",
+            "sort by cold-start %",
+            Scope::Fleet,
+        ),
+        (
+            Action::SortWarmP99,
+            "sort_warm_p99",
+            "sort by warm p99",
+            Scope::Fleet,
+        ),
+        (
+            Action::SortColdP99,
+            "sort_cold_p99",
+            "sort by cold p99",
+            Scope::Fleet,
+        ),
+        (
+            Action::SortCost,
+            "sort_cost",
+            "sort by projected $/30d",
+            Scope::Fleet,
+        ),
+        (
+            Action::Reveal,
+            "reveal",
+            "reveal / mask environment values",
+            Scope::Function,
+        ),
+        (
+            Action::Pause,
+            "pause",
+            "pause / resume following",
+            Scope::Logs,
+        ),
+        (
+            Action::SearchNext,
+            "search_next",
+            "next search match",
+            Scope::Logs,
+        ),
+        (
+            Action::SearchPrev,
+            "search_prev",
+            "previous search match",
+            Scope::Logs,
+        ),
+        (
+            Action::GroupRequests,
+            "group_requests",
+            "group records by invocation",
+            Scope::Logs,
+        ),
+        (
+            Action::Pretty,
+            "pretty",
+            "the selected record, JSON pretty-printed",
+            Scope::Logs,
+        ),
+        (
+            Action::Save,
+            "save",
+            "save the shown records to a file",
+            Scope::Logs,
+        ),
     ];
 
     pub fn name(self) -> &'static str {
@@ -93,6 +230,14 @@ impl Action {
             .find(|(a, ..)| *a == self)
             .map(|e| e.1)
             .unwrap_or("?")
+    }
+
+    pub fn scope(self) -> Scope {
+        Action::ALL
+            .iter()
+            .find(|(a, ..)| *a == self)
+            .map(|e| e.3)
+            .unwrap_or(Scope::Global)
     }
 
     pub fn description(self) -> &'static str {
@@ -104,7 +249,10 @@ impl Action {
     }
 
     fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.iter().find(|(_, n, _)| *n == name).map(|e| e.0)
+        Action::ALL
+            .iter()
+            .find(|(_, n, ..)| *n == name)
+            .map(|e| e.0)
     }
 }
 
@@ -204,7 +352,7 @@ impl Key {
 /// The bindings in force.
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    bindings: BTreeMap<Key, Action>,
+    bindings: BTreeMap<(Scope, Key), Action>,
     keys: BTreeMap<Action, Vec<Key>>,
 }
 
@@ -219,7 +367,9 @@ impl Keymap {
             })?;
             for text in key_texts {
                 let key = Key::parse(text).map_err(|e| format!("[keymap] {name}: {e}"))?;
-                if let Some(other) = bindings.insert(key, action).filter(|a| *a != action) {
+                if let Some(other) = bindings.insert((action.scope(), key), action)
+                    && other != action
+                {
                     return Err(format!(
                         "[keymap] `{text}` is bound to both {} and {name}",
                         other.name()
@@ -228,11 +378,30 @@ impl Keymap {
                 keys.entry(action).or_default().push(key);
             }
         }
+        // A key of a global action cannot also serve a view's action.
+        for ((scope, key), action) in &bindings {
+            if let Some(global) = bindings
+                .get(&(Scope::Global, *key))
+                .filter(|_| *scope != Scope::Global)
+            {
+                return Err(format!(
+                    "[keymap] `{}` is bound to both {} and {}",
+                    key.label(),
+                    global.name(),
+                    action.name()
+                ));
+            }
+        }
         Ok(Keymap { bindings, keys })
     }
 
-    pub fn action(&self, event: &KeyEvent) -> Option<Action> {
-        self.bindings.get(&Key::from_event(event)?).copied()
+    /// The action of a key in the view of `scope`: the view's own binding, else a global one.
+    pub fn action(&self, event: &KeyEvent, scope: Scope) -> Option<Action> {
+        let key = Key::from_event(event)?;
+        self.bindings
+            .get(&(scope, key))
+            .or_else(|| self.bindings.get(&(Scope::Global, key)))
+            .copied()
     }
 
     /// The keys of `action`, for hints and help: `q/ctrl-c`.
@@ -262,25 +431,50 @@ mod tests {
     fn default_bindings_resolve_plain_shifted_and_control_keys() {
         let km = Keymap::from_config(&Config::defaults().keymap).unwrap();
         assert_eq!(
-            km.action(&key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            km.action(&key(KeyCode::Char('q'), KeyModifiers::NONE), Scope::Fleet),
             Some(Action::Quit)
         );
         assert_eq!(
-            km.action(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            km.action(
+                &key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                Scope::Fleet
+            ),
             Some(Action::Quit)
         );
         assert_eq!(
-            km.action(&key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            km.action(&key(KeyCode::Char('G'), KeyModifiers::SHIFT), Scope::Logs),
             Some(Action::Bottom)
         );
         assert_eq!(
-            km.action(&key(KeyCode::Esc, KeyModifiers::NONE)),
+            km.action(&key(KeyCode::Esc, KeyModifiers::NONE), Scope::Function),
             Some(Action::Back)
         );
         assert_eq!(
-            km.action(&key(KeyCode::Char('z'), KeyModifiers::NONE)),
+            km.action(&key(KeyCode::Char('z'), KeyModifiers::NONE), Scope::Fleet),
             None
         );
+    }
+
+    #[test]
+    fn one_key_means_one_thing_per_view() {
+        let km = Keymap::from_config(&Config::defaults().keymap).unwrap();
+        let n = key(KeyCode::Char('N'), KeyModifiers::SHIFT);
+        assert_eq!(km.action(&n, Scope::Fleet), Some(Action::SortName));
+        assert_eq!(km.action(&n, Scope::Logs), Some(Action::SearchPrev));
+        let space = key(KeyCode::Char(' '), KeyModifiers::NONE);
+        assert_eq!(km.action(&space, Scope::Fleet), Some(Action::Toggle));
+        assert_eq!(km.action(&space, Scope::Logs), Some(Action::Pause));
+        assert_eq!(km.action(&space, Scope::Function), None);
+    }
+
+    #[test]
+    fn a_global_key_cannot_serve_a_view_too() {
+        let bad = BTreeMap::from([
+            ("quit".to_string(), vec!["q".to_string()]),
+            ("pause".to_string(), vec!["q".to_string()]),
+        ]);
+        let e = Keymap::from_config(&bad).unwrap_err();
+        assert!(e.contains("quit") && e.contains("pause"), "{e}");
     }
 
     #[test]

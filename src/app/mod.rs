@@ -4,6 +4,7 @@ pub mod command;
 pub mod figures;
 pub mod fleet_table;
 pub mod keymap;
+pub mod logs;
 pub mod msg;
 pub mod runner;
 pub mod state;

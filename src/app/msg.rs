@@ -2,6 +2,8 @@
 
 use crossterm::event::KeyEvent;
 
+use crate::fleet::follow::FollowMode;
+use crate::fleet::logs::LogRecord;
 use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
 use crate::fleet::{DiscoveryEvent, Function, Target};
 
@@ -24,6 +26,23 @@ pub enum Msg {
     LatencyProgress(ReadProgress),
     /// REPORT records of the window, read and folded.
     LatencyRead(FleetLatency),
+    /// Records for the logs view of `session` (history first, then as they come).
+    LogRecords {
+        session: u64,
+        records: Vec<LogRecord>,
+    },
+    /// How the logs of `session` are followed now.
+    LogMode {
+        session: u64,
+        mode: FollowMode,
+    },
+    /// Reading logs of `session` failed for these functions (what, why).
+    LogFailures {
+        session: u64,
+        failures: Vec<(String, String)>,
+    },
+    /// The logs view's records were saved (the path, the lines), or could not be (why).
+    LogsSaved(Result<(String, usize), String>),
 }
 
 /// Work with side effects that the runner performs; its outcome comes back as [`Msg`]s.
@@ -42,5 +61,22 @@ pub enum Effect {
     ReadLatency {
         functions: Vec<Function>,
         since_ms: i64,
+    },
+    /// Read the logs of `functions` over the last `since_ms` (server-side `pattern`), then
+    /// follow them, reporting [`Msg::LogRecords`], [`Msg::LogMode`] and [`Msg::LogFailures`]
+    /// for `session`; a new tail or [`Effect::StopLogs`] ends the previous one.
+    TailLogs {
+        session: u64,
+        functions: Vec<Function>,
+        since_ms: i64,
+        pattern: Option<String>,
+    },
+    StopLogs,
+    /// Write `lines` to `path`, or to a new file named after `name` in the data directory;
+    /// reports [`Msg::LogsSaved`].
+    SaveLogs {
+        path: Option<String>,
+        name: String,
+        lines: Vec<String>,
     },
 }

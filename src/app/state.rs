@@ -1,12 +1,14 @@
 //! The TUI's state: one value, owned by the loop, changed only by [`crate::app::update`].
 
+use crate::config::LogsSettings;
 use crate::fleet::{DiscoveryEvent, FleetContext, Inventory};
 
 use crate::ui::Theme;
 
 use super::figures::Figures;
 use super::fleet_table::FleetTable;
-use super::keymap::Keymap;
+use super::keymap::{Keymap, Scope};
+use super::logs::LogsPane;
 
 /// The screen under the overlays.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +20,8 @@ pub enum View {
     },
     /// Services and functions ranked by projected cost.
     Cost,
+    /// The records of one function or a service (the pane is in [`State::logs`]).
+    Logs,
 }
 
 /// A pane drawn over the view.
@@ -32,6 +36,8 @@ pub enum Overlay {
 pub enum Input {
     Filter(String),
     Command(String),
+    /// A search in the logs view.
+    Search(String),
 }
 
 /// A one-line message at the bottom until the next key.
@@ -62,6 +68,10 @@ pub struct State {
     pub fleet: FleetTable,
     pub function: FunctionPane,
     pub figures: Figures,
+    pub log_settings: LogsSettings,
+    pub logs: Option<LogsPane>,
+    /// Numbers log sessions, so records of a closed one are dropped.
+    pub log_sessions: u64,
     pub flash: Option<Flash>,
     /// Advanced by ticks while discovery runs.
     pub spinner: usize,
@@ -77,6 +87,7 @@ impl State {
         keymap: Keymap,
         theme: Theme,
         figures: Figures,
+        log_settings: LogsSettings,
         read_only: bool,
     ) -> Self {
         State {
@@ -92,6 +103,9 @@ impl State {
             fleet: FleetTable::default(),
             function: FunctionPane::default(),
             figures,
+            log_settings,
+            logs: None,
+            log_sessions: 0,
             flash: None,
             spinner: 0,
             size: (80, 24),
@@ -117,6 +131,26 @@ impl State {
         usize::from(self.size.1.saturating_sub(7)).max(1)
     }
 
+    /// Rows of the logs view that fit: the header, the pane's border and the bottom line are
+    /// taken, and the detail pane when it is open.
+    pub fn logs_page(&self) -> usize {
+        let detail = if self.logs.as_ref().is_some_and(|l| l.pretty) {
+            self.size.1 / 3
+        } else {
+            0
+        };
+        usize::from(self.size.1.saturating_sub(6 + detail)).max(1)
+    }
+
+    /// Which keys apply: the view's, then the global ones.
+    pub fn scope(&self) -> Scope {
+        match self.view {
+            View::Fleet => Scope::Fleet,
+            View::Function { .. } | View::Cost => Scope::Function,
+            View::Logs => Scope::Logs,
+        }
+    }
+
     /// Services in the fleet (all of them, whatever the filter).
     pub fn fleet_services(&self) -> usize {
         self.fleet.total_services
@@ -128,6 +162,10 @@ impl State {
             self.fleet.rebuild(&self.inventory, &self.figures);
             let page = self.fleet_page();
             self.fleet.scroll_into_view(page);
+        }
+        let page = self.logs_page();
+        if let Some(logs) = self.logs.as_mut() {
+            logs.prepare(page);
         }
     }
 }

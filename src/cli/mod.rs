@@ -103,6 +103,7 @@ async fn tui(
         keymap,
         theme,
         Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
+        config.logs.clone(),
         read_only,
     );
     match crate::app::terminal::run_tui(state, fleet, started).await {

@@ -175,6 +175,8 @@ async fn live(
     let mut announced = false;
     loop {
         tokio::select! {
+            // Records a session sent before it failed are handed on before the failure.
+            biased;
             Some(page) = pages.recv() => {
                 if !announced {
                     announced = true;

@@ -1,4 +1,5 @@
-//! The bottom line: what is being typed (`/filter`, `:command`), or the last message.
+//! The bottom line: what is being typed (`/filter`, a logs search, `:command`), or the last
+//! message.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,6 +17,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ]),
         (Some(Input::Command(text)), _) => Line::from(vec![
             Span::styled(":", theme.accent),
+            Span::styled(format!("{text}█"), theme.text),
+        ]),
+        (Some(Input::Search(text)), _) => Line::from(vec![
+            Span::styled("search /", theme.accent),
             Span::styled(format!("{text}█"), theme.text),
         ]),
         (None, Some(flash)) => Line::from(Span::styled(

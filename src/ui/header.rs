@@ -122,6 +122,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let hints: &[(Action, &str)] = match state.view {
         View::Fleet => &[
             (Action::Open, "open"),
+            (Action::Logs, "logs"),
             (Action::Toggle, "expand"),
             (Action::Filter, "filter"),
             (Action::Command, "command"),
@@ -131,6 +132,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ],
         View::Function { .. } => &[
             (Action::Back, "back"),
+            (Action::Logs, "logs"),
             (Action::Reveal, "reveal env"),
             (Action::Down, "scroll"),
             (Action::Command, "command"),
@@ -143,6 +145,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             (Action::Command, "command (:since 7d)"),
             (Action::Help, "help"),
             (Action::Quit, "quit"),
+        ],
+        View::Logs => &[
+            (Action::Back, "back"),
+            (Action::Pause, "pause"),
+            (Action::Filter, "search"),
+            (Action::SearchNext, "next"),
+            (Action::GroupRequests, "by invocation"),
+            (Action::Pretty, "JSON"),
+            (Action::Save, "save"),
+            (Action::Bottom, "follow"),
         ],
     };
     let mut keys = Vec::new();

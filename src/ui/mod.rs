@@ -6,6 +6,7 @@ pub mod fleet_view;
 mod function_view;
 mod header;
 mod latency_panel;
+mod logs_view;
 mod overlay;
 pub mod pictures;
 pub mod theme;
@@ -33,6 +34,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         View::Fleet => fleet_view::draw(frame, body, state),
         View::Function { arn } => function_view::draw(frame, body, state, arn),
         View::Cost => cost_view::draw(frame, body, state),
+        View::Logs => logs_view::draw(frame, body, state),
     }
     if let Some(overlay) = state.overlay {
         overlay::draw(frame, body, state, overlay);

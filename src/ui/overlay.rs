@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::app::command::COMMANDS;
-use crate::app::keymap::Action;
+use crate::app::keymap::{Action, Scope};
 use crate::app::state::{Overlay, State};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, overlay: Overlay) {
@@ -34,16 +34,27 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, overlay: Overlay) {
 
 fn help_lines(state: &State) -> Vec<Line<'static>> {
     let theme = &state.theme;
-    let mut lines = vec![Line::from(Span::styled("Keys", theme.title))];
-    for (action, _, description) in Action::ALL {
-        let keys = state.keymap.keys_label(action);
-        if keys.is_empty() {
-            continue;
+    let mut lines = Vec::new();
+    for (scope, heading) in [
+        (Scope::Global, "Keys"),
+        (Scope::Fleet, "Fleet view"),
+        (Scope::Function, "Function view"),
+        (Scope::Logs, "Logs view"),
+    ] {
+        if !lines.is_empty() {
+            lines.push(Line::default());
         }
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {keys:<18}"), theme.accent),
-            Span::styled(description.to_owned(), theme.text),
-        ]));
+        lines.push(Line::from(Span::styled(heading, theme.title)));
+        for (action, _, description, _) in Action::ALL.iter().filter(|a| a.3 == scope) {
+            let keys = state.keymap.keys_label(*action);
+            if keys.is_empty() {
+                continue;
+            }
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<18}"), theme.accent),
+                Span::styled((*description).to_owned(), theme.text),
+            ]));
+        }
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Commands", theme.title)));

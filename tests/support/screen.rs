@@ -27,6 +27,7 @@ impl Screen {
             Keymap::from_config(&config.keymap).unwrap(),
             Theme::from_config(&config.theme).unwrap(),
             Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
+            config.logs.clone(),
             read_only,
         );
         let mut app = App::new(state, Arc::new(fleet));

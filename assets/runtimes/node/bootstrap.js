@@ -1,19 +1,20 @@
 // mfn-tui's local runtime for nodejs* functions.
 //
-// mfn-tui --local starts one of these per execution environment as `node bootstrap.js`. It follows
-// the AWS Lambda Runtime API 2018-06-01 (init/error, invocation/next, invocation/ID/response,
+// `mfn-tui --local` starts one per execution environment as `node bootstrap.js`. It speaks the
+// AWS Lambda Runtime API 2018-06-01 (init/error, invocation/next, invocation/ID/response,
 // invocation/ID/error) and behaves like AWS's own Node.js runtime
-// (aws-lambda-nodejs-runtime-interface-client): the same environment variables, handler string,
-// module loading (CommonJS, ES modules), context, callback and promise handlers, error bodies and
-// log lines.
+// (aws-lambda-nodejs-runtime-interface-client): the same environment, handler string, module
+// loading (CommonJS and ES modules), context, async and callback handlers, error bodies and logs.
 //
 // Environment: AWS_LAMBDA_RUNTIME_API (host:port), _HANDLER (`path/module.function`),
 // LAMBDA_TASK_ROOT (the code directory), AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_VERSION,
-// AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME, AWS_REGION.
+// AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME,
+// AWS_REGION (read by the user's code).
 //
-// Logs go to stdout, one line per console call: `2026-11-28T11:42:53.123Z\tREQUEST-ID\tINFO\tmessage`
-// (TRACE, DEBUG, INFO, WARN, ERROR); an unhandled error as `...\tERROR\tInvoke Error \t{json}`.
-// Inside a line, `\r` stands for a line break, as in AWS's runtime writing to stdout.
+// Logs go to stdout, one line per console call:
+// `2026-11-28T11:42:53.123Z\tREQUEST-ID\tINFO\tmessage` (TRACE, DEBUG, INFO, WARN, ERROR), and
+// an unhandled error as `…\tERROR\tInvoke Error \t{"errorType":…}`. Within a line `\r` stands
+// for a line break, as with AWS's runtime writing to stdout.
 'use strict';
 
 const fs = require('fs');
@@ -27,60 +28,72 @@ const runtimeApi = new URL(`http://${env.AWS_LAMBDA_RUNTIME_API}`);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const ERROR_TYPE = 'Lambda-Runtime-Function-Error-Type';
 
-let requestId; // the invocation in progress (or last finished), for log lines
+let requestId; // the invocation in progress (or the last one), for log lines
+let phase = 'init'; // then 'invoking' from an event's arrival to its answer, 'waiting' in between
 let onEmptyEventLoop = null; // how the invocation in progress ends if the event loop empties
 
 function patchConsole() {
-  const levels = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', log: 'INFO', warn: 'WARN', error: 'ERROR' };
+  const levels = {
+    trace: 'TRACE', debug: 'DEBUG', info: 'INFO', log: 'INFO', warn: 'WARN', error: 'ERROR',
+  };
   for (const [method, level] of Object.entries(levels)) {
     console[method] = (...args) => {
       const line = `${new Date().toISOString()}\t${requestId}\t${level}\t${util.format(...args)}`;
-      process.stdout.write(line.replace(/\n/g, '\r') + '\n');
+      process.stdout.write(`${line.replace(/\n/g, '\r')}\n`);
     };
   }
 }
 
-/** One request to the Runtime API over the one keep-alive socket; no timeout, as `next` waits for work. */
+/** One request to the Runtime API on the one keep-alive socket, with no timeout: `next` waits. */
 function call(method, route, body, headers = {}) {
+  if (body !== undefined) {
+    const length = Buffer.byteLength(body);
+    headers = { 'Content-Type': 'application/json', 'Content-Length': length, ...headers };
+  }
+  const { hostname, port } = runtimeApi;
+  const options = { hostname, port, path: `/2018-06-01/runtime${route}`, method, agent, headers };
   return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        hostname: runtimeApi.hostname,
-        port: runtimeApi.port,
-        path: `/2018-06-01/runtime${route}`,
-        method,
-        agent,
-        headers: body === undefined ? headers : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers },
-      },
-      (response) => {
-        const chunks = [];
-        response.on('data', (chunk) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          if (response.statusCode >= 300) {
-            reject(new Error(`Runtime API answered ${response.statusCode} to ${method} ${route}: ${text.slice(0, 200)}`));
-          } else {
-            resolve({ headers: response.headers, body: text });
-          }
-        });
-      },
-    );
+    const request = http.request(options, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        if (response.statusCode < 300) return resolve({ headers: response.headers, body: text });
+        const status = `${response.statusCode} to ${method} ${route}`;
+        reject(new Error(`The Runtime API answered ${status}: ${text.slice(0, 200)}`));
+      });
+    });
     request.on('error', reject);
     request.end(body);
   });
 }
 
-function runtimeError(type, message) {
+/** A failure reported with a Runtime.* type; its stack is the cause's (file and line), if any. */
+function runtimeError(type, message, cause) {
   const error = new Error(message);
   error.name = type;
+  error.stack = cause?.stack ?? `${type}: ${message}`;
   return error;
 }
 
 /** The Runtime API's error shape; errorType is the error's name, as in AWS's runtime. */
 function errorBody(error) {
-  return error instanceof Error
-    ? { errorType: error.name, errorMessage: error.message, stackTrace: String(error.stack).split('\n') }
-    : { errorType: typeof error, errorMessage: String(error), stackTrace: [] };
+  if (!(error instanceof Error)) {
+    return { errorType: typeof error, errorMessage: String(error), stackTrace: [] };
+  }
+  const stackTrace = String(error.stack).split('\n');
+  return { errorType: error.name, errorMessage: error.message, stackTrace };
+}
+
+/** Logs `…\tERROR\tLABEL \t{"errorType":…,"errorMessage":…,"stack":[…]}`, as AWS does. */
+function logError(label, body) {
+  const { errorType, errorMessage, stackTrace: stack } = body;
+  console.error(label, `\t${JSON.stringify({ errorType, errorMessage, stack })}`);
+}
+
+/** An init error's type: a Runtime.* failure's own, else (thrown at import) ImportModuleError. */
+function initErrorType(body) {
+  return body.errorType.startsWith('Runtime.') ? body.errorType : 'Runtime.ImportModuleError';
 }
 
 async function importModule(file) {
@@ -88,7 +101,7 @@ async function importModule(file) {
   try {
     return require(file);
   } catch (error) {
-    if (error.code !== 'ERR_REQUIRE_ESM') throw error;
+    if (error?.code !== 'ERR_REQUIRE_ESM') throw error;
     return import(pathToFileURL(file).href);
   }
 }
@@ -100,18 +113,24 @@ async function loadHandler(taskRoot, handlerName) {
   const modulePath = handlerName.slice(0, dot);
   const base = path.resolve(taskRoot, modulePath);
   const file = ['.js', '.mjs', '.cjs'].map((ext) => base + ext).find((f) => fs.existsSync(f));
-  if (!file) throw runtimeError('Runtime.ImportModuleError', `Error: Cannot find module '${modulePath}' in ${taskRoot}`);
+  if (!file) {
+    const message = `Error: Cannot find module '${modulePath}' in ${taskRoot}`;
+    throw runtimeError('Runtime.ImportModuleError', message);
+  }
   let module;
   try {
     module = await importModule(file);
   } catch (error) {
-    if (error instanceof SyntaxError) throw runtimeError('Runtime.UserCodeSyntaxError', String(error));
-    if (['MODULE_NOT_FOUND', 'ERR_MODULE_NOT_FOUND'].includes(error.code)) {
-      throw runtimeError('Runtime.ImportModuleError', String(error));
+    if (error instanceof SyntaxError) {
+      throw runtimeError('Runtime.UserCodeSyntaxError', String(error), error);
+    }
+    if (['MODULE_NOT_FOUND', 'ERR_MODULE_NOT_FOUND'].includes(error?.code)) {
+      throw runtimeError('Runtime.ImportModuleError', String(error), error);
     }
     throw error;
   }
-  const handler = handlerName.slice(dot + 1).split('.').reduce((object, key) => object?.[key], module);
+  const keys = handlerName.slice(dot + 1).split('.');
+  const handler = keys.reduce((object, key) => object?.[key], module);
   if (typeof handler !== 'function') {
     const problem = handler === undefined ? 'is undefined or not exported' : 'is not a function';
     throw runtimeError('Runtime.HandlerNotFound', `${handlerName} ${problem}`);
@@ -120,9 +139,10 @@ async function loadHandler(taskRoot, handlerName) {
 }
 
 /**
- * Runs the handler once and resolves to { error } or { result }: from its promise, from its
- * callback (which, while callbackWaitsForEmptyEventLoop is true, answers once the event loop is
- * empty), or with null when it returned neither and the event loop emptied, as AWS does.
+ * Runs the handler once; resolves to { response } (JSON text) or { error }. The answer comes from
+ * the returned promise, or from the callback (once the event loop is empty while
+ * callbackWaitsForEmptyEventLoop is true), or is null when the handler did neither and the event
+ * loop emptied: all as AWS's runtime does.
  */
 function invoke(handler, event, headers) {
   return new Promise((resolve) => {
@@ -131,12 +151,18 @@ function invoke(handler, event, headers) {
       if (settled) return;
       settled = true;
       onEmptyEventLoop = null;
-      resolve(error !== undefined && error !== null ? { error } : { result });
+      if (error !== undefined && error !== null) return resolve({ error });
+      try {
+        resolve({ response: JSON.stringify(result ?? null) ?? 'null' });
+      } catch (e) {
+        const message = `Unable to marshal response: ${e.message}`;
+        resolve({ error: runtimeError('Runtime.MarshalError', message) });
+      }
     };
     const deadline = Number(headers['lambda-runtime-deadline-ms']);
+    const clientContext = headers['lambda-runtime-client-context'];
+    const identity = headers['lambda-runtime-cognito-identity'];
     try {
-      const clientContext = headers['lambda-runtime-client-context'];
-      const identity = headers['lambda-runtime-cognito-identity'];
       const context = {
         awsRequestId: requestId,
         invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
@@ -163,8 +189,8 @@ function invoke(handler, event, headers) {
       onEmptyEventLoop = () => settle(null, null);
       const returned = handler(JSON.parse(event), context, callback);
       if (typeof returned?.then === 'function') {
-        onEmptyEventLoop = () =>
-          settle(runtimeError('Runtime.NodeJsExit', 'The event loop emptied before the handler\'s promise settled'));
+        const message = "The event loop emptied before the handler's promise settled";
+        onEmptyEventLoop = () => settle(runtimeError('Runtime.NodeJsExit', message));
         returned.then((result) => settle(null, result), (error) => settle(error ?? 'handled'));
       }
     } catch (error) {
@@ -173,9 +199,35 @@ function invoke(handler, event, headers) {
   });
 }
 
+/**
+ * An error thrown outside the handler's own call (in a timer, a rejection nobody handled): as
+ * AWS's runtime does, log it, report it as the invocation's error (or the init's), and exit.
+ */
+async function crash(label, error, exitCode) {
+  const body = errorBody(error);
+  logError(label, body);
+  try {
+    if (phase === 'invoking') {
+      await call('POST', `/invocation/${requestId}/error`, JSON.stringify(body), {
+        [ERROR_TYPE]: 'Unhandled',
+      });
+    } else if (phase === 'init') {
+      const type = initErrorType(body);
+      await call('POST', '/init/error', JSON.stringify(body), { [ERROR_TYPE]: type });
+    }
+  } finally {
+    process.exit(exitCode);
+  }
+}
+
 async function main() {
   patchConsole();
   process.on('beforeExit', () => onEmptyEventLoop?.());
+  process.on('uncaughtException', (error) => crash('Uncaught Exception', error, 129));
+  process.on('unhandledRejection', (reason) => {
+    const error = runtimeError('Runtime.UnhandledPromiseRejection', String(reason), reason);
+    crash('Unhandled Promise Rejection', error, 128);
+  });
   const taskRoot = env.LAMBDA_TASK_ROOT || process.cwd();
   process.chdir(taskRoot);
 
@@ -184,9 +236,10 @@ async function main() {
     handler = await loadHandler(taskRoot, env._HANDLER);
   } catch (error) {
     const body = errorBody(error);
-    process.stderr.write(`${body.errorType}: ${body.errorMessage}\n${body.stackTrace.join('\n')}\n`);
-    const type = body.errorType.startsWith('Runtime.') ? body.errorType : 'Runtime.ImportModuleError';
-    await call('POST', '/init/error', JSON.stringify(body), { [ERROR_TYPE]: type });
+    const title = `${body.errorType}: ${body.errorMessage}`;
+    const lines = body.stackTrace[0] === title ? body.stackTrace : [title, ...body.stackTrace];
+    process.stderr.write(`${lines.join('\n')}\n`);
+    await call('POST', '/init/error', JSON.stringify(body), { [ERROR_TYPE]: initErrorType(body) });
     process.exit(1);
   }
 
@@ -197,23 +250,18 @@ async function main() {
     if (traceId) env._X_AMZN_TRACE_ID = traceId;
     else delete env._X_AMZN_TRACE_ID;
 
+    phase = 'invoking';
     const outcome = await invoke(handler, next.body, next.headers);
-    let response;
-    if (!('error' in outcome)) {
-      try {
-        response = JSON.stringify(outcome.result ?? null);
-      } catch (error) {
-        outcome.error = error;
-      }
-    }
-    if (response !== undefined) {
-      await call('POST', `/invocation/${requestId}/response`, response);
+    if ('response' in outcome) {
+      await call('POST', `/invocation/${requestId}/response`, outcome.response);
     } else {
       const body = errorBody(outcome.error);
-      const logged = { errorType: body.errorType, errorMessage: body.errorMessage, stack: body.stackTrace };
-      console.error('Invoke Error', `\t${JSON.stringify(logged)}`);
-      await call('POST', `/invocation/${requestId}/error`, JSON.stringify(body), { [ERROR_TYPE]: 'Unhandled' });
+      logError('Invoke Error', body);
+      await call('POST', `/invocation/${requestId}/error`, JSON.stringify(body), {
+        [ERROR_TYPE]: 'Unhandled',
+      });
     }
+    phase = 'waiting';
   }
 }
 

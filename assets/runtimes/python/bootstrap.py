@@ -1,18 +1,19 @@
 """mfn-tui's local runtime for python3.x functions.
 
-mfn-tui --local starts one of these per execution environment as `python3 bootstrap.py`. It
-follows the AWS Lambda Runtime API 2018-06-01 (init/error, invocation/next, invocation/ID/response,
+`mfn-tui --local` starts one per execution environment as `python3 bootstrap.py`. It speaks the
+AWS Lambda Runtime API 2018-06-01 (init/error, invocation/next, invocation/ID/response,
 invocation/ID/error) and behaves like AWS's own Python runtime (awslambdaric): the same
-environment variables, handler string, context attributes, error bodies and log lines.
+environment, handler string, context attributes, error bodies and log lines.
 
 Environment: AWS_LAMBDA_RUNTIME_API (host:port), _HANDLER (`path/module.function`),
 LAMBDA_TASK_ROOT (the code directory), AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_VERSION,
-AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME, AWS_REGION.
+AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME,
+AWS_REGION (read by the user's code).
 
-Logs go to stdout, one line per record: `print` output unchanged; the root logger's records as
+Logs go to stdout, a line at a time: `print` output unchanged; the root logger's records as
 `[LEVEL]\t2026-11-28T11:42:53.123Z\tREQUEST-ID\tmessage`; an unhandled error as
-`[ERROR] Type: message\rTraceback (most recent call last):\r...`. Inside a record, `\r` stands for
-a line break, as in AWS's runtimes writing to stdout.
+`[ERROR] Type: message\rTraceback (most recent call last):\r...`. Within a record `\r` stands
+for a line break, as with AWS's runtimes writing to stdout.
 """
 
 import http.client
@@ -28,8 +29,9 @@ from types import SimpleNamespace
 RUNTIME = "/2018-06-01/runtime"
 ERROR_TYPE = "Lambda-Runtime-Function-Error-Type"
 JSON_CONTENT = {"Content-Type": "application/json"}
+RUNTIME_FILES = (__file__, importlib.__file__)  # their frames are left out of stack traces
 
-request_id = ""  # the invocation in progress (or last finished), for log records
+request_id = ""  # the invocation in progress (or the last one), for log records
 
 
 class LambdaContext:
@@ -46,7 +48,9 @@ class LambdaContext:
         self.invoked_function_arn = headers.get("Lambda-Runtime-Invoked-Function-Arn")
         self._deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms") or 0)
         client_context = headers.get("Lambda-Runtime-Client-Context")
-        self.client_context = SimpleNamespace(**json.loads(client_context)) if client_context else None
+        self.client_context = (
+            SimpleNamespace(**json.loads(client_context)) if client_context else None
+        )
         identity = json.loads(headers.get("Lambda-Runtime-Cognito-Identity") or "{}")
         self.identity = SimpleNamespace(
             cognito_identity_id=identity.get("cognitoIdentityId"),
@@ -58,7 +62,7 @@ class LambdaContext:
 
 
 class RecordFormatter(logging.Formatter):
-    """AWS's text format, UTC times, the current request id, one line per record."""
+    """AWS's text layout, in UTC, with the current request id, one line per record."""
 
     converter = time.gmtime
 
@@ -74,7 +78,7 @@ class RecordFormatter(logging.Formatter):
 
 
 class RuntimeFault(Exception):
-    """A failure of the runtime's own making, reported with its Runtime.* type."""
+    """A failure the runtime reports with a Runtime.* type, as AWS's runtime does."""
 
     def __init__(self, error_type, message, stack_trace=()):
         super().__init__(message)
@@ -83,11 +87,13 @@ class RuntimeFault(Exception):
 
 
 def load_handler(handler):
-    """The function `_HANDLER` names, or a RuntimeFault worded as AWS words it."""
+    """The function `_HANDLER` names; a RuntimeFault worded as AWS words it if there is none."""
     try:
         module_name, function_name = handler.rsplit(".", 1)
     except ValueError as e:
-        raise RuntimeFault("Runtime.MalformedHandlerName", f"Bad handler '{handler}': {e}") from None
+        raise RuntimeFault(
+            "Runtime.MalformedHandlerName", f"Bad handler '{handler}': {e}"
+        ) from None
     try:
         module = importlib.import_module(module_name.replace("/", "."))
     except ImportError as e:
@@ -104,19 +110,18 @@ def load_handler(handler):
         return getattr(module, function_name)
     except AttributeError:
         raise RuntimeFault(
-            "Runtime.HandlerNotFound", f"Handler '{function_name}' missing on module '{module_name}'"
+            "Runtime.HandlerNotFound",
+            f"Handler '{function_name}' missing on module '{module_name}'",
         ) from None
 
 
 def error_body(e):
-    """The JSON error shape of the Runtime API, with the user's stack frames only."""
+    """The Runtime API's error shape; the stack starts at the first frame not the runtime's."""
     if isinstance(e, RuntimeFault):
         return {"errorMessage": str(e), "errorType": e.error_type, "stackTrace": e.stack_trace}
-    frames = [
-        frame
-        for frame in traceback.extract_tb(e.__traceback__)
-        if frame.filename != __file__ and not frame.filename.startswith("<frozen ")
-    ]
+    frames = traceback.extract_tb(e.__traceback__)
+    while frames and (frames[0].filename in RUNTIME_FILES or frames[0].filename[:8] == "<frozen "):
+        frames.pop(0)
     return {
         "errorMessage": str(e),
         "errorType": type(e).__name__,
@@ -133,8 +138,27 @@ def error_lines(error):
     return lines
 
 
+def error_record(error):
+    """The error as one stdout line, like AWS's: lines joined by \\r, indents in no-break spaces."""
+    indented = ((line, len(line) - len(line.lstrip(" "))) for line in error_lines(error))
+    return "\r".join(line.replace(" ", "\u00a0", indent) for line, indent in indented)
+
+
+def invoke(handler, event, headers):
+    """Runs the handler on one event: (the response as JSON bytes, None) or (None, error body)."""
+    try:
+        result = handler(json.loads(event), LambdaContext(request_id, headers))
+    except Exception as e:
+        return None, error_body(e)
+    try:
+        return json.dumps(result, ensure_ascii=False).encode(), None
+    except (TypeError, ValueError) as e:
+        fault = RuntimeFault("Runtime.MarshalError", f"Unable to marshal response: {e}")
+        return None, error_body(fault)
+
+
 class RuntimeApi:
-    """One keep-alive connection to the Runtime API; no timeout, as `next` waits for work."""
+    """One keep-alive connection to the Runtime API, with no timeout: `next` waits for work."""
 
     def __init__(self, address):
         self.connection = http.client.HTTPConnection(address)
@@ -145,12 +169,13 @@ class RuntimeApi:
         payload = response.read()
         if response.status >= 300:
             raise RuntimeError(
-                f"Runtime API answered {response.status} to {method} {path}: {payload[:200]!r}"
+                f"The Runtime API answered {response.status} to {method} {path}: {payload[:200]!r}"
             )
         return response, payload
 
-    def post(self, path, body, headers=JSON_CONTENT):
-        self.call("POST", path, json.dumps(body, ensure_ascii=False).encode(), headers)
+    def post_error(self, path, error, error_type):
+        body = json.dumps(error, ensure_ascii=False).encode()
+        self.call("POST", path, body, {**JSON_CONTENT, ERROR_TYPE: error_type})
 
 
 def main():
@@ -171,8 +196,9 @@ def main():
     except Exception as e:
         error = error_body(e)
         print("\n".join(error_lines(error)), file=sys.stderr)
-        header = error["errorType"] if isinstance(e, RuntimeFault) else "Runtime.ImportModuleError"
-        api.post("/init/error", error, {**JSON_CONTENT, ERROR_TYPE: header})
+        # An exception raised at import keeps its class name in the body, as on AWS.
+        error_type = e.error_type if isinstance(e, RuntimeFault) else "Runtime.ImportModuleError"
+        api.post_error("/init/error", error, error_type)
         sys.exit(1)
 
     while True:
@@ -183,18 +209,12 @@ def main():
             os.environ["_X_AMZN_TRACE_ID"] = trace_id
         else:
             os.environ.pop("_X_AMZN_TRACE_ID", None)
-        try:
-            result = handler(json.loads(event), LambdaContext(request_id, response.headers))
-            body = json.dumps(result, ensure_ascii=False).encode()
-        except Exception as e:
-            error = error_body(e)
-            sys.stdout.write("\r".join(
-                line.replace(" ", "\u00a0", len(line) - len(line.lstrip(" ")))
-                for line in error_lines(error)
-            ) + "\n")
-            api.post(f"/invocation/{request_id}/error", error, {**JSON_CONTENT, ERROR_TYPE: "Unhandled"})
-        else:
+        body, error = invoke(handler, event, response.headers)
+        if error is None:
             api.call("POST", f"/invocation/{request_id}/response", body)
+        else:
+            print(error_record(error))
+            api.post_error(f"/invocation/{request_id}/error", error, "Unhandled")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,152 @@
+//! The pure heart of the TUI: `update(state, msg) -> effects`. No I/O, no clock, no SDK.
+
+mod commands;
+mod fleet;
+mod input;
+mod logs;
+
+use crossterm::event::KeyEventKind;
+
+use crate::units::bytes;
+
+use super::keymap::Action;
+use super::msg::{Effect, Msg};
+use super::state::{Flash, FunctionPane, Input, Overlay, State, View};
+use commands::{ask_to_read, discover_all, read_latency};
+
+/// Applies `msg` to `state` and returns the effects to run.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Start => discover_all(state),
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            let page = state.fleet_page();
+            state.fleet.scroll_into_view(page);
+            Vec::new()
+        }
+        Msg::Tick => {
+            state.spinner = state.spinner.wrapping_add(1);
+            if let Some(l) = state.logs.as_mut() {
+                l.search_step();
+            }
+            Vec::new()
+        }
+        Msg::Signal => {
+            state.quit = true;
+            Vec::new()
+        }
+        Msg::Discovery(event) if !state.expects(&event) => Vec::new(),
+        Msg::Discovery(event) => {
+            state.inventory.apply(event);
+            state.fleet.dirty = true;
+            // The window's figures are read once the fleet is known.
+            if !state.discovering() && !state.figures.requested {
+                return ask_to_read(state);
+            }
+            Vec::new()
+        }
+        // An estimate or a read nobody waits for any more (the fleet or the window changed).
+        Msg::ScanEstimated(_) | Msg::LatencyRead(_)
+            if state.figures.loading.is_none() || state.discovering() =>
+        {
+            Vec::new()
+        }
+        Msg::ScanEstimated(estimate) => match estimate {
+            Some(e) if e.bytes > state.figures.confirm_scan_bytes => {
+                state.figures.loading = None;
+                state.figures.blocked = Some(e);
+                let text = format!(
+                    "the {} window would scan about {} of logs in {} groups: :read reads it anyway, :since a shorter one",
+                    state.figures.since,
+                    bytes(e.bytes),
+                    e.groups
+                );
+                flash(state, &text, true);
+                Vec::new()
+            }
+            _ => read_latency(state),
+        },
+        Msg::LatencyProgress(progress) => {
+            if state.figures.loading.is_some() {
+                state.figures.loading = Some(progress);
+            }
+            Vec::new()
+        }
+        Msg::LatencyRead(read) => {
+            state.figures.absorb(read, &state.inventory);
+            state.fleet.dirty = true;
+            Vec::new()
+        }
+        Msg::LogRecords { .. }
+        | Msg::LogMode { .. }
+        | Msg::LogFailures { .. }
+        | Msg::LogsSaved(_) => logs::on_msg(state, msg),
+        Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key(key) => {
+            state.flash = None;
+            // The rows must be current before a key acts on the selection.
+            state.prepare_frame();
+            if state.input.is_some() {
+                return input::on_input_key(state, key);
+            }
+            match state.keymap.action(&key, state.scope()) {
+                Some(action) => on_action(state, action),
+                None => Vec::new(),
+            }
+        }
+    }
+}
+
+fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(overlay) = state.overlay {
+        return on_overlay_action(state, overlay, action);
+    }
+    match action {
+        Action::Quit => state.quit = true,
+        Action::Help => open_overlay(state, Overlay::Help),
+        Action::Errors => open_overlay(state, Overlay::Errors),
+        Action::Command => state.input = Some(Input::Command(String::new())),
+        Action::Refresh => return discover_all(state),
+        Action::Cost if state.view != View::Logs => {
+            state.view = View::Cost;
+            state.function = FunctionPane::default();
+        }
+        Action::Logs if state.view != View::Logs => return logs::open(state),
+        _ => match state.view.clone() {
+            View::Fleet => fleet::on_fleet_action(state, action),
+            View::Function { .. } | View::Cost => fleet::on_function_action(state, action),
+            View::Logs => return logs::on_action(state, action),
+        },
+    }
+    Vec::new()
+}
+
+pub(super) fn open_overlay(state: &mut State, overlay: Overlay) {
+    state.overlay = Some(overlay);
+    state.overlay_scroll = 0;
+}
+
+fn on_overlay_action(state: &mut State, overlay: Overlay, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => state.quit = true,
+        Action::Back => state.overlay = None,
+        Action::Help if overlay == Overlay::Help => state.overlay = None,
+        Action::Errors if overlay == Overlay::Errors => state.overlay = None,
+        Action::Help => open_overlay(state, Overlay::Help),
+        Action::Errors => open_overlay(state, Overlay::Errors),
+        Action::Down => state.overlay_scroll = state.overlay_scroll.saturating_add(1),
+        Action::Up => state.overlay_scroll = state.overlay_scroll.saturating_sub(1),
+        Action::PageDown => state.overlay_scroll = state.overlay_scroll.saturating_add(10),
+        Action::PageUp => state.overlay_scroll = state.overlay_scroll.saturating_sub(10),
+        Action::Top => state.overlay_scroll = 0,
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub(super) fn flash(state: &mut State, text: &str, is_error: bool) {
+    state.flash = Some(Flash {
+        text: text.to_owned(),
+        is_error,
+    });
+}
