@@ -72,7 +72,7 @@ fn json_level(m: &str) -> Option<Level> {
 /// The request id of a line: platform lines (`START`/`END`/`REPORT RequestId: …`), the managed
 /// runtimes' text lines (`TIME\tREQUEST-ID\tLEVEL\t…`), or JSON lines with `requestId`.
 pub fn request_id(message: &str) -> Option<&str> {
-    let m = message.trim_start();
+    let m = message.trim();
     for prefix in ["START RequestId: ", "END RequestId: ", "REPORT RequestId: "] {
         if let Some(rest) = m.strip_prefix(prefix) {
             return rest.split([' ', '\t']).next().filter(|id| !id.is_empty());
@@ -108,6 +108,7 @@ mod tests {
             Some(ID)
         );
         assert_eq!(request_id(&format!("END RequestId: {ID}")), Some(ID));
+        assert_eq!(request_id(&format!("END RequestId: {ID}\n")), Some(ID));
         assert_eq!(
             request_id(&format!("REPORT RequestId: {ID}\tDuration: 1 ms")),
             Some(ID)

@@ -131,15 +131,16 @@ impl State {
         usize::from(self.size.1.saturating_sub(7)).max(1)
     }
 
-    /// Rows of the logs view that fit: the header, the pane's border and the bottom line are
-    /// taken, and the detail pane when it is open.
+    /// Rows of the logs view that fit: the header (3 lines) and the bottom line (1) are taken,
+    /// the pane's border (2), and the record pane's half when it is open.
     pub fn logs_page(&self) -> usize {
-        let detail = if self.logs.as_ref().is_some_and(|l| l.pretty) {
-            self.size.1 / 3
+        let body = self.size.1.saturating_sub(4);
+        let list = if self.logs.as_ref().is_some_and(|l| l.pretty) {
+            body - body / 2
         } else {
-            0
+            body
         };
-        usize::from(self.size.1.saturating_sub(6 + detail)).max(1)
+        usize::from(list.saturating_sub(2)).max(1)
     }
 
     /// Which keys apply: the view's, then the global ones.

@@ -27,8 +27,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         return;
     };
     let (list, detail) = if pane.pretty {
+        // The same split as `State::logs_page`.
         let [list, detail] =
-            Layout::vertical([Constraint::Min(3), Constraint::Length(area.height / 3)]).areas(area);
+            Layout::vertical([Constraint::Min(3), Constraint::Length(area.height / 2)]).areas(area);
         (list, Some(detail))
     } else {
         (area, None)
@@ -180,6 +181,7 @@ fn status(state: &State, pane: &LogsPane) -> String {
     parts.push(match (&pane.status, pane.paused) {
         (_, true) => format!("PAUSED · {} new", thousands(pane.held.len() as u64)),
         (TailStatus::Reading, _) => format!("{} reading", super::spinner(state.spinner)),
+        (TailStatus::Starting, _) => "following…".to_owned(),
         (TailStatus::Following(FollowMode::LiveTail { sessions }), _) => {
             format!("live tail ({sessions} sessions)")
         }

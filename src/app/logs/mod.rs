@@ -39,6 +39,8 @@ pub enum Row {
 pub enum TailStatus {
     /// Reading the window's history.
     Reading,
+    /// The history is in; following is starting (Live Tail or polling).
+    Starting,
     Following(FollowMode),
 }
 
@@ -129,6 +131,9 @@ impl LogsPane {
 
     /// Takes in new records (held while paused).
     pub fn receive(&mut self, records: Vec<LogRecord>, pricing: &PricingTable) {
+        if self.status == TailStatus::Reading {
+            self.status = TailStatus::Starting;
+        }
         self.received += records.len() as u64;
         if self.paused {
             self.held.extend(records);

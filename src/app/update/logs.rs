@@ -125,7 +125,11 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             if pane.search.is_none() {
                 flash(state, "no search yet: / to search", true);
             } else if !pane.jump(forward) {
-                let text = if pane.busy() {
+                let text = if pane
+                    .search
+                    .as_ref()
+                    .is_some_and(|s| s.pending(&pane.buffer))
+                {
                     "no match yet (still searching)"
                 } else {
                     "no match"
@@ -145,7 +149,11 @@ pub(super) fn search(state: &mut State, text: &str) {
         return;
     };
     pane.set_search(text);
-    if pane.search.is_some() && !pane.jump(true) && !pane.busy() {
+    let searched = pane
+        .search
+        .as_ref()
+        .is_some_and(|s| !s.pending(&pane.buffer));
+    if searched && !pane.jump(true) {
         flash(state, &format!("`{text}` matches nothing shown"), true);
     }
 }
