@@ -10,32 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use support::emulator::Emulator;
-use support::fleet::{EAST, seed_fleet};
+use support::fleet::{EAST, seed_fleet, seed_log_lines};
 use support::seed::{now_ms, put_logs};
-
-/// users-dev-login and users-dev-register, two streams each, their lines interleaved in time.
-async fn seed_lines(emulator: &Emulator) -> i64 {
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&emulator.sdk_config(EAST).await);
-    let t0 = now_ms() - 300_000;
-    for (function, offset) in [("users-dev-login", 0), ("users-dev-register", 500)] {
-        for (stream, start) in [
-            ("2026/11/28/[$LATEST]aaaa", 0),
-            ("2026/11/28/[$LATEST]bbbb", 250),
-        ] {
-            let lines: Vec<(i64, String)> = (0..5)
-                .map(|k| {
-                    let level = if k == 3 { "ERROR" } else { "INFO" };
-                    (
-                        t0 + offset + start + 1_000 * k,
-                        format!("2026-11-28T10:00:00.000Z\t3f1c0b2e-5d6a-4b7c-8d9e-0f1a2b3c4d5e\t{level}\t{function} {stream} line {k}"),
-                    )
-                })
-                .collect();
-            put_logs(&logs, &format!("/aws/lambda/{function}"), stream, &lines).await;
-        }
-    }
-    t0
-}
 
 fn config(name: &str, body: &str) -> String {
     let path =
@@ -55,7 +31,7 @@ fn json_lines(stdout: &str) -> Vec<Value> {
 async fn a_service_history_comes_in_time_order_once_each_across_page_boundaries() {
     let emulator = Emulator::start();
     seed_fleet(&emulator).await;
-    seed_lines(&emulator).await;
+    seed_log_lines(&emulator).await;
     // Three events a page: each group's 10 events span four pages.
     let small_pages = config("pages", "[logs]\npage_size = 3\n");
     let (code, stdout, stderr) = support::cli::mfn_against(
@@ -100,7 +76,7 @@ async fn a_service_history_comes_in_time_order_once_each_across_page_boundaries(
 async fn filter_is_applied_by_the_service_and_grep_here() {
     let emulator = Emulator::start();
     seed_fleet(&emulator).await;
-    seed_lines(&emulator).await;
+    seed_log_lines(&emulator).await;
     let (code, stdout, stderr) = support::cli::mfn_against(
         &emulator.endpoint,
         EAST,
@@ -150,7 +126,7 @@ async fn filter_is_applied_by_the_service_and_grep_here() {
 async fn follow_shows_a_record_written_after_it_started_and_only_once() {
     let emulator = Emulator::start();
     seed_fleet(&emulator).await;
-    seed_lines(&emulator).await;
+    seed_log_lines(&emulator).await;
     let fast = config("follow", "[logs]\npoll_ms = 200\n");
     let mut child = support::cli::mfn_command(&emulator.endpoint, EAST)
         .args([

@@ -247,7 +247,7 @@ async fn scrolling_up_stops_following_and_g_follows_again() {
         pane.selected, selected,
         "the view stays where the operator is"
     );
-    assert!(screen.text().contains("scrolled (G follows)"));
+    assert!(screen.text().contains("scrolled: <end> follows"));
     screen.keys("G").await;
     screen.text();
     let pane = screen.app.state.logs.as_ref().unwrap();

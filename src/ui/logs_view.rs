@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::analysis::logline::Level;
 use crate::analysis::report::InvocationStatus;
+use crate::app::keymap::Action;
 use crate::app::logs::buffer::Entry;
 use crate::app::logs::text::{invocation_summary, one_line, pretty_json, time_column};
 use crate::app::logs::{LogsPane, Row, TailStatus};
@@ -50,6 +51,7 @@ fn draw_rows(frame: &mut Frame, area: Rect, state: &State, pane: &LogsPane) {
             theme.title,
         ))
         .title(Span::styled(status(state, pane), theme.muted))
+        .title_bottom(Line::from(follow_state(state, pane)).left_aligned())
         .title_bottom(Line::from(status_right(pane, theme)).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -185,14 +187,27 @@ fn status(state: &State, pane: &LogsPane) -> String {
         (TailStatus::Following(FollowMode::LiveTail { sessions }), _) => {
             format!("live tail ({sessions} sessions)")
         }
-        (TailStatus::Following(FollowMode::Polling { every, .. }), _) => {
-            format!("polling every {}s", every.as_secs_f64())
-        }
+        (TailStatus::Following(FollowMode::Polling { every, why }), _) => format!(
+            "polling every {}s{}",
+            every.as_secs_f64(),
+            if why.is_some() { " (no live tail)" } else { "" }
+        ),
     });
-    if !pane.follow && !pane.paused {
-        parts.push("scrolled (G follows)".into());
-    }
     format!(" {} ", parts.join(" · "))
+}
+
+/// The bottom border's left: whether the view sticks to the newest record.
+fn follow_state<'a>(state: &State, pane: &LogsPane) -> Span<'a> {
+    let theme = &state.theme;
+    if pane.paused {
+        let key = state.keymap.first_key(Action::Pause).unwrap_or_default();
+        Span::styled(format!(" paused: <{key}> resumes "), theme.error)
+    } else if pane.follow {
+        Span::styled(" ↓ following ", theme.ok)
+    } else {
+        let key = state.keymap.first_key(Action::Bottom).unwrap_or_default();
+        Span::styled(format!(" scrolled: <{key}> follows "), theme.accent)
+    }
 }
 
 /// The bottom border: the filters and the search, and the latest failure.

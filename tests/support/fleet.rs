@@ -135,3 +135,27 @@ pub async fn seed_reports(emulator: &Emulator) {
     )
     .await;
 }
+
+/// users-dev-login and users-dev-register, two streams each, their lines interleaved in time.
+pub async fn seed_log_lines(emulator: &Emulator) -> i64 {
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&emulator.sdk_config(EAST).await);
+    let t0 = now_ms() - 300_000;
+    for (function, offset) in [("users-dev-login", 0), ("users-dev-register", 500)] {
+        for (stream, start) in [
+            ("2026/11/28/[$LATEST]aaaa", 0),
+            ("2026/11/28/[$LATEST]bbbb", 250),
+        ] {
+            let lines: Vec<(i64, String)> = (0..5)
+                .map(|k| {
+                    let level = if k == 3 { "ERROR" } else { "INFO" };
+                    (
+                        t0 + offset + start + 1_000 * k,
+                        format!("2026-11-28T10:00:00.000Z\t3f1c0b2e-5d6a-4b7c-8d9e-0f1a2b3c4d5e\t{level}\t{function} {stream} line {k}"),
+                    )
+                })
+                .collect();
+            put_logs(&logs, &format!("/aws/lambda/{function}"), stream, &lines).await;
+        }
+    }
+    t0
+}

@@ -106,6 +106,13 @@ impl AwsFleet {
         }
     }
 
+    /// The endpoint the clients were built for (decides, for one, whether Live Tail can
+    /// reach it).
+    pub fn with_endpoint_url(mut self, endpoint_url: Option<String>) -> Self {
+        self.settings.endpoint_url = endpoint_url;
+        self
+    }
+
     /// The clients of the first target in `region` (the profile that discovered it).
     async fn clients_in(&self, region: &str) -> Clients {
         let target = self
