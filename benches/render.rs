@@ -4,31 +4,28 @@
 //!
 //! `cargo bench --bench render` (MFN_BENCH_FRAMES sets the number of frames, default 2,000).
 
-use std::time::{Duration, Instant};
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::Instant;
 
 use mfn_tui::app::State;
-use mfn_tui::app::figures::Figures;
-use mfn_tui::app::keymap::{Action, Keymap};
-use mfn_tui::config::Config;
-use mfn_tui::fleet::{DiscoveryEvent, FleetContext, Function, Inventory, Provider, Target};
-use mfn_tui::ui::{self, Theme};
+use mfn_tui::app::keymap::Action;
+use mfn_tui::fleet::{DiscoveryEvent, FleetContext, Function, Provider, Target};
+use mfn_tui::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use support::screen::default_state;
+use support::timing;
 
 fn state(functions: usize) -> State {
-    let config = Config::defaults();
     let target = Target::new(None, "us-east-1");
-    let mut state = State::new(
+    let mut state = default_state(
         FleetContext {
             provider: Provider::Aws,
             targets: vec![target.clone()],
             endpoint: None,
         },
-        Inventory::new(config.grouping.clone()),
-        Keymap::from_config(&config.keymap).unwrap(),
-        Theme::from_config(&config.theme).unwrap(),
-        Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
-        config.logs.clone(),
         false,
     );
     state.size = (200, 50);
@@ -55,27 +52,13 @@ fn state(functions: usize) -> State {
     state
 }
 
-fn stats(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q) as usize].as_secs_f64() * 1e3;
-    let mean = samples.iter().map(Duration::as_secs_f64).sum::<f64>() / samples.len() as f64 * 1e3;
-    println!(
-        "| {name} | {mean:.3} | {:.3} | {:.3} | {:.3} | {} |",
-        at(0.5),
-        at(0.99),
-        at(1.0),
-        samples.len()
-    );
-}
-
 fn main() {
     let frames: usize = std::env::var("MFN_BENCH_FRAMES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
-    println!("| what (ms) | mean | p50 | p99 | max | n |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    timing::header();
 
     let mut empty = state(0);
     let samples = (0..frames.min(200))
@@ -86,7 +69,7 @@ fn main() {
             start.elapsed()
         })
         .collect();
-    stats("first frame, empty fleet", samples);
+    timing::row("first frame, empty fleet", samples);
 
     let mut big = state(10_000);
     let rebuilds = (0..20)
@@ -97,7 +80,7 @@ fn main() {
             start.elapsed()
         })
         .collect();
-    stats("rebuild rows, 10,000 functions (on change only)", rebuilds);
+    timing::row("rebuild rows, 10,000 functions (on change only)", rebuilds);
 
     // Expand everything and park the selection in the middle.
     let expand_all = key_for(&big, Action::ExpandAll);
@@ -112,7 +95,7 @@ fn main() {
             start.elapsed()
         })
         .collect();
-    stats("frame, 10,000 functions expanded (10,400 rows)", samples);
+    timing::row("frame, 10,000 functions expanded (10,400 rows)", samples);
 }
 
 fn key_for(state: &State, action: Action) -> mfn_tui::app::Msg {

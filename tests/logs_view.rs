@@ -333,3 +333,17 @@ async fn colon_save_writes_the_shown_records_to_a_file() {
         "2026-11-28T11:40:00.000Z users-dev-login INIT_START Runtime Version: nodejs:20.v40"
     );
 }
+
+#[tokio::test]
+async fn following_keeps_the_newest_record_on_the_last_line_after_ungrouping() {
+    let mut screen = users_logs(records()).await;
+    let many: Vec<LogRecord> = (0..60)
+        .map(|k| record(10_000 + k, "users-dev-login", "s", &format!("line {k}")))
+        .collect();
+    feed(&mut screen, many);
+    screen.keys("rr").await;
+    let text = screen.text();
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("11:40:")).collect();
+    assert_eq!(rows.len(), usize::from(H) - 6, "a full page of records: {text}");
+    assert!(rows.last().unwrap().contains("line 59"), "{text}");
+}

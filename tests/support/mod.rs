@@ -9,3 +9,4 @@ pub mod memory_fleet;
 pub mod screen;
 pub mod seed;
 pub mod sequential;
+pub mod timing;

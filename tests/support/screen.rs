@@ -8,7 +8,7 @@ use mfn_tui::app::figures::Figures;
 use mfn_tui::app::keymap::Keymap;
 use mfn_tui::app::{App, Msg, State};
 use mfn_tui::config::Config;
-use mfn_tui::fleet::{Fleet, Inventory};
+use mfn_tui::fleet::{Fleet, FleetContext, Inventory};
 use mfn_tui::ui::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -20,16 +20,7 @@ pub struct Screen {
 
 impl Screen {
     pub fn new(fleet: impl Fleet + 'static, width: u16, height: u16, read_only: bool) -> Screen {
-        let config = Config::defaults();
-        let state = State::new(
-            fleet.context(),
-            Inventory::new(config.grouping.clone()),
-            Keymap::from_config(&config.keymap).unwrap(),
-            Theme::from_config(&config.theme).unwrap(),
-            Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
-            config.logs.clone(),
-            read_only,
-        );
+        let state = default_state(fleet.context(), read_only);
         let mut app = App::new(state, Arc::new(fleet));
         app.handle(Msg::Resize(width, height));
         Screen {
@@ -95,4 +86,18 @@ impl Screen {
 
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// A dashboard's state over `context` with the bundled defaults.
+pub fn default_state(context: FleetContext, read_only: bool) -> State {
+    let config = Config::defaults();
+    State::new(
+        context,
+        Inventory::new(config.grouping.clone()),
+        Keymap::from_config(&config.keymap).unwrap(),
+        Theme::from_config(&config.theme).unwrap(),
+        Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
+        config.logs.clone(),
+        read_only,
+    )
 }

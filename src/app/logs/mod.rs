@@ -219,11 +219,13 @@ impl LogsPane {
         if self.rows_dirty {
             self.rebuild();
         }
+        let page = page.max(1);
         if self.follow {
+            // The newest record on the last line.
             self.selected = self.rows.len().saturating_sub(1);
+            self.offset = self.rows.len().saturating_sub(page);
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
-        let page = page.max(1);
         if self.selected < self.offset {
             self.offset = self.selected;
         } else if self.selected >= self.offset + page {
