@@ -41,7 +41,7 @@ fn invocation(n: usize) -> Vec<LogRecord> {
     let stream = format!("2026/11/28/[$LATEST]{:032x}", n % 40);
     let id = format!("{:08x}-5d6a-4b7c-8d9e-{:012x}", n, n);
     let t = T0 + n as i64 * 50;
-    let cold = n % 97 == 0;
+    let cold = n.is_multiple_of(97);
     let lines = [
         format!("START RequestId: {id} Version: $LATEST"),
         format!(
@@ -54,7 +54,11 @@ fn invocation(n: usize) -> Vec<LogRecord> {
         ),
         format!(
             "2026-11-28T00:00:00.000Z\t{id}\t{}\tpayment provider answered",
-            if n % 50 == 0 { "ERROR" } else { "INFO" }
+            if n.is_multiple_of(50) {
+                "ERROR"
+            } else {
+                "INFO"
+            }
         ),
         format!("END RequestId: {id}"),
         format!(
@@ -221,10 +225,7 @@ fn main() {
     if std::env::var_os("MFN_BENCH_SHOW").is_some() {
         println!("{}", terminal.backend());
     }
-    timing::row(
-        "frame, 100,000 records, search hits highlighted",
-        samples,
-    );
+    timing::row("frame, 100,000 records, search hits highlighted", samples);
 
     let rebuilds = (0..10)
         .map(|i| {

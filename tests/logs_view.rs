@@ -344,6 +344,10 @@ async fn following_keeps_the_newest_record_on_the_last_line_after_ungrouping() {
     screen.keys("rr").await;
     let text = screen.text();
     let rows: Vec<&str> = text.lines().filter(|l| l.contains("11:40:")).collect();
-    assert_eq!(rows.len(), usize::from(H) - 6, "a full page of records: {text}");
+    assert_eq!(
+        rows.len(),
+        usize::from(H) - 6,
+        "a full page of records: {text}"
+    );
     assert!(rows.last().unwrap().contains("line 59"), "{text}");
 }
