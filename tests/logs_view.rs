@@ -351,3 +351,27 @@ async fn following_keeps_the_newest_record_on_the_last_line_after_ungrouping() {
     );
     assert!(rows.last().unwrap().contains("line 59"), "{text}");
 }
+
+#[tokio::test]
+async fn a_search_longer_than_a_step_runs_between_messages_and_then_jumps() {
+    let mut screen = users_logs(Vec::new()).await;
+    let mut many: Vec<LogRecord> = (0..45_000)
+        .map(|k| record(k, "users-dev-login", "s", &format!("ordinary line {k}")))
+        .collect();
+    many.push(record(45_000, "users-dev-login", "s", "the needle"));
+    many.extend((0..10).map(|k| record(45_001 + k, "users-dev-login", "s", "after")));
+    feed(&mut screen, many);
+    screen.keys("/needle<enter>").await;
+    // One step has run: the needle is past it, so nothing has moved yet and keys still work.
+    let pane = screen.app.state.logs.as_ref().unwrap();
+    assert!(pane.searching(), "a 45,011-record search takes more than one step");
+    assert!(pane.jump_pending);
+    while screen.app.state.logs.as_ref().unwrap().searching() {
+        screen.app.next_batch().await;
+    }
+    let pane = screen.app.state.logs.as_ref().unwrap();
+    assert_eq!(pane.search.as_ref().unwrap().hits, 1);
+    let selected = pane.selected_entry().unwrap();
+    assert_eq!(selected.message.trim_end(), "the needle");
+    assert!(screen.text().contains("the needle"));
+}

@@ -73,10 +73,14 @@ impl App {
         let animating = self.state.discovering()
             || self.state.figures.loading.is_some()
             || self.state.logs.as_ref().is_some_and(|l| l.busy());
+        // A search steps through the buffer between messages, as fast as input allows.
+        let searching = self.state.logs.as_ref().is_some_and(|l| l.searching());
+        let tick = if searching { Duration::ZERO } else { TICK };
         let msg = if animating {
             tokio::select! {
+                biased;
                 m = self.rx.recv() => m,
-                () = tokio::time::sleep(TICK) => Some(Msg::Tick),
+                () = tokio::time::sleep(tick) => Some(Msg::Tick),
             }
         } else {
             self.rx.recv().await

@@ -73,6 +73,8 @@ pub struct LogsPane {
     pub held: VecDeque<LogRecord>,
     pub pretty: bool,
     pub search: Option<Search>,
+    /// The selection moves to the search's first hit once the search finds one.
+    pub jump_pending: bool,
     pub status: TailStatus,
     /// The latest failure to read, if the last read failed.
     pub failure: Option<String>,
@@ -117,6 +119,7 @@ impl LogsPane {
             held: VecDeque::new(),
             pretty: false,
             search: None,
+            jump_pending: false,
             status: TailStatus::Reading,
             failure: None,
             received: 0,
@@ -314,8 +317,14 @@ impl LogsPane {
         }
     }
 
-    /// Whether a search is still testing records (the loop keeps stepping it).
+    /// Whether a search is still testing records or the history is being read (the loop
+    /// keeps ticking).
     pub fn busy(&self) -> bool {
+        self.status == TailStatus::Reading || self.searching()
+    }
+
+    /// Whether a search is still testing records.
+    pub fn searching(&self) -> bool {
         self.search
             .as_ref()
             .is_some_and(|s| s.pending(&self.buffer))

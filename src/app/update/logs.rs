@@ -125,11 +125,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             if pane.search.is_none() {
                 flash(state, "no search yet: / to search", true);
             } else if !pane.jump(forward) {
-                let text = if pane
-                    .search
-                    .as_ref()
-                    .is_some_and(|s| s.pending(&pane.buffer))
-                {
+                let text = if pane.searching() {
                     "no match yet (still searching)"
                 } else {
                     "no match"
@@ -149,11 +145,31 @@ pub(super) fn search(state: &mut State, text: &str) {
         return;
     };
     pane.set_search(text);
-    let searched = pane
-        .search
-        .as_ref()
-        .is_some_and(|s| !s.pending(&pane.buffer));
-    if searched && !pane.jump(true) {
+    pane.jump_pending = pane.search.is_some() && !pane.jump(true);
+    if pane.jump_pending && !pane.searching() {
+        pane.jump_pending = false;
+        flash(state, &format!("`{text}` matches nothing shown"), true);
+    }
+}
+
+/// A step of a pending search, and the jump to its first hit once there is one.
+pub(super) fn on_tick(state: &mut State) {
+    let Some(pane) = state.logs.as_mut() else {
+        return;
+    };
+    if !pane.searching() {
+        return;
+    }
+    pane.search_step();
+    if pane.jump_pending && pane.jump(true) {
+        pane.jump_pending = false;
+    } else if pane.jump_pending && !pane.searching() {
+        pane.jump_pending = false;
+        let text = pane
+            .search
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
         flash(state, &format!("`{text}` matches nothing shown"), true);
     }
 }

@@ -26,9 +26,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick => {
             state.spinner = state.spinner.wrapping_add(1);
-            if let Some(l) = state.logs.as_mut() {
-                l.search_step();
-            }
+            logs::on_tick(state);
             Vec::new()
         }
         Msg::Signal => {
