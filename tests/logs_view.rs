@@ -364,7 +364,10 @@ async fn a_search_longer_than_a_step_runs_between_messages_and_then_jumps() {
     screen.keys("/needle<enter>").await;
     // One step has run: the needle is past it, so nothing has moved yet and keys still work.
     let pane = screen.app.state.logs.as_ref().unwrap();
-    assert!(pane.searching(), "a 45,011-record search takes more than one step");
+    assert!(
+        pane.searching(),
+        "a 45,011-record search takes more than one step"
+    );
     assert!(pane.jump_pending);
     while screen.app.state.logs.as_ref().unwrap().searching() {
         screen.app.next_batch().await;

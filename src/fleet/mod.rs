@@ -6,6 +6,7 @@ pub mod error;
 pub mod follow;
 pub mod grouping;
 pub mod inventory;
+pub mod local;
 pub mod logs;
 pub mod model;
 pub mod reports;

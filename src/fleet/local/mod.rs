@@ -1,0 +1,4 @@
+//! The local provider: a fleet of Serverless projects on this machine, each function run in
+//! child processes that speak the real Lambda Runtime API to a server on loopback.
+
+pub mod project;
