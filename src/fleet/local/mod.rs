@@ -1,4 +1,9 @@
 //! The local provider: a fleet of Serverless projects on this machine, each function run in
 //! child processes that speak the real Lambda Runtime API to a server on loopback.
 
+pub mod environment;
+pub mod platform;
+pub mod pool;
 pub mod project;
+pub mod runtime_api;
+pub mod store;

@@ -44,7 +44,11 @@ fn resolve_depth(
         let value = expression(&inner, doc, sources, depth)?;
         // Inside another variable, a resolved value is a literal for it.
         let enclosed = out[..start].matches("${").count() > out[..start].matches('}').count();
-        let value = if enclosed { format!("'{value}'") } else { value };
+        let value = if enclosed {
+            format!("'{value}'")
+        } else {
+            value
+        };
         out.replace_range(start..=end, &value);
     }
     Ok(out)

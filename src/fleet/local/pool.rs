@@ -1,0 +1,372 @@
+//! The environments of one function version, and an invocation with Lambda's semantics: a warm
+//! idle environment is reused, else a new one starts (a cold start, its init measured from
+//! spawn to the runtime's first `next`); reserved concurrency throttles; the timeout kills the
+//! environment. Each invocation writes START, the handler's output, END and REPORT.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use hyper::body::Bytes;
+use tokio::sync::Mutex;
+
+use super::environment::{Environment, Launch, Next, StreamLog};
+use super::platform::{self, Ending, Report};
+use super::runtime_api::{Invocation, RuntimeEvent};
+use super::store::Store;
+
+/// What an invocation returned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub request_id: String,
+    pub payload: Bytes,
+    /// `Unhandled` (or the init error's type) when the function failed, as `X-Amz-Function-Error`.
+    pub function_error: Option<String>,
+    pub executed_version: String,
+    pub cold: bool,
+    pub duration_ms: f64,
+    pub billed_ms: f64,
+    pub init_ms: Option<f64>,
+    pub max_memory_used_mb: u32,
+    /// The invocation's log lines (START … REPORT), as `LogType=Tail` returns them.
+    pub log: Vec<String>,
+}
+
+/// Why an invocation did not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// Reserved concurrency reached: AWS's `TooManyRequestsException`.
+    Throttled { reserved: u32 },
+    /// The environment could not be made (runtime missing, spawn failed).
+    Unavailable(String),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Throttled { reserved } => write!(
+                f,
+                "TooManyRequestsException: Rate Exceeded. (reserved concurrency {reserved} reached)"
+            ),
+            Refused::Unavailable(why) => write!(f, "{why}"),
+        }
+    }
+}
+
+/// Settings every pool shares.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub init_timeout: Duration,
+}
+
+pub struct Pool {
+    pub launch: Launch,
+    pub arn: String,
+    pub timeout: Duration,
+    pub reserved: Option<u32>,
+    idle: Mutex<Vec<Environment>>,
+    busy: AtomicU32,
+    started: AtomicU64,
+    store: Store,
+    group: Arc<str>,
+    settings: PoolSettings,
+}
+
+impl Pool {
+    pub fn new(
+        launch: Launch,
+        arn: String,
+        timeout: Duration,
+        reserved: Option<u32>,
+        store: Store,
+        settings: PoolSettings,
+    ) -> Pool {
+        let group: Arc<str> = Arc::from(launch.log_group.as_str());
+        Pool {
+            launch,
+            arn,
+            timeout,
+            reserved,
+            idle: Mutex::new(Vec::new()),
+            busy: AtomicU32::new(0),
+            started: AtomicU64::new(0),
+            store,
+            group,
+            settings,
+        }
+    }
+
+    /// Environments running now: busy and idle.
+    pub async fn environments(&self) -> usize {
+        self.busy.load(Ordering::SeqCst) as usize + self.idle.lock().await.len()
+    }
+
+    /// Environments started since the pool was made.
+    pub fn cold_starts(&self) -> u64 {
+        self.started.load(Ordering::SeqCst)
+    }
+
+    /// Runs one invocation of `payload`.
+    pub async fn invoke(&self, request_id: String, payload: Bytes) -> Result<Outcome, Refused> {
+        let before = self.busy.fetch_add(1, Ordering::SeqCst);
+        if let Some(r) = self.reserved
+            && before >= r
+        {
+            self.busy.fetch_sub(1, Ordering::SeqCst);
+            return Err(Refused::Throttled { reserved: r });
+        }
+        let result = self.run(request_id, payload).await;
+        self.busy.fetch_sub(1, Ordering::SeqCst);
+        result
+    }
+
+    async fn run(&self, request_id: String, payload: Bytes) -> Result<Outcome, Refused> {
+        let warm = loop {
+            let Some(mut env) = self.idle.lock().await.pop() else {
+                break None;
+            };
+            if !env.exited() {
+                break Some(env);
+            }
+            env.kill().await;
+        };
+        let (mut env, init) = match warm {
+            Some(env) => (env, None),
+            None => match self.cold_start().await? {
+                Ok((env, init_ms)) => (env, Some(init_ms)),
+                Err(failure) => return Ok(failure.finish(self, request_id)),
+            },
+        };
+        let version = self.launch.version.clone();
+        let log = env.log.clone();
+        log.write(platform::start(&request_id, &version));
+        let started = Instant::now();
+        let deadline_ms = crate::clock::now_ms() + self.timeout.as_millis() as i64;
+        let trace = request_id.replace('-', "");
+        let _ = env.api.invocations.send(Invocation {
+            request_id: request_id.clone(),
+            payload,
+            deadline_ms,
+            function_arn: self.arn.clone(),
+            trace_id: format!(
+                "Root=1-{:08x}-{}",
+                deadline_ms / 1000,
+                &trace[..trace.len().min(24)]
+            ),
+        });
+        let answer = wait_for(&mut env, &request_id, self.timeout).await;
+        let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        env.drain_output().await;
+        let max_memory_used_mb = env.max_memory_mb();
+        let unhandled = Some("Unhandled".to_owned());
+        // A timed-out or crashed environment is not used again.
+        let (payload, function_error, ending, keep) = match answer {
+            Answer::Response(body) => (body, None, Ending::Success, true),
+            Answer::Error(kind, body) => (body, unhandled, Ending::Error(kind), true),
+            Answer::TimedOut => {
+                let message = format!(
+                    "{} {request_id} Task timed out after {:.2} seconds",
+                    crate::units::iso_time(crate::clock::now_ms()),
+                    self.timeout.as_secs_f64()
+                );
+                log.write(message.clone());
+                let body = error_body(&message, "Sandbox.Timedout");
+                (body, unhandled, Ending::Timeout, false)
+            }
+            Answer::Exited(status) => {
+                let message =
+                    format!("RequestId: {request_id} Error: Runtime exited with error: {status}");
+                log.write(format!("{message}\nRuntime.ExitError"));
+                let kind = "Runtime.ExitError";
+                let body = error_body(&message, kind);
+                (body, unhandled, Ending::Error(kind.into()), false)
+            }
+        };
+        log.write(platform::end(&request_id));
+        let report = Report {
+            request_id: &request_id,
+            duration_ms,
+            memory_mb: self.launch.memory_mb,
+            max_memory_used_mb,
+            init_ms: init,
+            ending,
+        };
+        let billed_ms = report.billed_ms();
+        log.write(report.line());
+        let tail = log.take_tail();
+        if keep {
+            env.last_used = Instant::now();
+            self.idle.lock().await.push(env);
+        } else {
+            env.kill().await;
+        }
+        Ok(Outcome {
+            request_id,
+            payload,
+            function_error,
+            executed_version: version,
+            cold: init.is_some(),
+            duration_ms,
+            billed_ms,
+            init_ms: init,
+            max_memory_used_mb,
+            log: tail,
+        })
+    }
+
+    /// A new environment, ready for its first invocation; or, when its init failed, what the
+    /// invocation that met it fails with.
+    async fn cold_start(&self) -> Result<Result<(Environment, f64), InitFailure>, Refused> {
+        let n = self.started.fetch_add(1, Ordering::SeqCst);
+        let date = crate::units::iso_time(crate::clock::now_ms())[..10].replace('-', "/");
+        let id = n ^ (u64::from(std::process::id()) << 32);
+        let stream = platform::stream_name(&date, &self.launch.version, id);
+        let log = Arc::new(StreamLog::new(
+            self.store.clone(),
+            self.group.clone(),
+            stream,
+        ));
+        log.write(platform::init_start(&self.launch.runtime));
+        let spawned = Instant::now();
+        let mut env = Environment::spawn(&self.launch, log.clone())
+            .await
+            .map_err(Refused::Unavailable)?;
+        let ready = tokio::time::timeout(self.settings.init_timeout, env.api.events.recv()).await;
+        let init_ms = spawned.elapsed().as_secs_f64() * 1000.0;
+        let (error_type, body) = match ready {
+            Ok(Some(RuntimeEvent::Ready)) => return Ok(Ok((env, init_ms))),
+            Ok(Some(RuntimeEvent::InitError { error_type, body })) => (error_type, body),
+            Err(_) => {
+                let why = format!(
+                    "init did not finish within {:?}",
+                    self.settings.init_timeout
+                );
+                let kind = "Runtime.InitTimeout";
+                (kind.to_owned(), error_body(&why, kind))
+            }
+            Ok(_) => {
+                let kind = "Runtime.ExitError";
+                (
+                    kind.to_owned(),
+                    error_body("the runtime exited during init", kind),
+                )
+            }
+        };
+        env.drain_output().await;
+        env.kill().await;
+        Ok(Err(InitFailure {
+            log,
+            error_type,
+            body,
+            init_ms,
+        }))
+    }
+
+    /// Stops environments idle for longer than `idle`; how many.
+    pub async fn reap(&self, idle: Duration) -> usize {
+        let old: Vec<Environment> = {
+            let mut envs = self.idle.lock().await;
+            let (old, keep) = envs.drain(..).partition(|e| e.last_used.elapsed() >= idle);
+            *envs = keep;
+            old
+        };
+        let n = old.len();
+        for env in old {
+            env.kill().await;
+        }
+        n
+    }
+
+    /// Stops every idle environment.
+    pub async fn shutdown(&self) {
+        self.reap(Duration::ZERO).await;
+    }
+}
+
+struct InitFailure {
+    log: Arc<StreamLog>,
+    error_type: String,
+    body: Bytes,
+    init_ms: f64,
+}
+
+impl InitFailure {
+    /// The invocation that met a failed init fails with the init's error, as on AWS.
+    fn finish(self, pool: &Pool, request_id: String) -> Outcome {
+        let version = pool.launch.version.clone();
+        let log = &self.log;
+        log.write(format!(
+            "INIT_REPORT Init Duration: {:.2} ms\tPhase: init\tStatus: error\tError Type: {}",
+            self.init_ms, self.error_type
+        ));
+        log.write(platform::start(&request_id, &version));
+        log.write(platform::end(&request_id));
+        let report = Report {
+            request_id: &request_id,
+            duration_ms: 0.0,
+            memory_mb: pool.launch.memory_mb,
+            max_memory_used_mb: 0,
+            init_ms: Some(self.init_ms),
+            ending: Ending::Error(self.error_type.clone()),
+        };
+        let billed_ms = report.billed_ms();
+        log.write(report.line());
+        Outcome {
+            request_id,
+            payload: self.body,
+            function_error: Some(self.error_type),
+            executed_version: version,
+            cold: true,
+            duration_ms: 0.0,
+            billed_ms,
+            init_ms: Some(self.init_ms),
+            max_memory_used_mb: 0,
+            log: log.take_tail(),
+        }
+    }
+}
+
+/// The body Lambda returns for a failure.
+fn error_body(message: &str, kind: &str) -> Bytes {
+    Bytes::from(serde_json::json!({"errorMessage": message, "errorType": kind}).to_string())
+}
+
+enum Answer {
+    Response(Bytes),
+    Error(String, Bytes),
+    TimedOut,
+    Exited(String),
+}
+
+/// The runtime's answer to `request_id`, the process's exit, or the deadline.
+async fn wait_for(env: &mut Environment, request_id: &str, timeout: Duration) -> Answer {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let event = match env.next_event(deadline).await {
+            Next::Event(e) => e,
+            Next::Exited(status) => return Answer::Exited(status),
+            Next::Deadline => return Answer::TimedOut,
+        };
+        match event {
+            Some(RuntimeEvent::Response {
+                request_id: id,
+                body,
+            }) if id == request_id => {
+                return Answer::Response(body);
+            }
+            Some(RuntimeEvent::Error {
+                request_id: id,
+                error_type,
+                body,
+            }) if id == request_id => {
+                let kind = serde_json::from_slice::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v.get("errorType")?.as_str().map(str::to_owned))
+                    .unwrap_or(error_type);
+                return Answer::Error(kind, body);
+            }
+            Some(_) => continue,
+            None => return Answer::Exited("the Runtime API closed".into()),
+        }
+    }
+}
