@@ -21,6 +21,7 @@ pub struct Config {
     pub grouping: GroupingRules,
     pub discovery: DiscoverySettings,
     pub logs: LogsSettings,
+    pub local: LocalSettings,
     /// Action name → keys.
     pub keymap: BTreeMap<String, Vec<String>>,
     /// Colour name → colour.
@@ -46,6 +47,15 @@ pub struct LogsSettings {
     pub poll_ms: u64,
     pub live_tail: bool,
     pub buffer_records: usize,
+}
+
+/// The local fleet (`--local`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalSettings {
+    pub gateway_port: u16,
+    pub idle_ms: u64,
+    pub init_timeout_ms: u64,
 }
 
 impl DiscoverySettings {

@@ -10,7 +10,7 @@ use mfn_tui::config::{self, Config};
 
 fn main() -> ExitCode {
     let started = Instant::now();
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(cli::args::normalize(std::env::args_os().collect()));
     let config = match Config::load(cli.global.config.as_deref()) {
         Ok(c) => c,
         Err(e) => return cli::fail(&e.to_string()),

@@ -2,6 +2,7 @@
 //! here; every face and provider shares them.
 
 pub mod cost;
+pub mod filter_pattern;
 pub mod fleet_cost;
 pub mod histogram;
 pub mod insights;

@@ -43,6 +43,13 @@ pub struct GlobalArgs {
     /// Never change anything: dangerous keys are removed and mutating subcommands refuse.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// Run the fleet on this machine: every Serverless service under DIR (without DIR, the
+    /// bundled demo fleet), each function in local execution environments.
+    #[arg(long, global = true, value_name = "DIR", num_args = 0..=1, default_missing_value = "")]
+    pub local: Option<String>,
+    /// The stage for `${opt:stage}` and `${sls:stage}` in serverless.yml (with --local).
+    #[arg(long, global = true, value_name = "STAGE")]
+    pub stage: Option<String>,
     /// Config file merged over the defaults (default: $XDG_CONFIG_HOME/mfn-tui/config.toml).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -107,6 +114,26 @@ pub enum Command {
     },
 }
 
+/// `--local` takes an optional DIR, so `mfn-tui --local ls` would read `ls` as the directory:
+/// a subcommand's name right after `--local` (and no such directory) means the demo fleet.
+pub fn normalize(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    const SUBCOMMANDS: [&str; 5] = ["ls", "stats", "logs", "cost", "help"];
+    let mut out = Vec::with_capacity(args.len() + 1);
+    let mut iter = args.into_iter().peekable();
+    while let Some(arg) = iter.next() {
+        let next_is_subcommand = iter
+            .peek()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| SUBCOMMANDS.contains(&n) && !std::path::Path::new(n).is_dir());
+        if arg == "--local" && next_is_subcommand {
+            out.push("--local=".into());
+        } else {
+            out.push(arg);
+        }
+    }
+    out
+}
+
 /// What `cost` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CostBy {
@@ -155,6 +182,22 @@ mod tests {
         assert_eq!(before.global.regions, vec!["eu-west-1"]);
         assert_eq!(after.global.regions, vec!["eu-west-1", "us-east-1"]);
         assert!(matches!(after.command, Some(Command::Ls { json: true })));
+    }
+
+    #[test]
+    fn local_takes_a_directory_or_nothing_before_a_subcommand() {
+        let parse = |args: &[&str]| {
+            let args = normalize(args.iter().map(Into::into).collect());
+            Cli::try_parse_from(args).unwrap()
+        };
+        let demo = parse(&["mfn-tui", "--local", "ls", "--json"]);
+        assert_eq!(demo.global.local.as_deref(), Some(""));
+        assert!(matches!(demo.command, Some(Command::Ls { json: true })));
+        let dir = parse(&["mfn-tui", "--local", "./fleet"]);
+        assert_eq!(dir.global.local.as_deref(), Some("./fleet"));
+        let after = parse(&["mfn-tui", "stats", "users", "--local"]);
+        assert_eq!(after.global.local.as_deref(), Some(""));
+        assert!(parse(&["mfn-tui", "ls"]).global.local.is_none());
     }
 
     #[test]

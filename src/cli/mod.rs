@@ -11,13 +11,15 @@ pub mod stats;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::app::State;
 use crate::app::figures::Figures;
 use crate::app::keymap::Keymap;
 use crate::config::Config;
 use crate::fleet::aws::{AwsFleet, AwsOptions};
+use crate::fleet::local::fleet::state_dir_for;
+use crate::fleet::local::{LocalFleet, LocalOptions};
 use crate::fleet::{Fleet, FleetError, Inventory};
 use crate::ui::Theme;
 
@@ -31,10 +33,61 @@ pub mod exit {
 
 /// Runs what the command line asks for.
 pub async fn run(cli: Cli, config: Config, started: Instant) -> ExitCode {
-    let fleet = match aws_fleet(&cli.global, &config).await {
-        Ok(f) => Arc::new(f) as Arc<dyn Fleet>,
-        Err(e) => return fail(&e.to_string()),
+    let local = match &cli.global.local {
+        Some(dir) => match local_fleet(dir, cli.global.stage.clone(), &config) {
+            Ok(f) => Some(f),
+            Err(e) => return fail(&e),
+        },
+        None => None,
     };
+    let fleet = match &local {
+        Some(f) => f.clone() as Arc<dyn Fleet>,
+        None => match aws_fleet(&cli.global, &config).await {
+            Ok(f) => Arc::new(f) as Arc<dyn Fleet>,
+            Err(e) => return fail(&e.to_string()),
+        },
+    };
+    let code = run_command(cli, fleet, &config, local.clone(), started).await;
+    if let Some(local) = local {
+        local.shutdown().await;
+    }
+    code
+}
+
+/// The local fleet of `dir` (the bundled demo when empty), its state under the state dir.
+fn local_fleet(
+    dir: &str,
+    stage: Option<String>,
+    config: &Config,
+) -> Result<Arc<LocalFleet>, String> {
+    let dir = (!dir.is_empty()).then(|| std::path::PathBuf::from(dir));
+    if let Some(d) = &dir
+        && !d.is_dir()
+    {
+        return Err(format!(
+            "--local {}: not a directory; give the directory that holds your services (or none for the demo)",
+            d.display()
+        ));
+    }
+    let base =
+        crate::config::state_dir().ok_or("no state directory: set XDG_STATE_HOME or HOME")?;
+    LocalFleet::open(LocalOptions {
+        state_dir: state_dir_for(&base, dir.as_deref()),
+        dir,
+        stage,
+        idle: Duration::from_millis(config.local.idle_ms),
+        init_timeout: Duration::from_millis(config.local.init_timeout_ms),
+    })
+}
+
+async fn run_command(
+    cli: Cli,
+    fleet: Arc<dyn Fleet>,
+    config: &Config,
+    local: Option<Arc<LocalFleet>>,
+    started: Instant,
+) -> ExitCode {
+    let config = config.clone();
     match cli.command {
         Some(Command::Ls { json }) => ls::run(fleet, &config, json).await,
         Some(Command::Stats {
@@ -74,7 +127,12 @@ pub async fn run(cli: Cli, config: Config, started: Instant) -> ExitCode {
             };
             cost::run(fleet, &config, &names, &window, format, by).await
         }
-        None => tui(fleet, &config, cli.global.read_only, started).await,
+        None => {
+            if let Some(local) = &local {
+                local.start_gateway(config.local.gateway_port).await;
+            }
+            tui(fleet, &config, cli.global.read_only, started).await
+        }
     }
 }
 

@@ -1,9 +1,15 @@
 //! The local provider: a fleet of Serverless projects on this machine, each function run in
 //! child processes that speak the real Lambda Runtime API to a server on loopback.
 
+pub mod bundle;
+pub mod code;
 pub mod environment;
+pub mod fleet;
+pub mod gateway;
 pub mod platform;
 pub mod pool;
 pub mod project;
 pub mod runtime_api;
 pub mod store;
+
+pub use fleet::{LocalFleet, LocalOptions};

@@ -1,0 +1,587 @@
+//! [`LocalFleet`]: the services of a directory (or the bundled demo) behind the [`Fleet`] trait,
+//! with their functions invoked in local execution environments and their logs in SQLite.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use hyper::body::Bytes;
+use tokio::sync::Mutex;
+
+use crate::analysis::filter_pattern::FilterPattern;
+use crate::analysis::latency::Window;
+use crate::analysis::report;
+use crate::fleet::logs::{LogRecord, LogSink};
+use crate::fleet::reports::{LogGroupSize, QueryAnswer, ReportBatch, ReportSink, TimedReport};
+use crate::fleet::{
+    Alias, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function, Provider,
+    Route, Target, Version,
+};
+
+use super::bundle::{self, Bundle};
+use super::environment::Launch;
+use super::pool::{Outcome, Pool, PoolSettings, Refused};
+use super::project::variables::Sources;
+use super::project::{self, FunctionDef, Project, ServiceDef};
+use super::store::Store;
+
+/// The account local functions report.
+pub const LOCAL_ACCOUNT: &str = "000000000000";
+
+/// What `--local` and the config say.
+#[derive(Debug, Clone)]
+pub struct LocalOptions {
+    /// The services' directory; `None` runs the bundled demo fleet.
+    pub dir: Option<PathBuf>,
+    /// `--stage`, for `${opt:stage}` and `${sls:stage}`.
+    pub stage: Option<String>,
+    /// Where state (SQLite, version copies, the unpacked bundle) is kept.
+    pub state_dir: PathBuf,
+    pub idle: Duration,
+    pub init_timeout: Duration,
+}
+
+/// A function as the local fleet runs it.
+#[derive(Debug, Clone)]
+pub struct LocalFunction {
+    pub def: FunctionDef,
+    pub service: String,
+    pub stage: String,
+    pub region: String,
+    pub dir: PathBuf,
+    pub arn: String,
+}
+
+pub struct LocalFleet {
+    pub functions: BTreeMap<String, LocalFunction>,
+    pub project: Project,
+    pub store: Store,
+    pub bundle: Bundle,
+    state_dir: PathBuf,
+    region: String,
+    settings: PoolSettings,
+    pools: Mutex<HashMap<(String, String), Arc<Pool>>>,
+    /// The HTTP gateway's URL once started, or why it could not start.
+    pub gateway: std::sync::Mutex<Option<Result<String, String>>>,
+}
+
+/// Why a local invocation did not happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvokeError {
+    UnknownFunction(String),
+    UnknownQualifier { function: String, qualifier: String },
+    Refused(Refused),
+    Store(String),
+}
+
+impl std::fmt::Display for InvokeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InvokeError::UnknownFunction(name) => write!(
+                f,
+                "no function `{name}` in this fleet; `mfn-tui --local ls` lists them"
+            ),
+            InvokeError::UnknownQualifier {
+                function,
+                qualifier,
+            } => write!(
+                f,
+                "`{function}` has no version or alias `{qualifier}`; use $LATEST, a published version or an alias"
+            ),
+            InvokeError::Refused(r) => write!(f, "{r}"),
+            InvokeError::Store(e) => write!(f, "the local state could not be read: {e}"),
+        }
+    }
+}
+
+impl LocalFleet {
+    /// Reads the services, opens the state, and starts reaping idle environments.
+    pub fn open(options: LocalOptions) -> Result<Arc<LocalFleet>, String> {
+        let bundle = bundle::unpack(&options.state_dir.join("bundle"))?;
+        let dir = options.dir.clone().unwrap_or_else(|| bundle.demo.clone());
+        let sources = Sources {
+            options: options
+                .stage
+                .iter()
+                .map(|s| ("stage".to_owned(), s.clone()))
+                .collect(),
+            env: std::env::vars().collect(),
+        };
+        let project = project::load(&dir, &sources);
+        let store = Store::open(&options.state_dir.join("state.db"))?;
+        let mut functions = BTreeMap::new();
+        for service in &project.services {
+            for def in &service.functions {
+                functions.insert(def.name.clone(), local_function(service, def));
+            }
+        }
+        let region = project
+            .services
+            .first()
+            .map_or_else(|| "us-east-1".to_owned(), |s| s.region.clone());
+        let fleet = Arc::new(LocalFleet {
+            functions,
+            project,
+            store,
+            bundle,
+            state_dir: options.state_dir,
+            region,
+            settings: PoolSettings {
+                init_timeout: options.init_timeout,
+            },
+            pools: Mutex::new(HashMap::new()),
+            gateway: std::sync::Mutex::new(None),
+        });
+        // Reaps idle environments; it holds only a weak reference, so it ends with the fleet.
+        let weak = Arc::downgrade(&fleet);
+        let idle = options.idle;
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(
+                    idle.min(Duration::from_secs(1))
+                        .max(Duration::from_millis(50)),
+                )
+                .await;
+                let Some(fleet) = weak.upgrade() else { return };
+                let pools: Vec<Arc<Pool>> = fleet.pools.lock().await.values().cloned().collect();
+                for pool in pools {
+                    pool.reap(idle).await;
+                }
+            }
+        });
+        Ok(fleet)
+    }
+
+    /// The directory of version copies of `function`.
+    pub fn versions_dir(&self, function: &str) -> PathBuf {
+        self.state_dir.join("versions").join(function)
+    }
+
+    /// Invokes `name` at `qualifier` (`$LATEST`, a version or an alias).
+    pub async fn invoke(
+        &self,
+        name: &str,
+        qualifier: Option<&str>,
+        payload: Bytes,
+    ) -> Result<Outcome, InvokeError> {
+        let f = self
+            .functions
+            .get(name)
+            .ok_or_else(|| InvokeError::UnknownFunction(name.to_owned()))?;
+        let version = self.resolve(f, qualifier)?;
+        let pool = self.pool(f, &version).await;
+        let request_id = uuid::Uuid::new_v4().to_string();
+        pool.invoke(request_id, payload)
+            .await
+            .map_err(InvokeError::Refused)
+    }
+
+    /// The version a qualifier names now (an alias picks by its weights).
+    fn resolve(&self, f: &LocalFunction, qualifier: Option<&str>) -> Result<String, InvokeError> {
+        let unknown = || InvokeError::UnknownQualifier {
+            function: f.def.name.clone(),
+            qualifier: qualifier.unwrap_or_default().to_owned(),
+        };
+        match qualifier {
+            None | Some("$LATEST") => Ok("$LATEST".into()),
+            Some(q) if q.chars().all(|c| c.is_ascii_digit()) => {
+                let versions = self
+                    .store
+                    .versions(&f.def.name)
+                    .map_err(InvokeError::Store)?;
+                versions
+                    .iter()
+                    .find(|v| v.version.to_string() == q)
+                    .map(|v| v.version.to_string())
+                    .ok_or_else(unknown)
+            }
+            Some(alias) => {
+                let a = self
+                    .store
+                    .alias(&f.def.name, alias)
+                    .map_err(InvokeError::Store)?
+                    .ok_or_else(unknown)?;
+                let pick = uuid::Uuid::new_v4().as_u128() as f64 / u128::MAX as f64;
+                Ok(match a.additional {
+                    Some((extra, weight)) if pick < weight => extra.to_string(),
+                    _ => a.version.to_string(),
+                })
+            }
+        }
+    }
+
+    async fn pool(&self, f: &LocalFunction, version: &str) -> Arc<Pool> {
+        let key = (f.def.name.clone(), version.to_owned());
+        let mut pools = self.pools.lock().await;
+        if let Some(p) = pools.get(&key) {
+            return p.clone();
+        }
+        let code_dir = if version == "$LATEST" {
+            f.dir.clone()
+        } else {
+            self.versions_dir(&f.def.name).join(version)
+        };
+        let launch = Launch {
+            function_name: f.def.name.clone(),
+            version: version.to_owned(),
+            runtime: f.def.runtime.clone(),
+            handler: f.def.handler.clone(),
+            memory_mb: f.def.memory_mb,
+            region: f.region.clone(),
+            code_dir,
+            log_group: log_group(&f.def.name),
+            environment: f.def.environment.clone(),
+            shims: self.bundle.runtimes.clone(),
+        };
+        let arn = if version == "$LATEST" {
+            f.arn.clone()
+        } else {
+            format!("{}:{version}", f.arn)
+        };
+        let pool = Arc::new(Pool::new(
+            launch,
+            arn,
+            Duration::from_secs(u64::from(f.def.timeout_s)),
+            f.def.reserved_concurrency,
+            self.store.clone(),
+            self.settings,
+        ));
+        pools.insert(key, pool.clone());
+        pool
+    }
+
+    /// Serves the fleet's routes on `127.0.0.1:port`; a failure is kept and reported with
+    /// discovery, and everything else still runs.
+    pub async fn start_gateway(self: &Arc<Self>, port: u16) {
+        let started = super::gateway::start(self.clone(), port)
+            .await
+            .map(|addr| format!("http://{addr}"));
+        if let Err(e) = &started {
+            tracing::warn!(error = %e, "no HTTP gateway");
+        }
+        *self.gateway.lock().expect("the gateway address") = Some(started);
+    }
+
+    /// Environments running now, across every function.
+    pub async fn environments(&self) -> usize {
+        let pools: Vec<Arc<Pool>> = self.pools.lock().await.values().cloned().collect();
+        let mut n = 0;
+        for p in pools {
+            n += p.environments().await;
+        }
+        n
+    }
+
+    /// Stops every idle environment.
+    pub async fn shutdown(&self) {
+        let pools: Vec<Arc<Pool>> = self.pools.lock().await.values().cloned().collect();
+        for p in pools {
+            p.shutdown().await;
+        }
+    }
+
+    fn target(&self) -> Target {
+        Target::new(None, &self.region)
+    }
+
+    /// The model of one function, with its versions and aliases from the state.
+    fn model(&self, f: &LocalFunction) -> Function {
+        let mut m = Function::new(&f.def.name, &f.arn, &f.region);
+        m.account = LOCAL_ACCOUNT.into();
+        m.runtime = Some(f.def.runtime.clone());
+        m.architecture = f.def.architecture.clone();
+        m.handler = Some(f.def.handler.clone());
+        m.memory_mb = f.def.memory_mb;
+        m.timeout_s = f.def.timeout_s;
+        m.log_group = log_group(&f.def.name);
+        m.description = format!("{}", f.dir.display());
+        if let Ok((sha, size)) = super::code::digest(&f.dir) {
+            m.code_sha256 = sha;
+            m.code_size = size;
+        }
+        m.environment = f
+            .def
+            .environment
+            .iter()
+            .map(|(k, v)| (k.clone(), crate::fleet::Secret::new(v)))
+            .collect();
+        m.tags = BTreeMap::from([(
+            "aws:cloudformation:stack-name".to_owned(),
+            format!("{}-{}", f.service, f.stage),
+        )]);
+        m
+    }
+}
+
+fn local_function(service: &ServiceDef, def: &FunctionDef) -> LocalFunction {
+    LocalFunction {
+        def: def.clone(),
+        service: service.name.clone(),
+        stage: service.stage.clone(),
+        region: service.region.clone(),
+        dir: service.dir.clone(),
+        arn: format!(
+            "arn:aws:lambda:{}:{LOCAL_ACCOUNT}:function:{}",
+            service.region, def.name
+        ),
+    }
+}
+
+fn log_group(function: &str) -> String {
+    format!("/aws/lambda/{function}")
+}
+
+/// Events a read of the store returns at once.
+const PAGE: usize = 5_000;
+
+#[async_trait]
+impl Fleet for LocalFleet {
+    fn context(&self) -> FleetContext {
+        FleetContext {
+            provider: Provider::Local,
+            targets: vec![self.target()],
+            endpoint: self
+                .gateway
+                .lock()
+                .expect("the gateway address")
+                .clone()
+                .and_then(Result::ok),
+        }
+    }
+
+    async fn discover(&self, targets: Vec<Target>, sink: DiscoverySink) {
+        for target in targets {
+            let _ = sink.send(DiscoveryEvent::Started(target.clone()));
+            if target == self.target() {
+                self.discover_target(&target, &sink);
+            }
+            let _ = sink.send(DiscoveryEvent::Finished(target));
+        }
+    }
+
+    async fn log_group_size(
+        &self,
+        _region: &str,
+        log_group: &str,
+    ) -> Result<Option<LogGroupSize>, FleetError> {
+        let size = self
+            .store
+            .group_size(log_group)
+            .map_err(FleetError::Config)?;
+        Ok(size.map(|(stored_bytes, created_ms)| LogGroupSize {
+            stored_bytes,
+            created_ms,
+        }))
+    }
+
+    async fn insights_query(
+        &self,
+        _region: &str,
+        _log_groups: &[String],
+        _query: &str,
+        _window: Window,
+    ) -> Result<QueryAnswer, FleetError> {
+        Err(FleetError::Unsupported(
+            "the local fleet has no Logs Insights; read without --insights".into(),
+        ))
+    }
+
+    async fn log_events(
+        &self,
+        function: &Function,
+        window: Window,
+        pattern: Option<String>,
+        sink: LogSink,
+    ) -> Result<(), FleetError> {
+        let filter = match pattern.as_deref() {
+            Some(p) => Some(FilterPattern::parse(p).map_err(FleetError::Config)?),
+            None => None,
+        };
+        self.pages(&function.log_group, window, |events| {
+            let records: Vec<LogRecord> = events
+                .into_iter()
+                .filter(|e| filter.as_ref().is_none_or(|f| f.matches(&e.message)))
+                .map(|e| LogRecord {
+                    timestamp_ms: e.timestamp_ms,
+                    function: function.name.clone(),
+                    log_stream: e.stream,
+                    event_id: e.id.to_string(),
+                    message: e.message,
+                })
+                .collect();
+            sink.send(records).is_ok()
+        })
+        .await
+    }
+
+    async fn reports(
+        &self,
+        function: &Function,
+        window: Window,
+        sink: ReportSink,
+    ) -> Result<(), FleetError> {
+        self.pages(&function.log_group, window, |events| {
+            let bytes = events.iter().map(|e| e.message.len() as u64).sum();
+            let reports = events
+                .iter()
+                .filter_map(|e| {
+                    Some(TimedReport {
+                        timestamp_ms: e.timestamp_ms,
+                        report: report::parse(&e.message)?,
+                    })
+                })
+                .collect();
+            sink.send(ReportBatch {
+                function_arn: function.arn.clone(),
+                reports,
+                bytes_scanned: bytes,
+            })
+            .is_ok()
+        })
+        .await
+    }
+}
+
+impl LocalFleet {
+    fn discover_target(&self, target: &Target, sink: &DiscoverySink) {
+        let _ = sink.send(DiscoveryEvent::Account {
+            target: target.clone(),
+            account: LOCAL_ACCOUNT.into(),
+        });
+        if let Some(Err(e)) = self.gateway.lock().expect("the gateway address").clone() {
+            let _ = sink.send(DiscoveryEvent::Failed {
+                target: target.clone(),
+                scope: "HTTP gateway".into(),
+                error: FleetError::Config(e),
+            });
+        }
+        for (file, error) in &self.project.errors {
+            let _ = sink.send(DiscoveryEvent::Failed {
+                target: target.clone(),
+                scope: file.display().to_string(),
+                error: FleetError::Config(error.clone()),
+            });
+        }
+        let models: Vec<Function> = self.functions.values().map(|f| self.model(f)).collect();
+        let tags = models
+            .iter()
+            .map(|m| (m.arn.clone(), m.tags.clone()))
+            .collect();
+        let _ = sink.send(DiscoveryEvent::Functions {
+            target: target.clone(),
+            functions: models,
+        });
+        let _ = sink.send(DiscoveryEvent::Tags {
+            target: target.clone(),
+            tags,
+        });
+        let mut routes = Vec::new();
+        for f in self.functions.values() {
+            for event in &f.def.events {
+                routes.push((
+                    f.arn.clone(),
+                    Route {
+                        api: format!("{}-{}", f.service, f.stage),
+                        api_id: "local".into(),
+                        kind: event.kind,
+                        method: event.method.clone(),
+                        path: event.path.clone(),
+                        qualifier: None,
+                    },
+                ));
+            }
+            self.discover_versions(f, sink);
+        }
+        let _ = sink.send(DiscoveryEvent::Routes {
+            target: target.clone(),
+            routes,
+        });
+    }
+
+    fn discover_versions(&self, f: &LocalFunction, sink: &DiscoverySink) {
+        let versions = self.store.versions(&f.def.name).unwrap_or_default();
+        let _ = sink.send(DiscoveryEvent::Versions {
+            function_arn: f.arn.clone(),
+            versions: versions
+                .iter()
+                .map(|v| Version {
+                    version: v.version.to_string(),
+                    code_sha256: v.code_sha256.clone(),
+                    last_modified: crate::units::iso_time(v.created_ms),
+                    description: v.description.clone(),
+                })
+                .collect(),
+        });
+        let aliases = self.store.aliases(&f.def.name).unwrap_or_default();
+        let _ = sink.send(DiscoveryEvent::Aliases {
+            function_arn: f.arn.clone(),
+            aliases: aliases
+                .iter()
+                .map(|a| {
+                    let mut weights = BTreeMap::new();
+                    let extra = a.additional.map_or(0.0, |(_, w)| w);
+                    weights.insert(a.version.to_string(), 1.0 - extra);
+                    if let Some((v, w)) = a.additional {
+                        weights.insert(v.to_string(), w);
+                    }
+                    Alias {
+                        name: a.name.clone(),
+                        version: a.version.to_string(),
+                        weights,
+                        description: String::new(),
+                    }
+                })
+                .collect(),
+        });
+    }
+
+    /// Pages a log group's events in `window`, oldest first, until `on_page` returns false.
+    async fn pages(
+        &self,
+        group: &str,
+        window: Window,
+        mut on_page: impl FnMut(Vec<super::store::StoredEvent>) -> bool,
+    ) -> Result<(), FleetError> {
+        // What was written a moment ago is readable now.
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.flush())
+            .await
+            .map_err(|e| FleetError::Config(e.to_string()))?;
+        let mut after = None;
+        loop {
+            let store = self.store.clone();
+            let g = group.to_owned();
+            let page = tokio::task::spawn_blocking(move || {
+                store.events(&g, (window.start_ms, window.end_ms), after, PAGE)
+            })
+            .await
+            .map_err(|e| FleetError::Config(e.to_string()))?
+            .map_err(FleetError::Config)?;
+            let full = page.len() == PAGE;
+            after = page.last().map(|e| (e.timestamp_ms, e.id));
+            if !on_page(page) || !full {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// The state directory of a fleet read from `dir` (the demo's when `None`).
+pub fn state_dir_for(base: &Path, dir: Option<&Path>) -> PathBuf {
+    match dir {
+        None => base.join("local").join("demo"),
+        Some(d) => {
+            let canonical = d.canonicalize().unwrap_or_else(|_| d.to_path_buf());
+            let name = canonical
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "fleet".into());
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(canonical.to_string_lossy().as_bytes());
+            let digest = format!("{digest:x}");
+            base.join("local").join(format!("{name}-{}", &digest[..12]))
+        }
+    }
+}
