@@ -54,6 +54,7 @@ pub struct LogsSettings {
 #[serde(deny_unknown_fields)]
 pub struct LocalSettings {
     pub gateway_port: u16,
+    pub refresh_ms: u64,
     pub idle_ms: u64,
     pub init_timeout_ms: u64,
 }

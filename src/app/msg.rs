@@ -41,6 +41,8 @@ pub enum Msg {
         session: u64,
         failures: Vec<(String, String)>,
     },
+    /// Time to read the window's figures again (a local fleet's, whose reads cost nothing).
+    RefreshFigures,
     /// The logs view's records were saved (the path, the lines), or could not be (why).
     LogsSaved(Result<(String, usize), String>),
 }

@@ -76,7 +76,16 @@ impl App {
         // A search steps through the buffer between messages, as fast as input allows.
         let searching = self.state.logs.as_ref().is_some_and(|l| l.searching());
         let tick = if searching { Duration::ZERO } else { TICK };
-        let msg = if animating {
+        let refresh = self
+            .state
+            .refresh_figures
+            .filter(|_| !animating && self.state.figures.loading.is_none());
+        let msg = if let Some(every) = refresh {
+            tokio::select! {
+                m = self.rx.recv() => m,
+                () = tokio::time::sleep(every) => Some(Msg::RefreshFigures),
+            }
+        } else if animating {
             tokio::select! {
                 biased;
                 m = self.rx.recv() => m,

@@ -69,6 +69,8 @@ pub struct State {
     pub function: FunctionPane,
     pub figures: Figures,
     pub log_settings: LogsSettings,
+    /// Re-read the figures this often (a local fleet); `None` reads them on request only.
+    pub refresh_figures: Option<std::time::Duration>,
     pub logs: Option<LogsPane>,
     /// Numbers log sessions, so records of a closed one are dropped.
     pub log_sessions: u64,
@@ -104,6 +106,7 @@ impl State {
             function: FunctionPane::default(),
             figures,
             log_settings,
+            refresh_figures: None,
             logs: None,
             log_sessions: 0,
             flash: None,

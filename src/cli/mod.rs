@@ -155,7 +155,7 @@ async fn tui(
         Ok(t) => t,
         Err(e) => return fail(&format!("config: {e}")),
     };
-    let state = State::new(
+    let mut state = State::new(
         fleet.context(),
         Inventory::new(config.grouping.clone()),
         keymap,
@@ -164,6 +164,9 @@ async fn tui(
         config.logs.clone(),
         read_only,
     );
+    if state.context.provider == crate::fleet::Provider::Local {
+        state.refresh_figures = Some(Duration::from_millis(config.local.refresh_ms.max(500)));
+    }
     match crate::app::terminal::run_tui(state, fleet, started).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("terminal: {e}")),

@@ -4,9 +4,11 @@
 pub mod cli;
 pub mod emulator;
 pub mod fleet;
+pub mod http;
 pub mod latency_proxy;
 pub mod memory_fleet;
 pub mod screen;
 pub mod seed;
 pub mod sequential;
 pub mod timing;
+pub mod tmux;

@@ -75,6 +75,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.fleet.dirty = true;
             Vec::new()
         }
+        Msg::RefreshFigures => {
+            if state.figures.loading.is_none() && !state.discovering() {
+                return read_latency(state);
+            }
+            Vec::new()
+        }
         Msg::LogRecords { .. }
         | Msg::LogMode { .. }
         | Msg::LogFailures { .. }

@@ -1,0 +1,181 @@
+//! The bundled demo fleet run locally: `curl`-style requests through the HTTP gateway become
+//! invocations in real Python and Node.js processes, which discovery, latency and logs then show
+//! through the same `Fleet` trait as AWS.
+
+mod support;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mfn_tui::analysis::latency::Window;
+use mfn_tui::fleet::local::{LocalFleet, LocalOptions};
+use mfn_tui::fleet::logs::read_logs;
+use mfn_tui::fleet::reports::read_latency;
+use mfn_tui::fleet::{ApiKind, Fleet, Inventory, discover_to_end};
+use support::http::request;
+
+fn state_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mfn-tui-local-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+async fn demo(name: &str) -> Arc<LocalFleet> {
+    let fleet = LocalFleet::open(LocalOptions {
+        dir: None,
+        stage: None,
+        state_dir: state_dir(name),
+        idle: Duration::from_secs(300),
+        init_timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    fleet.start_gateway(0).await;
+    fleet
+}
+
+fn gateway(fleet: &LocalFleet) -> String {
+    fleet.context().endpoint.expect("the gateway runs")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_through_the_gateway_become_cold_then_warm_invocations_with_logs() {
+    let fleet = demo("gateway").await;
+    let api = gateway(&fleet);
+    let base = api.clone();
+    let answers = tokio::task::spawn_blocking(move || {
+        vec![
+            request(
+                &base,
+                "POST",
+                "/users/login",
+                r#"{"username":"ada","password":"lovelace1"}"#,
+            ),
+            request(
+                &base,
+                "POST",
+                "/users/login",
+                r#"{"username":"ada","password":"wrong"}"#,
+            ),
+            request(&base, "GET", "/articles/2", ""),
+            request(&base, "GET", "/articles?tag=cost", ""),
+            request(&base, "GET", "/dev/comments/3", ""),
+            request(&base, "GET", "/comments/boom", ""),
+            request(&base, "GET", "/nowhere", ""),
+        ]
+    })
+    .await
+    .unwrap();
+    let statuses: Vec<u16> = answers.iter().map(|a| a.0).collect();
+    assert_eq!(
+        statuses,
+        vec![200, 401, 200, 200, 200, 502, 404],
+        "{answers:?}"
+    );
+    assert!(answers[0].1.contains("token"), "{}", answers[0].1);
+    assert!(
+        answers[2].1.contains("Cold starts, measured"),
+        "{}",
+        answers[2].1
+    );
+    assert!(answers[3].1.contains("\"total\":1"), "{}", answers[3].1);
+
+    // Discovery: the three services, their routes, grouped by stack like a deployment.
+    let mut inventory = Inventory::new(mfn_tui::config::Config::defaults().grouping);
+    discover_to_end(fleet.as_ref(), &mut inventory).await;
+    assert_eq!(inventory.function_count(), 6);
+    let api_fn = inventory
+        .functions()
+        .find(|f| f.name == "articles-dev-api")
+        .unwrap();
+    assert_eq!(api_fn.routes.len(), 2);
+    assert!(api_fn.routes.iter().all(|r| r.kind == ApiKind::Http));
+    assert_eq!(api_fn.placement.service, "articles");
+
+    // Latency from the REPORT records: login once cold, once warm.
+    let functions: Vec<_> = inventory.functions().cloned().collect();
+    let window = Window::ending_at(mfn_tui::clock::now_ms() + 1000, 3_600_000);
+    let read = read_latency(fleet.clone(), functions.clone(), window, 48, 4, |_| {}).await;
+    let login = functions
+        .iter()
+        .find(|f| f.name == "users-dev-login")
+        .unwrap();
+    let stats = &read.by_function[&login.arn];
+    assert_eq!(stats.invocations, 2);
+    assert_eq!(stats.cold_starts, 1);
+    let comment = functions
+        .iter()
+        .find(|f| f.name == "comments-dev-getComment")
+        .unwrap();
+    assert_eq!(read.by_function[&comment.arn].errors, 1, "boom is an error");
+
+    // Logs: the handler's own lines between START and REPORT.
+    let (records, failures) =
+        read_logs(fleet.clone(), &[login.clone()], window, None, 4, 1000).await;
+    assert!(failures.is_empty());
+    let messages: Vec<&str> = records.iter().map(|r| r.message.as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with("INIT_START")),
+        "{messages:?}"
+    );
+    assert_eq!(
+        messages.iter().filter(|m| m.starts_with("REPORT")).count(),
+        2
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("login ok for ada")),
+        "{messages:?}"
+    );
+    // A server-side filter pattern.
+    let (filtered, _) = read_logs(
+        fleet.clone(),
+        &[login.clone()],
+        window,
+        Some("REPORT"),
+        4,
+        1000,
+    )
+    .await;
+    assert_eq!(filtered.len(), 2);
+    fleet.shutdown().await;
+    assert_eq!(fleet.environments().await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_taken_port_is_reported_and_the_fleet_still_runs() {
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = holder.local_addr().unwrap().port();
+    let fleet = LocalFleet::open(LocalOptions {
+        dir: None,
+        stage: None,
+        state_dir: state_dir("taken"),
+        idle: Duration::from_secs(300),
+        init_timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    fleet.start_gateway(port).await;
+    assert!(fleet.context().endpoint.is_none());
+    let mut inventory = Inventory::new(mfn_tui::config::Config::defaults().grouping);
+    discover_to_end(fleet.as_ref(), &mut inventory).await;
+    let failures = inventory.failures();
+    assert_eq!(failures.len(), 1);
+    assert!(
+        failures[0]
+            .error
+            .to_string()
+            .contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        failures[0].error
+    );
+    assert_eq!(
+        inventory.function_count(),
+        6,
+        "the rest of the fleet is there"
+    );
+    let outcome = fleet
+        .invoke("articles-dev-api", None, r#"{"rawPath":"/articles","routeKey":"GET /articles","requestContext":{"http":{"method":"GET"}}}"#.into())
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&outcome.payload).contains("statusCode"));
+    fleet.shutdown().await;
+}
