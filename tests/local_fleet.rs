@@ -110,8 +110,15 @@ async fn requests_through_the_gateway_become_cold_then_warm_invocations_with_log
     assert_eq!(read.by_function[&comment.arn].errors, 1, "boom is an error");
 
     // Logs: the handler's own lines between START and REPORT.
-    let (records, failures) =
-        read_logs(fleet.clone(), &[login.clone()], window, None, 4, 1000).await;
+    let (records, failures) = read_logs(
+        fleet.clone(),
+        std::slice::from_ref(login),
+        window,
+        None,
+        4,
+        1000,
+    )
+    .await;
     assert!(failures.is_empty());
     let messages: Vec<&str> = records.iter().map(|r| r.message.as_str()).collect();
     assert!(
@@ -129,7 +136,7 @@ async fn requests_through_the_gateway_become_cold_then_warm_invocations_with_log
     // A server-side filter pattern.
     let (filtered, _) = read_logs(
         fleet.clone(),
-        &[login.clone()],
+        std::slice::from_ref(login),
         window,
         Some("REPORT"),
         4,
