@@ -1,0 +1,138 @@
+//! End to end with the built binary: `mfn-tui --local` in a real terminal (tmux) serving the
+//! demo fleet; traffic through its gateway; then `kill -9`: no execution environment outlives
+//! it, and what it recorded is still there for the next run.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::cli::entry;
+use support::http::request;
+use support::tmux::Tmux;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mfn-tui-local-e2e-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Processes whose command line mentions `needle`.
+fn processes(needle: &str) -> Vec<String> {
+    let out = Command::new("pgrep").args(["-f", needle]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn mfn(dir: &Path, config: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mfn-tui"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CONFIG_HOME", dir)
+        .env("MFN_TUI_LOG_FILE", dir.join("mfn-tui.log"))
+        .arg("--local")
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn kill_9_leaves_no_environment_behind_and_the_state_survives() {
+    let dir = scratch("kill");
+    let port = free_port();
+    let config = dir.join("config.toml");
+    std::fs::write(&config, format!("[local]\ngateway_port = {port}\n")).unwrap();
+    let tmux = Tmux::new("local-kill");
+    tmux.start(&format!(
+        "env XDG_STATE_HOME={d}/state XDG_CONFIG_HOME={d} MFN_TUI_LOG_FILE={d}/mfn-tui.log TERM=xterm-256color {bin} --local --config {c}",
+        d = dir.display(),
+        bin = env!("CARGO_BIN_EXE_mfn-tui"),
+        c = config.display(),
+    ));
+    let screen = tmux.wait_for("6 functions · 3 services");
+    assert!(
+        screen.contains(&format!("http://127.0.0.1:{port}")),
+        "{screen}"
+    );
+
+    let api = format!("http://127.0.0.1:{port}");
+    for _ in 0..3 {
+        assert_eq!(request(&api, "GET", "/articles/1", "").0, 200);
+    }
+    let login = request(
+        &api,
+        "POST",
+        "/users/login",
+        r#"{"username":"grace","password":"hopper42"}"#,
+    );
+    assert_eq!(login.0, 200, "{login:?}");
+    assert_eq!(request(&api, "GET", "/comments/boom", "").0, 502);
+
+    // The runtimes run from the bundle unpacked in this test's state directory.
+    let runtimes = dir.join("state/mfn-tui/local/demo/bundle/runtimes");
+    let needle = runtimes.display().to_string();
+    assert!(
+        processes(&needle).len() >= 3,
+        "three warm environments at least"
+    );
+
+    // mfn-tui itself (its shell's command line mentions the same words, not at its start).
+    let mfn_pid = processes(&format!(
+        "^{} --local --config {}",
+        env!("CARGO_BIN_EXE_mfn-tui"),
+        config.display()
+    ));
+    assert_eq!(mfn_pid.len(), 1, "{mfn_pid:?}");
+    Command::new("kill")
+        .args(["-9", &mfn_pid[0]])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !processes(&needle).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "environments outlived mfn-tui: {:?}",
+            processes(&needle)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // The next run sees what the killed one recorded.
+    let (code, stdout, stderr) = mfn(&dir, &config, &["stats", "--json", "--since", "1h"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let articles = entry(&doc, "functions", "articles-dev-api");
+    assert_eq!(articles["invocations"], 3);
+    assert_eq!(articles["cold_starts"], 1);
+    assert_eq!(
+        entry(&doc, "functions", "users-dev-login")["invocations"],
+        1
+    );
+    assert_eq!(
+        entry(&doc, "functions", "comments-dev-getComment")["errors"],
+        1
+    );
+    let (code, stdout, _) = mfn(&dir, &config, &["logs", "users-dev-login", "--since", "1h"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("login ok for grace"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
