@@ -11,5 +11,6 @@ pub mod pool;
 pub mod project;
 pub mod runtime_api;
 pub mod store;
+pub mod versions;
 
 pub use fleet::{LocalFleet, LocalOptions};

@@ -1,0 +1,154 @@
+//! Versions, aliases, deploy and rollback of a local function, with AWS's semantics, through
+//! real invocations: a deploy changes what the alias runs, a rollback restores it, nothing is
+//! deleted, and it all survives reopening the state.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use mfn_tui::fleet::local::{LocalFleet, LocalOptions};
+
+fn copy_fixture(name: &str) -> (PathBuf, PathBuf) {
+    let root = std::env::temp_dir().join(format!("mfn-tui-versions-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let service = root.join("services/greeter");
+    std::fs::create_dir_all(&service).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local/versioned");
+    for file in ["serverless.yml", "handler.py"] {
+        std::fs::copy(fixture.join(file), service.join(file)).unwrap();
+    }
+    (root.join("services"), root.join("state"))
+}
+
+fn open(services: &Path, state: &Path) -> Arc<LocalFleet> {
+    LocalFleet::open(LocalOptions {
+        dir: Some(services.to_path_buf()),
+        stage: None,
+        state_dir: state.to_path_buf(),
+        idle: Duration::from_secs(300),
+        init_timeout: Duration::from_secs(10),
+    })
+    .unwrap()
+}
+
+async fn answer(fleet: &LocalFleet, qualifier: Option<&str>) -> String {
+    let outcome = fleet
+        .invoke("greeter-dev-hello", qualifier, "{}".into())
+        .await
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&outcome.payload).unwrap();
+    v["answer"].as_str().unwrap().to_owned()
+}
+
+fn edit(services: &Path, answer: &str) {
+    let path = services.join("greeter/handler.py");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("ANSWER = ").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let mut new = text.clone();
+    new.replace_range(start..end, &format!("ANSWER = \"{answer}\""));
+    std::fs::write(path, new).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_moves_the_alias_and_rollback_restores_the_previous_behaviour() {
+    let (services, state) = copy_fixture("deploy");
+    let fleet = open(&services, &state);
+    let f = "greeter-dev-hello";
+    let v1 = fleet.publish(f, "first").unwrap();
+    assert_eq!(v1.version, 1);
+    assert_eq!(
+        fleet.publish(f, "again").unwrap(),
+        v1,
+        "unchanged code publishes nothing new"
+    );
+    fleet.set_alias(f, "live", 1, None).unwrap();
+    assert_eq!(answer(&fleet, Some("live")).await, "v1");
+
+    edit(&services, "v2");
+    assert_eq!(
+        answer(&fleet, None).await,
+        "v2",
+        "$LATEST runs the working directory"
+    );
+    assert_eq!(
+        answer(&fleet, Some("live")).await,
+        "v1",
+        "the alias is untouched"
+    );
+    let moved = fleet.deploy(f, "live").unwrap();
+    assert_eq!((moved.before.unwrap().version, moved.after.version), (1, 2));
+    assert_eq!(answer(&fleet, Some("live")).await, "v2");
+    assert_ne!(
+        fleet.store.versions(f).unwrap()[1].code_sha256,
+        v1.code_sha256
+    );
+
+    let back = fleet.rollback(f, "live", None).unwrap();
+    assert_eq!(back.after.version, 1);
+    assert_eq!(answer(&fleet, Some("live")).await, "v1");
+    assert_eq!(
+        answer(&fleet, Some("2")).await,
+        "v2",
+        "no rollback deletes a version"
+    );
+    let e = fleet.rollback(f, "live", None).unwrap_err();
+    assert!(e.contains("nothing to roll back to"), "{e}");
+    fleet.shutdown().await;
+    drop(fleet);
+
+    // Reopened: the versions and the alias are as they were left.
+    let again = open(&services, &state);
+    assert_eq!(again.store.alias(f, "live").unwrap().unwrap().version, 1);
+    assert_eq!(again.store.versions(f).unwrap().len(), 2);
+    assert_eq!(answer(&again, Some("live")).await, "v1");
+    again.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_weighted_alias_splits_traffic_between_two_versions() {
+    let (services, state) = copy_fixture("canary");
+    let fleet = open(&services, &state);
+    let f = "greeter-dev-hello";
+    fleet.publish(f, "one").unwrap();
+    edit(&services, "v2");
+    fleet.publish(f, "two").unwrap();
+    fleet.set_alias(f, "live", 1, Some((2, 0.5))).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..40 {
+        seen.insert(answer(&fleet, Some("live")).await);
+        if seen.len() == 2 {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 2, "both versions answer: {seen:?}");
+    fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_versions_aliases_and_weights_are_refused_and_change_nothing() {
+    let (services, state) = copy_fixture("bad");
+    let fleet = open(&services, &state);
+    let f = "greeter-dev-hello";
+    fleet.publish(f, "one").unwrap();
+    fleet.set_alias(f, "live", 1, None).unwrap();
+    for (result, expected) in [
+        (
+            fleet.set_alias(f, "live", 7, None),
+            "no published version 7",
+        ),
+        (fleet.set_alias(f, "live", 1, Some((1, 0.5))), "must differ"),
+        (fleet.set_alias(f, "7", 1, None), "cannot name an alias"),
+        (
+            fleet.set_alias("nope", "live", 1, None),
+            "no function `nope`",
+        ),
+        (fleet.rollback(f, "stable", None), "no alias `stable`"),
+    ] {
+        let e = result.unwrap_err();
+        assert!(e.contains(expected), "{e}");
+    }
+    assert_eq!(fleet.store.alias(f, "live").unwrap().unwrap().version, 1);
+    let e = fleet.invoke(f, Some("9"), "{}".into()).await.unwrap_err();
+    assert!(e.to_string().contains("no version or alias `9`"), "{e}");
+}
