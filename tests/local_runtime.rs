@@ -249,3 +249,75 @@ async fn a_runtime_that_is_not_installed_is_refused_with_a_clear_message() {
     let refused = pool.invoke(id(1), Bytes::from("{}")).await.unwrap_err();
     assert!(refused.to_string().contains("ruby3.3"), "{refused}");
 }
+
+/// AWS's own Python runtime interface client, installed by the test set-up next to the emulator.
+fn awslambdaric_python() -> PathBuf {
+    let venv = std::env::var_os("MFN_MOTO_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(".venv-moto"));
+    let python = venv.join("bin/python");
+    assert!(
+        python.exists(),
+        "awslambdaric is not installed at {}: run ./scripts/test, which installs it",
+        venv.display()
+    );
+    python
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn awslambdaric_runs_unchanged_against_the_runtime_api() {
+    let store = Store::open(&temp_dir("ric").join("state.db")).unwrap();
+    let launch = Launch {
+        function_name: "tests-dev-ric".into(),
+        version: "$LATEST".into(),
+        runtime: "provided.al2023".into(),
+        handler: "app.handler".into(),
+        memory_mb: 512,
+        region: "us-east-1".into(),
+        code_dir: root().join("tests/fixtures/local/ric"),
+        log_group: "/aws/lambda/tests-dev-ric".into(),
+        environment: BTreeMap::from([(
+            "RIC_PYTHON".to_string(),
+            awslambdaric_python().display().to_string(),
+        )]),
+        shims: root().join("assets/runtimes"),
+    };
+    let pool = Pool::new(
+        launch,
+        "arn:aws:lambda:us-east-1:000000000000:function:tests-dev-ric".into(),
+        Duration::from_secs(10),
+        None,
+        store,
+        PoolSettings {
+            init_timeout: Duration::from_secs(20),
+        },
+    );
+    let first = pool
+        .invoke(id(1), Bytes::from(r#"{"name":"ada"}"#))
+        .await
+        .unwrap();
+    assert!(first.cold);
+    assert_eq!(json(&first)["hello"], "ada", "{:?}", first.log);
+    let remaining = json(&first)["remaining_ms"].as_i64().unwrap();
+    assert!(
+        remaining > 0 && remaining <= 10_000,
+        "the deadline header: {remaining}"
+    );
+    assert!(
+        first
+            .log
+            .iter()
+            .any(|l| l.contains("awslambdaric handled ada")),
+        "{:?}",
+        first.log
+    );
+    let failed = pool
+        .invoke(id(2), Bytes::from(r#"{"name":"bob","fail":true}"#))
+        .await
+        .unwrap();
+    assert!(!failed.cold, "the same environment");
+    assert_eq!(failed.function_error.as_deref(), Some("Unhandled"));
+    assert_eq!(json(&failed)["errorType"], "KeyError");
+    assert_eq!(report(&failed).status, InvocationStatus::Error);
+    pool.shutdown().await;
+}
