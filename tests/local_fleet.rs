@@ -180,7 +180,7 @@ async fn a_taken_port_is_reported_and_the_fleet_still_runs() {
         "the rest of the fleet is there"
     );
     let outcome = fleet
-        .invoke("articles-dev-api", None, r#"{"rawPath":"/articles","routeKey":"GET /articles","requestContext":{"http":{"method":"GET"}}}"#.into())
+        .call("articles-dev-api", None, r#"{"rawPath":"/articles","routeKey":"GET /articles","requestContext":{"http":{"method":"GET"}}}"#.into())
         .await
         .unwrap();
     assert!(String::from_utf8_lossy(&outcome.payload).contains("statusCode"));

@@ -33,7 +33,7 @@ fn open(services: &Path, state: &Path) -> Arc<LocalFleet> {
 
 async fn answer(fleet: &LocalFleet, qualifier: Option<&str>) -> String {
     let outcome = fleet
-        .invoke("greeter-dev-hello", qualifier, "{}".into())
+        .call("greeter-dev-hello", qualifier, "{}".into())
         .await
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&outcome.payload).unwrap();
@@ -149,6 +149,6 @@ async fn bad_versions_aliases_and_weights_are_refused_and_change_nothing() {
         assert!(e.contains(expected), "{e}");
     }
     assert_eq!(fleet.store.alias(f, "live").unwrap().unwrap().version, 1);
-    let e = fleet.invoke(f, Some("9"), "{}".into()).await.unwrap_err();
+    let e = fleet.call(f, Some("9"), "{}".into()).await.unwrap_err();
     assert!(e.to_string().contains("no version or alias `9`"), "{e}");
 }

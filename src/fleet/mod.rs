@@ -9,12 +9,14 @@ pub mod inventory;
 pub mod local;
 pub mod logs;
 pub mod model;
+pub mod operations;
 pub mod reports;
 
 use async_trait::async_trait;
 
 use crate::analysis::latency::Window;
 use logs::LogSink;
+use operations::{AliasChange, InvokeRequest, InvokeResult};
 use reports::{LogGroupSize, QueryAnswer, ReportSink};
 
 pub use discovery::{DiscoveryEvent, DiscoverySink};
@@ -76,6 +78,39 @@ pub trait Fleet: Send + Sync {
         let _ = (functions, pattern, sink);
         Err(FleetError::Unsupported(
             "this fleet has no live tail".into(),
+        ))
+    }
+
+    /// Invokes `function` (see [`InvokeRequest`]).
+    async fn invoke(
+        &self,
+        function: &Function,
+        request: InvokeRequest,
+    ) -> Result<InvokeResult, FleetError> {
+        let _ = (function, request);
+        Err(FleetError::Unsupported(
+            "this fleet cannot invoke functions".into(),
+        ))
+    }
+
+    /// Publishes `function`'s current code as a version and points `alias` at it.
+    async fn deploy(&self, function: &Function, alias: &str) -> Result<AliasChange, FleetError> {
+        let _ = (function, alias);
+        Err(FleetError::Unsupported(
+            "this fleet cannot deploy yet".into(),
+        ))
+    }
+
+    /// Points `alias` back at `to`, or at the newest version older than where it points.
+    async fn rollback(
+        &self,
+        function: &Function,
+        alias: &str,
+        to: Option<String>,
+    ) -> Result<AliasChange, FleetError> {
+        let _ = (function, alias, to);
+        Err(FleetError::Unsupported(
+            "this fleet cannot roll back yet".into(),
         ))
     }
 

@@ -6,19 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use hyper::body::Bytes;
 use tokio::sync::Mutex;
 
-use crate::analysis::filter_pattern::FilterPattern;
-use crate::analysis::latency::Window;
-use crate::analysis::report;
-use crate::fleet::logs::{LogRecord, LogSink};
-use crate::fleet::reports::{LogGroupSize, QueryAnswer, ReportBatch, ReportSink, TimedReport};
-use crate::fleet::{
-    Alias, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function, Provider,
-    Route, Target, Version,
-};
+use crate::fleet::{Function, Target};
 
 use super::bundle::{self, Bundle};
 use super::environment::Launch;
@@ -63,6 +54,8 @@ pub struct LocalFleet {
     region: String,
     settings: PoolSettings,
     pools: Mutex<HashMap<(String, String), Arc<Pool>>>,
+    /// The fleet itself, for work that outlives a call (queued invocations).
+    this: std::sync::Weak<LocalFleet>,
     /// The HTTP gateway's URL once started, or why it could not start.
     pub gateway: std::sync::Mutex<Option<Result<String, String>>>,
 }
@@ -121,7 +114,8 @@ impl LocalFleet {
             .services
             .first()
             .map_or_else(|| "us-east-1".to_owned(), |s| s.region.clone());
-        let fleet = Arc::new(LocalFleet {
+        let fleet = Arc::new_cyclic(|this| LocalFleet {
+            this: this.clone(),
             functions,
             project,
             store,
@@ -159,8 +153,8 @@ impl LocalFleet {
         self.state_dir.join("versions").join(function)
     }
 
-    /// Invokes `name` at `qualifier` (`$LATEST`, a version or an alias).
-    pub async fn invoke(
+    /// Invokes `name` at `qualifier` (`$LATEST`, a version or an alias) and waits.
+    pub async fn call(
         &self,
         name: &str,
         qualifier: Option<&str>,
@@ -179,7 +173,11 @@ impl LocalFleet {
     }
 
     /// The version a qualifier names now (an alias picks by its weights).
-    fn resolve(&self, f: &LocalFunction, qualifier: Option<&str>) -> Result<String, InvokeError> {
+    pub(super) fn resolve(
+        &self,
+        f: &LocalFunction,
+        qualifier: Option<&str>,
+    ) -> Result<String, InvokeError> {
         let unknown = || InvokeError::UnknownQualifier {
             function: f.def.name.clone(),
             qualifier: qualifier.unwrap_or_default().to_owned(),
@@ -252,6 +250,11 @@ impl LocalFleet {
         pool
     }
 
+    /// A weak handle on the fleet, for background work.
+    pub fn handle(&self) -> std::sync::Weak<LocalFleet> {
+        self.this.clone()
+    }
+
     /// Serves the fleet's routes on `127.0.0.1:port`; a failure is kept and reported with
     /// discovery, and everything else still runs.
     pub async fn start_gateway(self: &Arc<Self>, port: u16) {
@@ -282,12 +285,12 @@ impl LocalFleet {
         }
     }
 
-    fn target(&self) -> Target {
+    pub(super) fn target(&self) -> Target {
         Target::new(None, &self.region)
     }
 
     /// The model of one function, with its versions and aliases from the state.
-    fn model(&self, f: &LocalFunction) -> Function {
+    pub(super) fn model(&self, f: &LocalFunction) -> Function {
         let mut m = Function::new(&f.def.name, &f.arn, &f.region);
         m.account = LOCAL_ACCOUNT.into();
         m.runtime = Some(f.def.runtime.clone());
@@ -329,243 +332,8 @@ fn local_function(service: &ServiceDef, def: &FunctionDef) -> LocalFunction {
     }
 }
 
-fn log_group(function: &str) -> String {
+pub(super) fn log_group(function: &str) -> String {
     format!("/aws/lambda/{function}")
-}
-
-/// Events a read of the store returns at once.
-const PAGE: usize = 5_000;
-
-#[async_trait]
-impl Fleet for LocalFleet {
-    fn context(&self) -> FleetContext {
-        FleetContext {
-            provider: Provider::Local,
-            targets: vec![self.target()],
-            endpoint: self
-                .gateway
-                .lock()
-                .expect("the gateway address")
-                .clone()
-                .and_then(Result::ok),
-        }
-    }
-
-    async fn discover(&self, targets: Vec<Target>, sink: DiscoverySink) {
-        for target in targets {
-            let _ = sink.send(DiscoveryEvent::Started(target.clone()));
-            if target == self.target() {
-                self.discover_target(&target, &sink);
-            }
-            let _ = sink.send(DiscoveryEvent::Finished(target));
-        }
-    }
-
-    async fn log_group_size(
-        &self,
-        _region: &str,
-        log_group: &str,
-    ) -> Result<Option<LogGroupSize>, FleetError> {
-        let size = self
-            .store
-            .group_size(log_group)
-            .map_err(FleetError::Config)?;
-        Ok(size.map(|(stored_bytes, created_ms)| LogGroupSize {
-            stored_bytes,
-            created_ms,
-        }))
-    }
-
-    async fn insights_query(
-        &self,
-        _region: &str,
-        _log_groups: &[String],
-        _query: &str,
-        _window: Window,
-    ) -> Result<QueryAnswer, FleetError> {
-        Err(FleetError::Unsupported(
-            "the local fleet has no Logs Insights; read without --insights".into(),
-        ))
-    }
-
-    async fn log_events(
-        &self,
-        function: &Function,
-        window: Window,
-        pattern: Option<String>,
-        sink: LogSink,
-    ) -> Result<(), FleetError> {
-        let filter = match pattern.as_deref() {
-            Some(p) => Some(FilterPattern::parse(p).map_err(FleetError::Config)?),
-            None => None,
-        };
-        self.pages(&function.log_group, window, |events| {
-            let records: Vec<LogRecord> = events
-                .into_iter()
-                .filter(|e| filter.as_ref().is_none_or(|f| f.matches(&e.message)))
-                .map(|e| LogRecord {
-                    timestamp_ms: e.timestamp_ms,
-                    function: function.name.clone(),
-                    log_stream: e.stream,
-                    event_id: e.id.to_string(),
-                    message: e.message,
-                })
-                .collect();
-            sink.send(records).is_ok()
-        })
-        .await
-    }
-
-    async fn reports(
-        &self,
-        function: &Function,
-        window: Window,
-        sink: ReportSink,
-    ) -> Result<(), FleetError> {
-        self.pages(&function.log_group, window, |events| {
-            let bytes = events.iter().map(|e| e.message.len() as u64).sum();
-            let reports = events
-                .iter()
-                .filter_map(|e| {
-                    Some(TimedReport {
-                        timestamp_ms: e.timestamp_ms,
-                        report: report::parse(&e.message)?,
-                    })
-                })
-                .collect();
-            sink.send(ReportBatch {
-                function_arn: function.arn.clone(),
-                reports,
-                bytes_scanned: bytes,
-            })
-            .is_ok()
-        })
-        .await
-    }
-}
-
-impl LocalFleet {
-    fn discover_target(&self, target: &Target, sink: &DiscoverySink) {
-        let _ = sink.send(DiscoveryEvent::Account {
-            target: target.clone(),
-            account: LOCAL_ACCOUNT.into(),
-        });
-        if let Some(Err(e)) = self.gateway.lock().expect("the gateway address").clone() {
-            let _ = sink.send(DiscoveryEvent::Failed {
-                target: target.clone(),
-                scope: "HTTP gateway".into(),
-                error: FleetError::Config(e),
-            });
-        }
-        for (file, error) in &self.project.errors {
-            let _ = sink.send(DiscoveryEvent::Failed {
-                target: target.clone(),
-                scope: file.display().to_string(),
-                error: FleetError::Config(error.clone()),
-            });
-        }
-        let models: Vec<Function> = self.functions.values().map(|f| self.model(f)).collect();
-        let tags = models
-            .iter()
-            .map(|m| (m.arn.clone(), m.tags.clone()))
-            .collect();
-        let _ = sink.send(DiscoveryEvent::Functions {
-            target: target.clone(),
-            functions: models,
-        });
-        let _ = sink.send(DiscoveryEvent::Tags {
-            target: target.clone(),
-            tags,
-        });
-        let mut routes = Vec::new();
-        for f in self.functions.values() {
-            for event in &f.def.events {
-                routes.push((
-                    f.arn.clone(),
-                    Route {
-                        api: format!("{}-{}", f.service, f.stage),
-                        api_id: "local".into(),
-                        kind: event.kind,
-                        method: event.method.clone(),
-                        path: event.path.clone(),
-                        qualifier: None,
-                    },
-                ));
-            }
-            self.discover_versions(f, sink);
-        }
-        let _ = sink.send(DiscoveryEvent::Routes {
-            target: target.clone(),
-            routes,
-        });
-    }
-
-    fn discover_versions(&self, f: &LocalFunction, sink: &DiscoverySink) {
-        let versions = self.store.versions(&f.def.name).unwrap_or_default();
-        let _ = sink.send(DiscoveryEvent::Versions {
-            function_arn: f.arn.clone(),
-            versions: versions
-                .iter()
-                .map(|v| Version {
-                    version: v.version.to_string(),
-                    code_sha256: v.code_sha256.clone(),
-                    last_modified: crate::units::iso_time(v.created_ms),
-                    description: v.description.clone(),
-                })
-                .collect(),
-        });
-        let aliases = self.store.aliases(&f.def.name).unwrap_or_default();
-        let _ = sink.send(DiscoveryEvent::Aliases {
-            function_arn: f.arn.clone(),
-            aliases: aliases
-                .iter()
-                .map(|a| {
-                    let mut weights = BTreeMap::new();
-                    let extra = a.additional.map_or(0.0, |(_, w)| w);
-                    weights.insert(a.version.to_string(), 1.0 - extra);
-                    if let Some((v, w)) = a.additional {
-                        weights.insert(v.to_string(), w);
-                    }
-                    Alias {
-                        name: a.name.clone(),
-                        version: a.version.to_string(),
-                        weights,
-                        description: String::new(),
-                    }
-                })
-                .collect(),
-        });
-    }
-
-    /// Pages a log group's events in `window`, oldest first, until `on_page` returns false.
-    async fn pages(
-        &self,
-        group: &str,
-        window: Window,
-        mut on_page: impl FnMut(Vec<super::store::StoredEvent>) -> bool,
-    ) -> Result<(), FleetError> {
-        // What was written a moment ago is readable now.
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || store.flush())
-            .await
-            .map_err(|e| FleetError::Config(e.to_string()))?;
-        let mut after = None;
-        loop {
-            let store = self.store.clone();
-            let g = group.to_owned();
-            let page = tokio::task::spawn_blocking(move || {
-                store.events(&g, (window.start_ms, window.end_ms), after, PAGE)
-            })
-            .await
-            .map_err(|e| FleetError::Config(e.to_string()))?
-            .map_err(FleetError::Config)?;
-            let full = page.len() == PAGE;
-            after = page.last().map(|e| (e.timestamp_ms, e.id));
-            if !on_page(page) || !full {
-                return Ok(());
-            }
-        }
-    }
 }
 
 /// The state directory of a fleet read from `dir` (the demo's when `None`).

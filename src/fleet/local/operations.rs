@@ -1,0 +1,159 @@
+//! The operations of the [`Fleet`](crate::fleet::Fleet) trait on a local function: invoke (and
+//! wait, queue, or only check), deploy the working directory, roll an alias back.
+
+use hyper::body::Bytes;
+
+use crate::fleet::FleetError;
+use crate::fleet::operations::{
+    AliasChange, AliasTarget, InvocationType, InvokeRequest, InvokeResult,
+};
+
+use super::fleet::{InvokeError, LocalFleet};
+use super::pool::Refused;
+use super::store::StoredAlias;
+use super::versions::AliasMove;
+
+pub async fn invoke(
+    fleet: &LocalFleet,
+    name: &str,
+    request: InvokeRequest,
+) -> Result<InvokeResult, FleetError> {
+    let f = fleet
+        .functions
+        .get(name)
+        .ok_or_else(|| refusal(InvokeError::UnknownFunction(name.to_owned())))?;
+    let qualifier = request.qualifier.as_deref();
+    match request.kind {
+        InvocationType::DryRun => {
+            fleet.resolve(f, qualifier).map_err(refusal)?;
+            Ok(empty(204))
+        }
+        InvocationType::Event => {
+            // Accepted now, run in the background like Lambda's async queue would.
+            fleet.resolve(f, qualifier).map_err(refusal)?;
+            let (fleet, name) = (fleet.handle(), name.to_owned());
+            let qualifier = request.qualifier.clone();
+            let payload = Bytes::from(request.payload);
+            tokio::spawn(async move {
+                if let Some(fleet) = fleet.upgrade()
+                    && let Err(e) = fleet.call(&name, qualifier.as_deref(), payload).await
+                {
+                    tracing::warn!(function = %name, error = %e, "a queued invocation failed");
+                }
+            });
+            Ok(empty(202))
+        }
+        InvocationType::RequestResponse => {
+            let outcome = fleet
+                .call(name, qualifier, Bytes::from(request.payload))
+                .await
+                .map_err(refusal)?;
+            Ok(InvokeResult {
+                status: 200,
+                function_error: outcome.function_error,
+                payload: outcome.payload.to_vec(),
+                log_tail: outcome.log,
+                executed_version: Some(outcome.executed_version),
+            })
+        }
+    }
+}
+
+fn empty(status: u16) -> InvokeResult {
+    InvokeResult {
+        status,
+        function_error: None,
+        payload: Vec::new(),
+        log_tail: Vec::new(),
+        executed_version: None,
+    }
+}
+
+fn refusal(e: InvokeError) -> FleetError {
+    match e {
+        InvokeError::Refused(Refused::Throttled { .. }) => FleetError::Throttled {
+            service: "lambda".into(),
+            operation: format!("Invoke ({e})"),
+        },
+        InvokeError::Store(m) => FleetError::Config(m),
+        other => FleetError::Service {
+            operation: "Invoke".into(),
+            message: other.to_string(),
+        },
+    }
+}
+
+pub fn deploy(fleet: &LocalFleet, name: &str, alias: &str) -> Result<AliasChange, FleetError> {
+    let moved = fleet
+        .deploy(name, alias)
+        .map_err(|message| service("Deploy", message))?;
+    change(fleet, name, moved, true)
+}
+
+pub fn rollback(
+    fleet: &LocalFleet,
+    name: &str,
+    alias: &str,
+    to: Option<String>,
+) -> Result<AliasChange, FleetError> {
+    let to = match to {
+        Some(v) => Some(
+            v.parse::<u32>()
+                .map_err(|_| service("Rollback", format!("`{v}` is not a version number")))?,
+        ),
+        None => None,
+    };
+    let moved = fleet
+        .rollback(name, alias, to)
+        .map_err(|message| service("Rollback", message))?;
+    change(fleet, name, moved, false)
+}
+
+fn service(operation: &str, message: String) -> FleetError {
+    FleetError::Service {
+        operation: operation.into(),
+        message,
+    }
+}
+
+/// An alias move in the trait's terms, with the code each side runs.
+fn change(
+    fleet: &LocalFleet,
+    name: &str,
+    moved: AliasMove,
+    published: bool,
+) -> Result<AliasChange, FleetError> {
+    let versions = fleet.store.versions(name).map_err(FleetError::Config)?;
+    let code = |a: &StoredAlias| {
+        versions
+            .iter()
+            .find(|v| v.version == a.version)
+            .map(|v| v.code_sha256.clone())
+    };
+    let target = |a: &StoredAlias| AliasTarget {
+        alias: a.name.clone(),
+        version: a.version.to_string(),
+        additional: a.additional.map(|(v, w)| (v.to_string(), w)),
+    };
+    Ok(AliasChange {
+        function: name.to_owned(),
+        before: moved.before.as_ref().map(target),
+        after: target(&moved.after),
+        published: published.then(|| moved.after.version.to_string()),
+        code_before: moved.before.as_ref().and_then(code),
+        code_after: code(&moved.after),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_throttled_invocation_is_a_throttled_fleet_error() {
+        let e = refusal(InvokeError::Refused(Refused::Throttled { reserved: 2 }));
+        assert!(matches!(e, FleetError::Throttled { .. }), "{e:?}");
+        let e = refusal(InvokeError::UnknownFunction("x".into()));
+        assert!(e.to_string().contains("no function `x`"), "{e}");
+    }
+}

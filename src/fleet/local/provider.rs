@@ -1,0 +1,276 @@
+//! The local fleet behind the [`Fleet`] trait: discovery from the projects and the state, logs
+//! and REPORT records from SQLite, and the operations on one function.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+
+use crate::analysis::filter_pattern::FilterPattern;
+use crate::analysis::latency::Window;
+use crate::analysis::report;
+use crate::fleet::logs::{LogRecord, LogSink};
+use crate::fleet::operations::{AliasChange, InvokeRequest, InvokeResult};
+use crate::fleet::reports::{LogGroupSize, QueryAnswer, ReportBatch, ReportSink, TimedReport};
+use crate::fleet::{
+    Alias, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function, Provider,
+    Route, Target, Version,
+};
+
+use super::fleet::{LOCAL_ACCOUNT, LocalFleet, LocalFunction};
+use super::operations;
+
+/// Events a read of the store returns at once.
+const PAGE: usize = 5_000;
+
+#[async_trait]
+impl Fleet for LocalFleet {
+    fn context(&self) -> FleetContext {
+        FleetContext {
+            provider: Provider::Local,
+            targets: vec![self.target()],
+            endpoint: self
+                .gateway
+                .lock()
+                .expect("the gateway address")
+                .clone()
+                .and_then(Result::ok),
+        }
+    }
+
+    async fn discover(&self, targets: Vec<Target>, sink: DiscoverySink) {
+        for target in targets {
+            let _ = sink.send(DiscoveryEvent::Started(target.clone()));
+            if target == self.target() {
+                self.discover_target(&target, &sink);
+            }
+            let _ = sink.send(DiscoveryEvent::Finished(target));
+        }
+    }
+
+    async fn log_group_size(
+        &self,
+        _region: &str,
+        log_group: &str,
+    ) -> Result<Option<LogGroupSize>, FleetError> {
+        let size = self
+            .store
+            .group_size(log_group)
+            .map_err(FleetError::Config)?;
+        Ok(size.map(|(stored_bytes, created_ms)| LogGroupSize {
+            stored_bytes,
+            created_ms,
+        }))
+    }
+
+    async fn insights_query(
+        &self,
+        _region: &str,
+        _log_groups: &[String],
+        _query: &str,
+        _window: Window,
+    ) -> Result<QueryAnswer, FleetError> {
+        Err(FleetError::Unsupported(
+            "the local fleet has no Logs Insights; read without --insights".into(),
+        ))
+    }
+
+    async fn log_events(
+        &self,
+        function: &Function,
+        window: Window,
+        pattern: Option<String>,
+        sink: LogSink,
+    ) -> Result<(), FleetError> {
+        let filter = match pattern.as_deref() {
+            Some(p) => Some(FilterPattern::parse(p).map_err(FleetError::Config)?),
+            None => None,
+        };
+        self.pages(&function.log_group, window, |events| {
+            let records: Vec<LogRecord> = events
+                .into_iter()
+                .filter(|e| filter.as_ref().is_none_or(|f| f.matches(&e.message)))
+                .map(|e| LogRecord {
+                    timestamp_ms: e.timestamp_ms,
+                    function: function.name.clone(),
+                    log_stream: e.stream,
+                    event_id: e.id.to_string(),
+                    message: e.message,
+                })
+                .collect();
+            sink.send(records).is_ok()
+        })
+        .await
+    }
+
+    async fn invoke(
+        &self,
+        function: &Function,
+        request: InvokeRequest,
+    ) -> Result<InvokeResult, FleetError> {
+        operations::invoke(self, &function.name, request).await
+    }
+
+    async fn deploy(&self, function: &Function, alias: &str) -> Result<AliasChange, FleetError> {
+        operations::deploy(self, &function.name, alias)
+    }
+
+    async fn rollback(
+        &self,
+        function: &Function,
+        alias: &str,
+        to: Option<String>,
+    ) -> Result<AliasChange, FleetError> {
+        operations::rollback(self, &function.name, alias, to)
+    }
+
+    async fn reports(
+        &self,
+        function: &Function,
+        window: Window,
+        sink: ReportSink,
+    ) -> Result<(), FleetError> {
+        self.pages(&function.log_group, window, |events| {
+            let bytes = events.iter().map(|e| e.message.len() as u64).sum();
+            let reports = events
+                .iter()
+                .filter_map(|e| {
+                    Some(TimedReport {
+                        timestamp_ms: e.timestamp_ms,
+                        report: report::parse(&e.message)?,
+                    })
+                })
+                .collect();
+            sink.send(ReportBatch {
+                function_arn: function.arn.clone(),
+                reports,
+                bytes_scanned: bytes,
+            })
+            .is_ok()
+        })
+        .await
+    }
+}
+
+impl LocalFleet {
+    fn discover_target(&self, target: &Target, sink: &DiscoverySink) {
+        let _ = sink.send(DiscoveryEvent::Account {
+            target: target.clone(),
+            account: LOCAL_ACCOUNT.into(),
+        });
+        if let Some(Err(e)) = self.gateway.lock().expect("the gateway address").clone() {
+            let _ = sink.send(DiscoveryEvent::Failed {
+                target: target.clone(),
+                scope: "HTTP gateway".into(),
+                error: FleetError::Config(e),
+            });
+        }
+        for (file, error) in &self.project.errors {
+            let _ = sink.send(DiscoveryEvent::Failed {
+                target: target.clone(),
+                scope: file.display().to_string(),
+                error: FleetError::Config(error.clone()),
+            });
+        }
+        let models: Vec<Function> = self.functions.values().map(|f| self.model(f)).collect();
+        let tags = models
+            .iter()
+            .map(|m| (m.arn.clone(), m.tags.clone()))
+            .collect();
+        let _ = sink.send(DiscoveryEvent::Functions {
+            target: target.clone(),
+            functions: models,
+        });
+        let _ = sink.send(DiscoveryEvent::Tags {
+            target: target.clone(),
+            tags,
+        });
+        let mut routes = Vec::new();
+        for f in self.functions.values() {
+            for event in &f.def.events {
+                routes.push((
+                    f.arn.clone(),
+                    Route {
+                        api: format!("{}-{}", f.service, f.stage),
+                        api_id: "local".into(),
+                        kind: event.kind,
+                        method: event.method.clone(),
+                        path: event.path.clone(),
+                        qualifier: None,
+                    },
+                ));
+            }
+            self.discover_versions(f, sink);
+        }
+        let _ = sink.send(DiscoveryEvent::Routes {
+            target: target.clone(),
+            routes,
+        });
+    }
+
+    fn discover_versions(&self, f: &LocalFunction, sink: &DiscoverySink) {
+        let versions = self.store.versions(&f.def.name).unwrap_or_default();
+        let _ = sink.send(DiscoveryEvent::Versions {
+            function_arn: f.arn.clone(),
+            versions: versions
+                .iter()
+                .map(|v| Version {
+                    version: v.version.to_string(),
+                    code_sha256: v.code_sha256.clone(),
+                    last_modified: crate::units::iso_time(v.created_ms),
+                    description: v.description.clone(),
+                })
+                .collect(),
+        });
+        let aliases = self.store.aliases(&f.def.name).unwrap_or_default();
+        let _ = sink.send(DiscoveryEvent::Aliases {
+            function_arn: f.arn.clone(),
+            aliases: aliases
+                .iter()
+                .map(|a| {
+                    let mut weights = BTreeMap::new();
+                    let extra = a.additional.map_or(0.0, |(_, w)| w);
+                    weights.insert(a.version.to_string(), 1.0 - extra);
+                    if let Some((v, w)) = a.additional {
+                        weights.insert(v.to_string(), w);
+                    }
+                    Alias {
+                        name: a.name.clone(),
+                        version: a.version.to_string(),
+                        weights,
+                        description: String::new(),
+                    }
+                })
+                .collect(),
+        });
+    }
+
+    /// Pages a log group's events in `window`, oldest first, until `on_page` returns false.
+    async fn pages(
+        &self,
+        group: &str,
+        window: Window,
+        mut on_page: impl FnMut(Vec<super::store::StoredEvent>) -> bool,
+    ) -> Result<(), FleetError> {
+        // What was written a moment ago is readable now.
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.flush())
+            .await
+            .map_err(|e| FleetError::Config(e.to_string()))?;
+        let mut after = None;
+        loop {
+            let store = self.store.clone();
+            let g = group.to_owned();
+            let page = tokio::task::spawn_blocking(move || {
+                store.events(&g, (window.start_ms, window.end_ms), after, PAGE)
+            })
+            .await
+            .map_err(|e| FleetError::Config(e.to_string()))?
+            .map_err(FleetError::Config)?;
+            let full = page.len() == PAGE;
+            after = page.last().map(|e| (e.timestamp_ms, e.id));
+            if !on_page(page) || !full {
+                return Ok(());
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! What an operator does to one function, in domain types: invoke it, and move its aliases.
+//! Every provider answers in these terms; none of its own types cross the trait.
+
+use serde::Serialize;
+
+/// How an invocation is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvocationType {
+    /// Wait for the answer (and the log tail).
+    RequestResponse,
+    /// Queue it; only acceptance comes back.
+    Event,
+    /// Check that it could be invoked (function, qualifier, permissions) without running it.
+    DryRun,
+}
+
+/// One invocation to make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvokeRequest {
+    /// `$LATEST` when `None`, else a version or an alias.
+    pub qualifier: Option<String>,
+    pub payload: Vec<u8>,
+    pub kind: InvocationType,
+}
+
+/// What came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvokeResult {
+    /// 200, 202 (event) or 204 (dry run).
+    pub status: u16,
+    /// `Unhandled`, or the init error's type, when the function failed.
+    pub function_error: Option<String>,
+    pub payload: Vec<u8>,
+    /// The invocation's log lines (`LogType=Tail`: the last 4 KB on AWS).
+    pub log_tail: Vec<String>,
+    pub executed_version: Option<String>,
+}
+
+/// An alias as it points, before or after a change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AliasTarget {
+    pub alias: String,
+    pub version: String,
+    /// A second version and the share of traffic it gets.
+    pub additional: Option<(String, f64)>,
+}
+
+/// A change of what an alias runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AliasChange {
+    pub function: String,
+    pub before: Option<AliasTarget>,
+    pub after: AliasTarget,
+    /// The version a deploy published, if it published one.
+    pub published: Option<String>,
+    /// The code SHA-256 of what the alias runs, before and after.
+    pub code_before: Option<String>,
+    pub code_after: Option<String>,
+}
