@@ -22,6 +22,7 @@ pub struct Config {
     pub discovery: DiscoverySettings,
     pub logs: LogsSettings,
     pub local: LocalSettings,
+    pub safety: SafetySettings,
     /// Action name → keys.
     pub keymap: BTreeMap<String, Vec<String>>,
     /// Colour name → colour.
@@ -47,6 +48,14 @@ pub struct LogsSettings {
     pub poll_ms: u64,
     pub live_tail: bool,
     pub buffer_records: usize,
+}
+
+/// What changing a function takes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafetySettings {
+    /// Stages where a change is confirmed by typing the function's name.
+    pub protected_stages: Vec<String>,
 }
 
 /// The local fleet (`--local`).

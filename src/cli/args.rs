@@ -112,12 +112,93 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "function")]
         by: CostBy,
     },
+    /// Invoke one function and show its answer, log tail, duration and cost.
+    Invoke {
+        #[arg(value_name = "FUNCTION")]
+        function: String,
+        #[command(flatten)]
+        invocation: InvocationArgs,
+        /// Queue the invocation (InvocationType=Event) instead of waiting for it.
+        #[arg(long, conflicts_with = "dry_run")]
+        event: bool,
+        /// Only check that it could be invoked (InvocationType=DryRun).
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON (stable field names).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Invoke a function N times at concurrency C; cold and warm latency from its REPORT lines.
+    Bench {
+        #[arg(value_name = "FUNCTION")]
+        function: String,
+        #[command(flatten)]
+        invocation: InvocationArgs,
+        /// How many invocations.
+        #[arg(short = 'n', long = "count", default_value_t = 100)]
+        count: usize,
+        /// How many at once.
+        #[arg(short = 'c', long, default_value_t = 4)]
+        concurrency: usize,
+        /// Print JSON (stable field names).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Publish a function's code and point an alias at it (locally: the service's working
+    /// directory).
+    Deploy {
+        #[arg(value_name = "FUNCTION")]
+        function: String,
+        /// The alias to move to the new version.
+        #[arg(long, value_name = "ALIAS")]
+        alias: Option<String>,
+        /// A zip file to deploy (AWS).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["dir", "s3"])]
+        zip: Option<PathBuf>,
+        /// A directory to zip and deploy (AWS).
+        #[arg(long, value_name = "DIR", conflicts_with = "s3")]
+        dir: Option<PathBuf>,
+        /// An S3 object to deploy (AWS): s3://BUCKET/KEY.
+        #[arg(long, value_name = "URL")]
+        s3: Option<String>,
+        /// Show what would change, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for confirmation (needed without a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Point an alias back at the previous version (or --to VERSION); no version is deleted.
+    Rollback {
+        #[arg(value_name = "FUNCTION")]
+        function: String,
+        #[arg(long, value_name = "ALIAS")]
+        alias: Option<String>,
+        #[arg(long, value_name = "VERSION")]
+        to: Option<String>,
+        /// Do not ask for confirmation (needed without a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// What to send to a function.
+#[derive(Debug, Clone, Args)]
+pub struct InvocationArgs {
+    /// `$LATEST` (default), a version or an alias.
+    #[arg(long, value_name = "QUALIFIER")]
+    pub qualifier: Option<String>,
+    /// The event: JSON text, or @FILE to read it from a file.
+    #[arg(long, value_name = "JSON|@FILE", default_value = "{}")]
+    pub payload: String,
 }
 
 /// `--local` takes an optional DIR, so `mfn-tui --local ls` would read `ls` as the directory:
 /// a subcommand's name right after `--local` (and no such directory) means the demo fleet.
 pub fn normalize(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    const SUBCOMMANDS: [&str; 5] = ["ls", "stats", "logs", "cost", "help"];
+    const SUBCOMMANDS: [&str; 9] = [
+        "ls", "stats", "logs", "cost", "invoke", "bench", "deploy", "rollback", "help",
+    ];
     let mut out = Vec::with_capacity(args.len() + 1);
     let mut iter = args.into_iter().peekable();
     while let Some(arg) = iter.next() {

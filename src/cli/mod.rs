@@ -2,7 +2,10 @@
 //! and the start of the interactive face.
 
 pub mod args;
+mod bench;
+mod change;
 mod cost;
+mod invoke;
 mod logs;
 mod ls;
 pub mod read;
@@ -20,6 +23,7 @@ use crate::config::Config;
 use crate::fleet::aws::{AwsFleet, AwsOptions};
 use crate::fleet::local::fleet::state_dir_for;
 use crate::fleet::local::{LocalFleet, LocalOptions};
+use crate::fleet::operations::InvocationType;
 use crate::fleet::{Fleet, FleetError, Inventory};
 use crate::ui::Theme;
 
@@ -126,6 +130,86 @@ async fn run_command(
                 _ => args::CostFormat::Table,
             };
             cost::run(fleet, &config, &names, &window, format, by).await
+        }
+        Some(Command::Invoke {
+            function,
+            invocation,
+            event,
+            dry_run,
+            json,
+        }) => {
+            let kind = match (event, dry_run) {
+                (true, _) => InvocationType::Event,
+                (_, true) => InvocationType::DryRun,
+                _ => InvocationType::RequestResponse,
+            };
+            invoke::run(fleet, &config, &function, &invocation, kind, json).await
+        }
+        Some(Command::Bench {
+            function,
+            invocation,
+            count,
+            concurrency,
+            json,
+        }) => {
+            bench::run(
+                fleet,
+                &config,
+                &function,
+                &invocation,
+                count,
+                concurrency,
+                json,
+            )
+            .await
+        }
+        Some(Command::Deploy {
+            function,
+            alias,
+            zip,
+            dir,
+            s3,
+            dry_run,
+            yes,
+        }) => {
+            let from_artifact = zip.is_some() || dir.is_some() || s3.is_some();
+            match (local.is_some(), from_artifact) {
+                (true, true) => fail(
+                    "the local fleet deploys the service's working directory; --zip, --dir and --s3 are for AWS",
+                ),
+                (false, _) => fail(
+                    "deploying to AWS is not available yet (it comes with the actions work); mfn-tui --local deploy works on a local fleet",
+                ),
+                (true, false) => {
+                    let request = change::ChangeRequest {
+                        action: "deploy",
+                        function: &function,
+                        alias: alias.as_deref(),
+                        to: None,
+                        yes,
+                        dry_run,
+                        read_only: cli.global.read_only,
+                    };
+                    change::run(fleet, &config, request).await
+                }
+            }
+        }
+        Some(Command::Rollback {
+            function,
+            alias,
+            to,
+            yes,
+        }) => {
+            let request = change::ChangeRequest {
+                action: "rollback",
+                function: &function,
+                alias: alias.as_deref(),
+                to,
+                yes,
+                dry_run: false,
+                read_only: cli.global.read_only,
+            };
+            change::run(fleet, &config, request).await
         }
         None => {
             if let Some(local) = &local {

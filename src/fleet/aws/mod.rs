@@ -5,6 +5,7 @@ mod discover;
 mod errors;
 mod functions;
 mod insights;
+mod invoke;
 mod logs;
 mod routes;
 mod tags;
@@ -201,6 +202,15 @@ impl Fleet for AwsFleet {
             sink,
         )
         .await
+    }
+
+    async fn invoke(
+        &self,
+        function: &Function,
+        request: crate::fleet::operations::InvokeRequest,
+    ) -> Result<crate::fleet::operations::InvokeResult, FleetError> {
+        let clients = self.clients_in(&function.region).await;
+        invoke::invoke(&clients.lambda, function, request).await
     }
 
     async fn live_tail(

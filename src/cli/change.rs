@@ -1,0 +1,190 @@
+//! `mfn-tui deploy` and `mfn-tui rollback`: change one function, and only it. Refused in
+//! read-only mode; confirmed first (typing the function's name for protected stages), or with
+//! `--yes`, never silently without a terminal; every change appended to the audit log.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::fleet::operations::AliasChange;
+use crate::fleet::{Fleet, Function, Provider};
+
+use super::invoke::function;
+use super::{exit, fail};
+
+/// Which change, and on what.
+pub struct ChangeRequest<'a> {
+    pub action: &'a str,
+    pub function: &'a str,
+    pub alias: Option<&'a str>,
+    pub to: Option<String>,
+    pub yes: bool,
+    pub dry_run: bool,
+    pub read_only: bool,
+}
+
+/// One line of the audit log (JSON lines). No secret is ever in it.
+#[derive(Serialize)]
+struct AuditEntry<'a> {
+    time: String,
+    who: String,
+    provider: String,
+    action: &'a str,
+    #[serde(flatten)]
+    change: &'a AliasChange,
+}
+
+pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<'_>) -> ExitCode {
+    let action = request.action;
+    if request.read_only {
+        return fail(&format!(
+            "--read-only: `{action}` changes the fleet and is refused; drop --read-only to {action}"
+        ));
+    }
+    let Some(alias) = request.alias else {
+        return fail(&format!(
+            "`{action}` needs --alias: the alias whose target moves (e.g. --alias live)"
+        ));
+    };
+    let f = match function(fleet.as_ref(), config, request.function).await {
+        Ok(f) => f,
+        Err(e) => return fail(&e),
+    };
+    if request.dry_run {
+        print_plan(&f, alias);
+        return ExitCode::SUCCESS;
+    }
+    if !request.yes {
+        let protected = f
+            .placement
+            .stage
+            .as_deref()
+            .is_some_and(|s| config.safety.protected_stages.iter().any(|p| p == s));
+        if let Err(e) = confirm(action, &f.name, alias, protected) {
+            return fail(&e);
+        }
+    }
+    let changed = match action {
+        "deploy" => fleet.deploy(&f, alias).await,
+        _ => fleet.rollback(&f, alias, request.to.clone()).await,
+    };
+    let change = match changed {
+        Ok(c) => c,
+        Err(e) => return fail(&format!("{e}; nothing changed")),
+    };
+    let before = change
+        .before
+        .as_ref()
+        .map_or("nothing".to_owned(), |b| format!("version {}", b.version));
+    println!(
+        "{}: alias {} moved from {before} to version {}{}",
+        change.function,
+        change.after.alias,
+        change.after.version,
+        change
+            .published
+            .as_ref()
+            .map(|v| format!(" (published {v})"))
+            .unwrap_or_default()
+    );
+    match audit(&fleet.context().provider, action, &change) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mfn-tui: the change was made, but the audit log could not be written: {e}");
+            ExitCode::from(exit::PARTIAL)
+        }
+    }
+}
+
+fn print_plan(f: &Function, alias: &str) {
+    let current = f.aliases.iter().find(|a| a.name == alias);
+    match current {
+        Some(a) => {
+            let sha = f
+                .versions
+                .iter()
+                .find(|v| v.version == a.version)
+                .map_or("?", |v| v.code_sha256.as_str());
+            println!(
+                "{}: alias {alias} runs version {} (code {sha})",
+                f.name, a.version
+            );
+        }
+        None => println!(
+            "{}: alias {alias} does not exist yet; it would be created",
+            f.name
+        ),
+    }
+    println!(
+        "the working code is {} ({} bytes); nothing changed (dry run)",
+        f.code_sha256, f.code_size
+    );
+}
+
+/// Asks on the terminal; without one, refuses (a script must say --yes).
+fn confirm(action: &str, function: &str, alias: &str, protected: bool) -> Result<(), String> {
+    if !std::io::stdin().is_terminal() {
+        return Err(format!(
+            "`{action}` changes {function} and there is no terminal to confirm it on; pass --yes"
+        ));
+    }
+    let mut err = std::io::stderr();
+    if protected {
+        let _ = write!(
+            err,
+            "{action} {function} (alias {alias}) in a protected stage: type the function's name to go on: "
+        );
+    } else {
+        let _ = write!(err, "{action} {function} (alias {alias})? [y/N] ");
+    }
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| e.to_string())?;
+    let answer = answer.trim();
+    let ok = if protected {
+        answer == function
+    } else {
+        matches!(answer, "y" | "Y" | "yes")
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("not confirmed: {function} is unchanged"))
+    }
+}
+
+/// Appends the change to `$XDG_STATE_HOME/mfn-tui/audit.jsonl`.
+fn audit(provider: &Provider, action: &str, change: &AliasChange) -> Result<(), String> {
+    let dir = crate::config::state_dir().ok_or("no state directory")?;
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let who = match provider {
+        Provider::Local => format!(
+            "local:{}",
+            std::env::var("USER")
+                .or_else(|_| std::env::var("LOGNAME"))
+                .unwrap_or_else(|_| "unknown".into())
+        ),
+        Provider::Aws => "aws".to_owned(),
+    };
+    let entry = AuditEntry {
+        time: crate::units::iso_time(crate::clock::now_ms()),
+        who,
+        provider: provider.to_string(),
+        action,
+        change,
+    };
+    let line = serde_json::to_string(&entry).map_err(|e| e.to_string())?;
+    let path = dir.join("audit.jsonl");
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    writeln!(file, "{line}").map_err(|e| format!("{}: {e}", path.display()))
+}

@@ -1,0 +1,76 @@
+//! `Invoke` on AWS through the SDK, with `aws-smithy-mocks` answering: the emulator without
+//! Docker only echoes the payload, with no log tail and no executed version, so the tail's
+//! decoding and the request's fields are shown here.
+
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_lambda::operation::invoke::InvokeOutput;
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{InvocationType as SdkType, LogType};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use base64::Engine;
+use mfn_tui::fleet::aws::{AwsFleet, Clients};
+use mfn_tui::fleet::operations::{InvocationType, InvokeRequest};
+use mfn_tui::fleet::{Fleet, Function, Target};
+
+#[tokio::test]
+async fn invoke_sends_the_qualifier_and_decodes_the_log_tail() {
+    let tail = "START RequestId: r1 Version: 3\nhello\nEND RequestId: r1\nREPORT RequestId: r1\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 256 MB\tMax Memory Used: 80 MB\t\n";
+    let encoded = base64::engine::general_purpose::STANDARD.encode(tail);
+    let sent: Arc<Mutex<Vec<(Option<String>, Option<SdkType>, Option<LogType>)>>> = Arc::default();
+    let seen = sent.clone();
+    let invoke = mock!(aws_sdk_lambda::Client::invoke)
+        .match_requests(move |input| {
+            seen.lock().unwrap().push((
+                input.qualifier().map(str::to_owned),
+                input.invocation_type().cloned(),
+                input.log_type().cloned(),
+            ));
+            true
+        })
+        .then_output(move || {
+            InvokeOutput::builder()
+                .status_code(200)
+                .function_error("Unhandled")
+                .executed_version("3")
+                .log_result(encoded.clone())
+                .payload(Blob::new(r#"{"errorType":"ValueError"}"#))
+                .build()
+        });
+    let none: &[&Rule] = &[];
+    let clients = Clients {
+        lambda: mock_client!(aws_sdk_lambda, RuleMode::MatchAny, &[&invoke]),
+        tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, none),
+        rest: mock_client!(aws_sdk_apigateway, RuleMode::MatchAny, none),
+        http: mock_client!(aws_sdk_apigatewayv2, RuleMode::MatchAny, none),
+        sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, none),
+        logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, none),
+    };
+    let fleet = AwsFleet::with_clients(vec![(Target::new(None, "eu-west-1"), clients)], 4);
+    let function = Function::new("users-prod-login", "", "eu-west-1");
+    let result = fleet
+        .invoke(
+            &function,
+            InvokeRequest {
+                qualifier: Some("live".into()),
+                payload: b"{}".to_vec(),
+                kind: InvocationType::RequestResponse,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(result.status, 200);
+    assert_eq!(result.function_error.as_deref(), Some("Unhandled"));
+    assert_eq!(result.executed_version.as_deref(), Some("3"));
+    assert_eq!(result.log_tail.len(), 4);
+    assert!(result.log_tail[3].starts_with("REPORT RequestId: r1"));
+    assert_eq!(result.payload, br#"{"errorType":"ValueError"}"#);
+    assert_eq!(
+        sent.lock().unwrap()[0],
+        (
+            Some("live".into()),
+            Some(SdkType::RequestResponse),
+            Some(LogType::Tail)
+        )
+    );
+}

@@ -1,0 +1,190 @@
+//! The subcommands with `--local`: the same faces as against AWS, on the bundled demo fleet run
+//! by the built binary (each run its own state directory).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mfn-tui-local-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `mfn-tui --local ARGS` with its own state and no terminal on stdin.
+fn mfn(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mfn-tui"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CONFIG_HOME", dir)
+        .env("MFN_TUI_LOG_FILE", dir.join("mfn-tui.log"))
+        .env("USER", "tester")
+        .stdin(Stdio::null())
+        .arg("--local")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const ARTICLE_2: &str = r#"{"rawPath":"/articles/2","routeKey":"GET /articles/{id}","pathParameters":{"id":"2"},"requestContext":{"http":{"method":"GET"}}}"#;
+
+#[test]
+fn invoke_shows_the_answer_the_tail_and_the_report_and_refuses_bad_payloads() {
+    let dir = scratch("invoke");
+    let (code, stdout, stderr) = mfn(
+        &dir,
+        &[
+            "invoke",
+            "articles-dev-api",
+            "--payload",
+            ARTICLE_2,
+            "--json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["status"], 200);
+    assert_eq!(doc["executed_version"], "$LATEST");
+    assert_eq!(doc["payload"]["statusCode"], 200);
+    assert!(
+        doc["payload"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Cold starts, measured")
+    );
+    assert_eq!(doc["report"]["cold"], true);
+    assert!(doc["report"]["init_duration_ms"].as_f64().unwrap() > 0.0);
+    assert!(doc["report"]["cost_usd"].as_f64().unwrap() > 0.0);
+    assert!(
+        doc["log_tail"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l.as_str().unwrap().contains("getArticle 2"))
+    );
+
+    let (code, _, stderr) = mfn(
+        &dir,
+        &["invoke", "articles-dev-api", "--payload", "{\"a\":"],
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("not valid JSON") && stderr.contains("nothing was sent"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = mfn(&dir, &["invoke", "nope-dev-fn"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("no function `nope-dev-fn`"), "{stderr}");
+    let (code, stdout, _) = mfn(
+        &dir,
+        &[
+            "invoke",
+            "comments-dev-getComment",
+            "--payload",
+            r#"{"pathParameters":{"id":"boom"}}"#,
+        ],
+    );
+    assert_eq!(code, Some(1), "a function error fails the command");
+    assert!(stdout.contains("FUNCTION ERROR Unhandled"), "{stdout}");
+    let (code, stdout, _) = mfn(&dir, &["invoke", "articles-dev-api", "--dry-run"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.starts_with("status 204"), "{stdout}");
+}
+
+#[test]
+fn bench_reports_cold_and_warm_latency_from_the_report_lines() {
+    let dir = scratch("bench");
+    let (code, stdout, stderr) = mfn(
+        &dir,
+        &[
+            "bench",
+            "comments-dev-getComments",
+            "-n",
+            "30",
+            "-c",
+            "3",
+            "--json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["invocations"], 30);
+    let cold = doc["cold_starts"].as_u64().unwrap();
+    assert!(
+        (1..=3).contains(&cold),
+        "at most one cold start per concurrent caller: {cold}"
+    );
+    assert!(doc["warm"]["p50_ms"].as_f64().unwrap() > 0.0);
+    assert!(doc["init"]["p50_ms"].as_f64().unwrap() > doc["warm"]["p50_ms"].as_f64().unwrap());
+    assert!(doc["round_trip"]["p99_ms"].as_f64().is_some());
+    let (code, _, _) = mfn(&dir, &["bench", "comments-dev-getComments", "-n", "0"]);
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn deploy_and_rollback_ask_for_yes_without_a_terminal_refuse_read_only_and_are_audited() {
+    let dir = scratch("deploy");
+    let f = "users-dev-register";
+    let (code, _, stderr) = mfn(&dir, &["deploy", f, "--alias", "live"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("pass --yes"), "{stderr}");
+    let (code, _, stderr) = mfn(
+        &dir,
+        &["--read-only", "deploy", f, "--alias", "live", "--yes"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("--read-only"), "{stderr}");
+    assert!(
+        !dir.join("state/mfn-tui/audit.jsonl").exists(),
+        "nothing changed, nothing audited"
+    );
+
+    let (code, stdout, stderr) = mfn(&dir, &["deploy", f, "--alias", "live", "--yes"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("alias live moved from nothing to version 1"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = mfn(&dir, &["deploy", f, "--alias", "live", "--dry-run"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains("runs version 1") && stdout.contains("nothing changed"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = mfn(&dir, &["rollback", f, "--alias", "live", "--yes"]);
+    assert_eq!(code, Some(1), "version 1 is the oldest");
+    assert!(
+        stderr.contains("nothing to roll back to") && stderr.contains("nothing changed"),
+        "{stderr}"
+    );
+    let (code, stdout, _) = mfn(&dir, &["ls", "--json"]);
+    assert_eq!(code, Some(0));
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let register = doc["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == f)
+        .unwrap();
+    assert_eq!(register["aliases"][0]["name"], "live");
+    assert_eq!(register["versions"].as_array().unwrap().len(), 1);
+
+    let audit = std::fs::read_to_string(dir.join("state/mfn-tui/audit.jsonl")).unwrap();
+    let lines: Vec<Value> = audit
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "one change made: {audit}");
+    assert_eq!(lines[0]["who"], "local:tester");
+    assert_eq!(lines[0]["action"], "deploy");
+    assert_eq!(lines[0]["function"], f);
+    assert_eq!(lines[0]["after"]["version"], "1");
+    assert!(lines[0]["code_after"].as_str().unwrap().len() > 20);
+    assert!(!audit.contains("TOKEN_SECRET") && !audit.contains("local-demo-secret"));
+}
