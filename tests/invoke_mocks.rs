@@ -13,11 +13,14 @@ use mfn_tui::fleet::aws::{AwsFleet, Clients};
 use mfn_tui::fleet::operations::{InvocationType, InvokeRequest};
 use mfn_tui::fleet::{Fleet, Function, Target};
 
+/// What an Invoke request asked for: qualifier, invocation type, log type.
+type Sent = (Option<String>, Option<SdkType>, Option<LogType>);
+
 #[tokio::test]
 async fn invoke_sends_the_qualifier_and_decodes_the_log_tail() {
     let tail = "START RequestId: r1 Version: 3\nhello\nEND RequestId: r1\nREPORT RequestId: r1\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 256 MB\tMax Memory Used: 80 MB\t\n";
     let encoded = base64::engine::general_purpose::STANDARD.encode(tail);
-    let sent: Arc<Mutex<Vec<(Option<String>, Option<SdkType>, Option<LogType>)>>> = Arc::default();
+    let sent: Arc<Mutex<Vec<Sent>>> = Arc::default();
     let seen = sent.clone();
     let invoke = mock!(aws_sdk_lambda::Client::invoke)
         .match_requests(move |input| {
