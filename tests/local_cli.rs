@@ -98,6 +98,42 @@ fn invoke_shows_the_answer_the_tail_and_the_report_and_refuses_bad_payloads() {
 }
 
 #[test]
+fn stats_cost_and_logs_read_what_the_local_fleet_ran() {
+    let dir = scratch("read");
+    for _ in 0..3 {
+        let (code, _, stderr) = mfn(
+            &dir,
+            &["invoke", "articles-dev-api", "--payload", ARTICLE_2],
+        );
+        assert_eq!(code, Some(0), "{stderr}");
+    }
+    let (code, stdout, stderr) = mfn(&dir, &["cost", "--json", "--since", "1h"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let api = doc["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "articles-dev-api")
+        .unwrap();
+    assert_eq!(api["requests"], 3);
+    assert!(api["total_usd"].as_f64().unwrap() > 0.0);
+    assert!(
+        api["api_gateway_usd"].as_f64().unwrap() > 0.0,
+        "an HTTP API route reaches it"
+    );
+    let (code, stdout, _) = mfn(&dir, &["stats", "articles", "--json"]);
+    assert_eq!(code, Some(0));
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["services"][0]["invocations"], 3);
+    // Each run of the CLI is a new process: every invocation above was a cold start.
+    assert_eq!(doc["services"][0]["cold_starts"], 3);
+    let (code, stdout, _) = mfn(&dir, &["logs", "articles", "--filter", "getArticle"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+}
+
+#[test]
 fn bench_reports_cold_and_warm_latency_from_the_report_lines() {
     let dir = scratch("bench");
     let (code, stdout, stderr) = mfn(

@@ -186,3 +186,71 @@ async fn a_taken_port_is_reported_and_the_fleet_still_runs() {
     assert!(String::from_utf8_lossy(&outcome.payload).contains("statusCode"));
     fleet.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn idle_environments_are_reaped_after_the_configured_time() {
+    let fleet = LocalFleet::open(LocalOptions {
+        dir: None,
+        stage: None,
+        state_dir: state_dir("reap"),
+        idle: Duration::from_millis(300),
+        init_timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    fleet
+        .call("comments-dev-getComments", None, "{}".into())
+        .await
+        .unwrap();
+    assert_eq!(fleet.environments().await, 1, "warm right after the call");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while fleet.environments().await > 0 {
+        assert!(tokio::time::Instant::now() < deadline, "never reaped");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let again = fleet
+        .call("comments-dev-getComments", None, "{}".into())
+        .await
+        .unwrap();
+    assert!(again.cold, "a reaped environment means a cold start");
+    fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_handler_module_that_does_not_exist_is_an_init_error_and_the_others_still_run() {
+    let root = state_dir("missing-handler");
+    let services = root.join("services/broken");
+    std::fs::create_dir_all(&services).unwrap();
+    std::fs::write(
+        services.join("serverless.yml"),
+        "service: broken\nprovider:\n  runtime: python3.11\nfunctions:\n  gone:\n    handler: nothere.main\n  fine:\n    handler: ok.main\n",
+    )
+    .unwrap();
+    std::fs::write(
+        services.join("ok.py"),
+        "def main(e, c):\n    return 'fine'\n",
+    )
+    .unwrap();
+    let fleet = LocalFleet::open(LocalOptions {
+        dir: Some(root.join("services")),
+        stage: None,
+        state_dir: root.join("state"),
+        idle: Duration::from_secs(300),
+        init_timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    let gone = fleet
+        .call("broken-dev-gone", None, "{}".into())
+        .await
+        .unwrap();
+    assert_eq!(
+        gone.function_error.as_deref(),
+        Some("Runtime.ImportModuleError")
+    );
+    assert!(String::from_utf8_lossy(&gone.payload).contains("nothere"));
+    let fine = fleet
+        .call("broken-dev-fine", None, "{}".into())
+        .await
+        .unwrap();
+    assert_eq!(&fine.payload[..], b"\"fine\"");
+    fleet.shutdown().await;
+}
