@@ -58,11 +58,12 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
         return ExitCode::SUCCESS;
     }
     if !request.yes {
-        let protected = f
+        let stage = f
             .placement
             .stage
-            .as_deref()
-            .is_some_and(|s| config.safety.protected_stages.iter().any(|p| p == s));
+            .clone()
+            .or_else(|| stage_in_name(&f.name, &config.grouping.stages));
+        let protected = stage.is_some_and(|s| config.safety.protected_stages.contains(&s));
         if let Err(e) = confirm(action, &f.name, alias, protected) {
             return fail(&e);
         }
@@ -122,6 +123,13 @@ fn print_plan(f: &Function, alias: &str) {
         "the working code is {} ({} bytes); nothing changed (dry run)",
         f.code_sha256, f.code_size
     );
+}
+
+/// The stage a `SERVICE-STAGE-FUNCTION` name carries, when the function was not discovered.
+fn stage_in_name(name: &str, stages: &[String]) -> Option<String> {
+    name.split('-')
+        .find(|part| stages.iter().any(|s| s == part))
+        .map(str::to_owned)
 }
 
 /// Asks on the terminal; without one, refuses (a script must say --yes).
@@ -187,4 +195,19 @@ fn audit(provider: &Provider, action: &str, change: &AliasChange) -> Result<(), 
         .open(&path)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     writeln!(file, "{line}").map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stage_is_read_from_the_serverless_name() {
+        let stages = vec!["dev".to_string(), "prod".to_string()];
+        assert_eq!(
+            stage_in_name("orders-prod-create", &stages).as_deref(),
+            Some("prod")
+        );
+        assert_eq!(stage_in_name("legacy-cron", &stages), None);
+    }
 }

@@ -19,6 +19,8 @@ pub fn mfn_command(endpoint: &str, region: &str) -> Command {
         .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("XDG_CONFIG_HOME", &dir)
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_DATA_HOME", dir.join("data"))
         .env("MFN_TUI_LOG_FILE", dir.join("log"))
         .args(["--endpoint-url", endpoint, "--region", region]);
     cmd

@@ -1,5 +1,6 @@
 //! The AWS provider: discovery through the AWS SDK for Rust, behind the [`Fleet`] trait.
 
+mod aliases;
 pub mod clients;
 mod discover;
 mod errors;
@@ -211,6 +212,16 @@ impl Fleet for AwsFleet {
     ) -> Result<crate::fleet::operations::InvokeResult, FleetError> {
         let clients = self.clients_in(&function.region).await;
         invoke::invoke(&clients.lambda, function, request).await
+    }
+
+    async fn rollback(
+        &self,
+        function: &Function,
+        alias: &str,
+        to: Option<String>,
+    ) -> Result<crate::fleet::operations::AliasChange, FleetError> {
+        let clients = self.clients_in(&function.region).await;
+        aliases::rollback(&clients.lambda, function, alias, to).await
     }
 
     async fn live_tail(

@@ -1,0 +1,88 @@
+//! Changing one function on AWS (the emulator): `rollback` moves one alias of one function and
+//! nothing else in the fleet moves; refusals change nothing.
+
+mod support;
+
+use std::process::Stdio;
+
+use serde_json::Value;
+use support::cli::mfn_command;
+use support::emulator::Emulator;
+use support::fleet::{EAST, seed_fleet};
+
+fn run(emulator: &Emulator, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = mfn_command(&emulator.endpoint, EAST)
+        .stdin(Stdio::null())
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every function of the fleet as `ls --json` describes it, by name.
+fn snapshot(emulator: &Emulator) -> Vec<(String, Value)> {
+    let (code, stdout, stderr) = run(emulator, &["ls", "--json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let mut functions: Vec<(String, Value)> = doc["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["name"].as_str().unwrap().to_owned(), f.clone()))
+        .collect();
+    functions.sort_by(|a, b| a.0.cmp(&b.0));
+    functions
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rollback_moves_one_alias_of_one_function_and_nothing_else() {
+    let emulator = Emulator::start();
+    seed_fleet(&emulator).await;
+    let before = snapshot(&emulator);
+    let f = "users-dev-login";
+
+    // Refusals first: each leaves the fleet as it was.
+    let (code, _, stderr) = run(&emulator, &["rollback", f, "--alias", "live"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("pass --yes"), "{stderr}");
+    let (code, _, stderr) = run(
+        &emulator,
+        &["--read-only", "rollback", f, "--alias", "live", "--yes"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("--read-only"), "{stderr}");
+    let (code, _, stderr) = run(
+        &emulator,
+        &["rollback", f, "--alias", "live", "--to", "9", "--yes"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("no published version 9") && stderr.contains("nothing changed"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&emulator, &["rollback", f, "--alias", "stable", "--yes"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(snapshot(&emulator), before, "refusals change nothing");
+
+    let (code, stdout, stderr) = run(&emulator, &["rollback", f, "--alias", "live", "--yes"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("alias live moved from version 2 to version 1"),
+        "{stdout}"
+    );
+    let after = snapshot(&emulator);
+    for ((name, b), (_, a)) in before.iter().zip(&after) {
+        if name != f {
+            assert_eq!(a, b, "{name} must not change");
+            continue;
+        }
+        let mut expected = b.clone();
+        expected["aliases"][0]["version"] = "1".into();
+        expected["aliases"][0]["weights"] = serde_json::json!({"1": 1.0});
+        assert_eq!(a, &expected, "only the alias of {f} moved, canary dropped");
+    }
+}

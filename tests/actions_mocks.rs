@@ -1,0 +1,150 @@
+//! Operations on AWS through the SDK, with `aws-smithy-mocks` answering what the emulator cannot:
+//! without Docker its `Invoke` only echoes the payload (no log tail, no executed version), and it
+//! ignores `RevisionId`, so a concurrent change never conflicts there.
+
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
+use aws_sdk_lambda::operation::invoke::InvokeOutput;
+use aws_sdk_lambda::operation::list_versions_by_function::ListVersionsByFunctionOutput;
+use aws_sdk_lambda::operation::update_alias::UpdateAliasError;
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::FunctionConfiguration;
+use aws_sdk_lambda::types::error::PreconditionFailedException;
+use aws_sdk_lambda::types::{InvocationType as SdkType, LogType};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use base64::Engine;
+use mfn_tui::fleet::aws::{AwsFleet, Clients};
+use mfn_tui::fleet::operations::{InvocationType, InvokeRequest};
+use mfn_tui::fleet::{Fleet, Function, Target};
+
+fn lambda_only(rules: &[&Rule]) -> Clients {
+    let none: &[&Rule] = &[];
+    Clients {
+        lambda: mock_client!(aws_sdk_lambda, RuleMode::MatchAny, rules),
+        tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, none),
+        rest: mock_client!(aws_sdk_apigateway, RuleMode::MatchAny, none),
+        http: mock_client!(aws_sdk_apigatewayv2, RuleMode::MatchAny, none),
+        sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, none),
+        logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, none),
+    }
+}
+
+/// What an Invoke request asked for: qualifier, invocation type, log type.
+type Sent = (Option<String>, Option<SdkType>, Option<LogType>);
+
+#[tokio::test]
+async fn invoke_sends_the_qualifier_and_decodes_the_log_tail() {
+    let tail = "START RequestId: r1 Version: 3\nhello\nEND RequestId: r1\nREPORT RequestId: r1\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 256 MB\tMax Memory Used: 80 MB\t\n";
+    let encoded = base64::engine::general_purpose::STANDARD.encode(tail);
+    let sent: Arc<Mutex<Vec<Sent>>> = Arc::default();
+    let seen = sent.clone();
+    let invoke = mock!(aws_sdk_lambda::Client::invoke)
+        .match_requests(move |input| {
+            seen.lock().unwrap().push((
+                input.qualifier().map(str::to_owned),
+                input.invocation_type().cloned(),
+                input.log_type().cloned(),
+            ));
+            true
+        })
+        .then_output(move || {
+            InvokeOutput::builder()
+                .status_code(200)
+                .function_error("Unhandled")
+                .executed_version("3")
+                .log_result(encoded.clone())
+                .payload(Blob::new(r#"{"errorType":"ValueError"}"#))
+                .build()
+        });
+    let clients = lambda_only(&[&invoke]);
+    let fleet = AwsFleet::with_clients(vec![(Target::new(None, "eu-west-1"), clients)], 4);
+    let function = Function::new("users-prod-login", "", "eu-west-1");
+    let result = fleet
+        .invoke(
+            &function,
+            InvokeRequest {
+                qualifier: Some("live".into()),
+                payload: b"{}".to_vec(),
+                kind: InvocationType::RequestResponse,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(result.status, 200);
+    assert_eq!(result.function_error.as_deref(), Some("Unhandled"));
+    assert_eq!(result.executed_version.as_deref(), Some("3"));
+    assert_eq!(result.log_tail.len(), 4);
+    assert!(result.log_tail[3].starts_with("REPORT RequestId: r1"));
+    assert_eq!(result.payload, br#"{"errorType":"ValueError"}"#);
+    assert_eq!(
+        sent.lock().unwrap()[0],
+        (
+            Some("live".into()),
+            Some(SdkType::RequestResponse),
+            Some(LogType::Tail)
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_rollback_that_meets_a_concurrent_change_is_a_clear_conflict() {
+    let get = mock!(aws_sdk_lambda::Client::get_alias).then_output(|| {
+        GetAliasOutput::builder()
+            .name("live")
+            .function_version("2")
+            .revision_id("rev-1")
+            .build()
+    });
+    let versions = mock!(aws_sdk_lambda::Client::list_versions_by_function).then_output(|| {
+        let v = |n: &str| {
+            FunctionConfiguration::builder()
+                .version(n)
+                .code_sha256(format!("sha-{n}"))
+                .build()
+        };
+        ListVersionsByFunctionOutput::builder()
+            .versions(v("$LATEST"))
+            .versions(v("1"))
+            .versions(v("2"))
+            .build()
+    });
+    let revisions: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+    let seen = revisions.clone();
+    let update = mock!(aws_sdk_lambda::Client::update_alias)
+        .match_requests(move |input| {
+            seen.lock()
+                .unwrap()
+                .push(input.revision_id().map(str::to_owned));
+            true
+        })
+        .then_error(|| {
+            UpdateAliasError::PreconditionFailedException(
+                PreconditionFailedException::builder()
+                    .message("The RevisionId provided does not match the latest RevisionId")
+                    .build(),
+            )
+        });
+    let fleet = AwsFleet::with_clients(
+        vec![(
+            Target::new(None, "eu-west-1"),
+            lambda_only(&[&get, &versions, &update]),
+        )],
+        4,
+    );
+    let function = Function::new("users-prod-login", "", "eu-west-1");
+    let e = fleet
+        .rollback(&function, "live", None)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("revision conflict") && e.contains("nothing was changed"),
+        "{e}"
+    );
+    assert_eq!(
+        *revisions.lock().unwrap(),
+        vec![Some("rev-1".to_string())],
+        "the update was guarded by the revision read"
+    );
+}
