@@ -5,17 +5,23 @@
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
+use aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurationOutput;
 use aws_sdk_lambda::operation::invoke::InvokeOutput;
 use aws_sdk_lambda::operation::list_versions_by_function::ListVersionsByFunctionOutput;
+use aws_sdk_lambda::operation::publish_version::PublishVersionError;
 use aws_sdk_lambda::operation::update_alias::UpdateAliasError;
+use aws_sdk_lambda::operation::update_alias::UpdateAliasOutput;
+use aws_sdk_lambda::operation::update_function_code::UpdateFunctionCodeOutput;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::FunctionConfiguration;
+use aws_sdk_lambda::types::LastUpdateStatus;
 use aws_sdk_lambda::types::error::PreconditionFailedException;
+use aws_sdk_lambda::types::error::ServiceException;
 use aws_sdk_lambda::types::{InvocationType as SdkType, LogType};
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use base64::Engine;
 use mfn_tui::fleet::aws::{AwsFleet, Clients};
-use mfn_tui::fleet::operations::{InvocationType, InvokeRequest};
+use mfn_tui::fleet::operations::{CodeSource, InvocationType, InvokeRequest};
 use mfn_tui::fleet::{Fleet, Function, Target};
 
 fn lambda_only(rules: &[&Rule]) -> Clients {
@@ -147,4 +153,58 @@ async fn a_rollback_that_meets_a_concurrent_change_is_a_clear_conflict() {
         vec![Some("rev-1".to_string())],
         "the update was guarded by the revision read"
     );
+}
+
+#[tokio::test]
+async fn a_deploy_that_fails_halfway_says_what_state_the_function_is_in() {
+    let config = mock!(aws_sdk_lambda::Client::get_function_configuration).then_output(|| {
+        GetFunctionConfigurationOutput::builder()
+            .function_name("users-prod-login")
+            .code_sha256("OLD")
+            .revision_id("r1")
+            .last_update_status(LastUpdateStatus::Successful)
+            .build()
+    });
+    let alias = mock!(aws_sdk_lambda::Client::get_alias).then_output(|| {
+        GetAliasOutput::builder()
+            .name("live")
+            .function_version("1")
+            .revision_id("a1")
+            .build()
+    });
+    let update = mock!(aws_sdk_lambda::Client::update_function_code).then_output(|| {
+        UpdateFunctionCodeOutput::builder()
+            .code_sha256("NEW")
+            .revision_id("r2")
+            .build()
+    });
+    let publish = mock!(aws_sdk_lambda::Client::publish_version).then_error(|| {
+        PublishVersionError::ServiceException(
+            ServiceException::builder()
+                .message("internal failure")
+                .build(),
+        )
+    });
+    let move_alias = mock!(aws_sdk_lambda::Client::update_alias)
+        .then_output(|| UpdateAliasOutput::builder().build());
+    let fleet = AwsFleet::with_clients(
+        vec![(
+            Target::new(None, "eu-west-1"),
+            lambda_only(&[&config, &alias, &update, &publish, &move_alias]),
+        )],
+        4,
+    );
+    let function = Function::new("users-prod-login", "", "eu-west-1");
+    let e = fleet
+        .deploy(&function, CodeSource::Zip(b"PK\x05\x06".to_vec()), "live")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("PublishVersion"), "{e}");
+    assert!(
+        e.contains("$LATEST of users-prod-login now has the new code (NEW, was OLD)")
+            && e.contains("the alias live is unchanged"),
+        "{e}"
+    );
+    assert_eq!(move_alias.num_calls(), 0, "the alias was never touched");
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::fleet::operations::AliasChange;
+use crate::fleet::operations::{AliasChange, CodeSource};
 use crate::fleet::{Fleet, Function, Provider};
 
 use super::invoke::function;
@@ -18,6 +18,8 @@ use super::{exit, fail};
 /// Which change, and on what.
 pub struct ChangeRequest<'a> {
     pub action: &'a str,
+    /// What a deploy ships.
+    pub source: Option<CodeSource>,
     pub function: &'a str,
     pub alias: Option<&'a str>,
     pub to: Option<String>,
@@ -54,7 +56,7 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
         Err(e) => return fail(&e),
     };
     if request.dry_run {
-        print_plan(&f, alias);
+        print_plan(&f, alias, request.source.as_ref());
         return ExitCode::SUCCESS;
     }
     if !request.yes {
@@ -69,7 +71,10 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
         }
     }
     let changed = match action {
-        "deploy" => fleet.deploy(&f, alias).await,
+        "deploy" => {
+            let source = request.source.unwrap_or(CodeSource::WorkingDirectory);
+            fleet.deploy(&f, source, alias).await
+        }
         _ => fleet.rollback(&f, alias, request.to.clone()).await,
     };
     let change = match changed {
@@ -100,7 +105,7 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
     }
 }
 
-fn print_plan(f: &Function, alias: &str) {
+fn print_plan(f: &Function, alias: &str, source: Option<&CodeSource>) {
     let current = f.aliases.iter().find(|a| a.name == alias);
     match current {
         Some(a) => {
@@ -119,10 +124,24 @@ fn print_plan(f: &Function, alias: &str) {
             f.name
         ),
     }
-    println!(
-        "the working code is {} ({} bytes); nothing changed (dry run)",
-        f.code_sha256, f.code_size
-    );
+    match source {
+        Some(CodeSource::Zip(bytes)) => println!(
+            "the package is {} ({} bytes); $LATEST has {} ({} bytes)",
+            crate::fleet::artifact::code_sha256(bytes),
+            bytes.len(),
+            f.code_sha256,
+            f.code_size
+        ),
+        Some(CodeSource::S3 { bucket, key }) => println!(
+            "the package is s3://{bucket}/{key}; $LATEST has {} ({} bytes)",
+            f.code_sha256, f.code_size
+        ),
+        _ => println!(
+            "the working code is {} ({} bytes)",
+            f.code_sha256, f.code_size
+        ),
+    }
+    println!("a new version would be published and {alias} moved to it; nothing changed (dry run)");
 }
 
 /// The stage a `SERVICE-STAGE-FUNCTION` name carries, when the function was not discovered.

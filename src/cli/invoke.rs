@@ -47,10 +47,11 @@ pub fn load_payload(arg: &str, limit: usize) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// The function named `name`, as the fleet describes it (a local fleet is discovered; on AWS
-/// the name and region are enough to invoke, and the price assumes x86_64).
+/// The function named `name`, as the fleet describes it: a local fleet is discovered; on AWS
+/// it is read by name in the first region (its versions and aliases with it).
 pub async fn function(fleet: &dyn Fleet, config: &Config, name: &str) -> Result<Function, String> {
     let context = fleet.context();
+    let unknown = || format!("no function `{name}` here; `mfn-tui ls` lists them");
     if context.provider == Provider::Local {
         let mut inventory = Inventory::new(config.grouping.clone());
         discover_to_end(fleet, &mut inventory).await;
@@ -58,16 +59,18 @@ pub async fn function(fleet: &dyn Fleet, config: &Config, name: &str) -> Result<
             .functions()
             .find(|f| f.name == name)
             .cloned()
-            .ok_or_else(|| {
-                format!("no function `{name}` in this fleet; `mfn-tui --local ls` lists them")
-            });
+            .ok_or_else(unknown);
     }
     let region = context
         .targets
         .first()
         .map(|t| t.region.clone())
-        .ok_or("no region to invoke in: pass --region")?;
-    Ok(Function::new(name, "", &region))
+        .ok_or("no region to act in: pass --region")?;
+    fleet
+        .function(name, &region)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(unknown)
 }
 
 /// What `--json` prints. Field names are stable.

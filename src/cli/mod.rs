@@ -23,7 +23,7 @@ use crate::config::Config;
 use crate::fleet::aws::{AwsFleet, AwsOptions};
 use crate::fleet::local::fleet::state_dir_for;
 use crate::fleet::local::{LocalFleet, LocalOptions};
-use crate::fleet::operations::InvocationType;
+use crate::fleet::operations::{CodeSource, InvocationType};
 use crate::fleet::{Fleet, FleetError, Inventory};
 use crate::ui::Theme;
 
@@ -56,6 +56,48 @@ pub async fn run(cli: Cli, config: Config, started: Instant) -> ExitCode {
         local.shutdown().await;
     }
     code
+}
+
+/// What `deploy` ships, checked before anything is sent: a zip file, a directory zipped the
+/// same way every time, an S3 object, or (locally) the working directory.
+fn code_source(
+    zip: Option<std::path::PathBuf>,
+    dir: Option<std::path::PathBuf>,
+    s3: Option<String>,
+    local: bool,
+) -> Result<CodeSource, String> {
+    use crate::fleet::artifact::{check_zip, zip_dir};
+    match (zip, dir, s3) {
+        (Some(path), _, _) => {
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("--zip {}: {e}", path.display()))?;
+            check_zip(&bytes, &path.display().to_string())?;
+            Ok(CodeSource::Zip(bytes))
+        }
+        (_, Some(dir), _) => {
+            if !dir.is_dir() {
+                return Err(format!("--dir {}: not a directory", dir.display()));
+            }
+            let bytes = zip_dir(&dir)?;
+            check_zip(&bytes, &format!("{} zipped", dir.display()))?;
+            Ok(CodeSource::Zip(bytes))
+        }
+        (_, _, Some(url)) => {
+            let (bucket, key) = url
+                .strip_prefix("s3://")
+                .and_then(|r| r.split_once('/'))
+                .filter(|(b, k)| !b.is_empty() && !k.is_empty())
+                .ok_or_else(|| format!("--s3 {url}: write s3://BUCKET/KEY"))?;
+            Ok(CodeSource::S3 {
+                bucket: bucket.to_owned(),
+                key: key.to_owned(),
+            })
+        }
+        (None, None, None) if local => Ok(CodeSource::WorkingDirectory),
+        (None, None, None) => {
+            Err("deploy needs the code: --zip FILE, --dir DIR or --s3 s3://BUCKET/KEY".into())
+        }
+    }
 }
 
 /// The local fleet of `dir` (the bundled demo when empty), its state under the state dir.
@@ -172,27 +214,24 @@ async fn run_command(
             dry_run,
             yes,
         }) => {
-            let from_artifact = zip.is_some() || dir.is_some() || s3.is_some();
-            match (local.is_some(), from_artifact) {
-                (true, true) => fail(
-                    "the local fleet deploys the service's working directory; --zip, --dir and --s3 are for AWS",
-                ),
-                (false, _) => fail(
-                    "deploying to AWS is not available yet (it comes with the actions work); mfn-tui --local deploy works on a local fleet",
-                ),
-                (true, false) => {
-                    let request = change::ChangeRequest {
-                        action: "deploy",
-                        function: &function,
-                        alias: alias.as_deref(),
-                        to: None,
-                        yes,
-                        dry_run,
-                        read_only: cli.global.read_only,
-                    };
-                    change::run(fleet, &config, request).await
+            let source = match code_source(zip, dir, s3, local.is_some()) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("mfn-tui: {e}");
+                    return ExitCode::from(2);
                 }
-            }
+            };
+            let request = change::ChangeRequest {
+                action: "deploy",
+                source: Some(source),
+                function: &function,
+                alias: alias.as_deref(),
+                to: None,
+                yes,
+                dry_run,
+                read_only: cli.global.read_only,
+            };
+            change::run(fleet, &config, request).await
         }
         Some(Command::Rollback {
             function,
@@ -202,6 +241,7 @@ async fn run_command(
         }) => {
             let request = change::ChangeRequest {
                 action: "rollback",
+                source: None,
                 function: &function,
                 alias: alias.as_deref(),
                 to,

@@ -1,5 +1,6 @@
 //! The fleet: its domain model, the [`Fleet`] trait every provider implements, and the providers.
 
+pub mod artifact;
 pub mod aws;
 pub mod discovery;
 pub mod error;
@@ -16,7 +17,7 @@ use async_trait::async_trait;
 
 use crate::analysis::latency::Window;
 use logs::LogSink;
-use operations::{AliasChange, InvokeRequest, InvokeResult};
+use operations::{AliasChange, CodeSource, InvokeRequest, InvokeResult};
 use reports::{LogGroupSize, QueryAnswer, ReportSink};
 
 pub use discovery::{DiscoveryEvent, DiscoverySink};
@@ -81,6 +82,13 @@ pub trait Fleet: Send + Sync {
         ))
     }
 
+    /// One function by name in `region`, with its versions and aliases (`None`: no such
+    /// function), for acting on it without discovering the whole fleet.
+    async fn function(&self, name: &str, region: &str) -> Result<Option<Function>, FleetError> {
+        let _ = (name, region);
+        Ok(None)
+    }
+
     /// Invokes `function` (see [`InvokeRequest`]).
     async fn invoke(
         &self,
@@ -93,9 +101,15 @@ pub trait Fleet: Send + Sync {
         ))
     }
 
-    /// Publishes `function`'s current code as a version and points `alias` at it.
-    async fn deploy(&self, function: &Function, alias: &str) -> Result<AliasChange, FleetError> {
-        let _ = (function, alias);
+    /// Ships `source` as `function`'s code, publishes it as a version and points `alias` at
+    /// it; a failure says what state the function is in.
+    async fn deploy(
+        &self,
+        function: &Function,
+        source: CodeSource,
+        alias: &str,
+    ) -> Result<AliasChange, FleetError> {
+        let _ = (function, source, alias);
         Err(FleetError::Unsupported(
             "this fleet cannot deploy yet".into(),
         ))

@@ -37,6 +37,17 @@ pub struct InvokeResult {
     pub executed_version: Option<String>,
 }
 
+/// The code a deploy ships.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeSource {
+    /// The service's working directory (a local fleet).
+    WorkingDirectory,
+    /// A zip package, already checked.
+    Zip(Vec<u8>),
+    /// A package in S3.
+    S3 { bucket: String, key: String },
+}
+
 /// An alias as it points, before or after a change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AliasTarget {

@@ -71,6 +71,50 @@ pub async fn aliases(
     Ok(aliases)
 }
 
+/// One function by name, with its versions and aliases; `None` if there is no such function.
+pub async fn one(
+    lambda: &aws_sdk_lambda::Client,
+    name: &str,
+    region: &str,
+) -> Result<Option<Function>, FleetError> {
+    let config = match lambda
+        .get_function_configuration()
+        .function_name(name)
+        .send()
+        .await
+    {
+        Ok(c) => c,
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception()) =>
+        {
+            return Ok(None);
+        }
+        Err(e) => return Err(classify("lambda", "GetFunctionConfiguration", &e)),
+    };
+    let c = FunctionConfiguration::builder()
+        .set_function_name(config.function_name().map(str::to_owned))
+        .set_function_arn(config.function_arn().map(str::to_owned))
+        .set_runtime(config.runtime().cloned())
+        .set_architectures(Some(config.architectures().to_vec()))
+        .set_handler(config.handler().map(str::to_owned))
+        .set_memory_size(config.memory_size())
+        .set_timeout(config.timeout())
+        .set_ephemeral_storage(config.ephemeral_storage().cloned())
+        .set_code_sha256(config.code_sha256().map(str::to_owned))
+        .code_size(config.code_size())
+        .set_last_modified(config.last_modified().map(str::to_owned))
+        .set_description(config.description().map(str::to_owned))
+        .set_logging_config(config.logging_config().cloned())
+        .build();
+    let Some(mut f) = to_function(&c, region) else {
+        return Ok(None);
+    };
+    f.versions = versions(lambda, name).await?;
+    f.aliases = aliases(lambda, name).await?;
+    Ok(Some(f))
+}
+
 /// The tags of one function, for when the bulk tagging API is not allowed.
 pub async fn tags(
     lambda: &aws_sdk_lambda::Client,

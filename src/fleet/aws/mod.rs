@@ -2,6 +2,7 @@
 
 mod aliases;
 pub mod clients;
+mod deploy;
 mod discover;
 mod errors;
 mod functions;
@@ -212,6 +213,22 @@ impl Fleet for AwsFleet {
     ) -> Result<crate::fleet::operations::InvokeResult, FleetError> {
         let clients = self.clients_in(&function.region).await;
         invoke::invoke(&clients.lambda, function, request).await
+    }
+
+    async fn function(&self, name: &str, region: &str) -> Result<Option<Function>, FleetError> {
+        let clients = self.clients_in(region).await;
+        functions::one(&clients.lambda, name, region).await
+    }
+
+    async fn deploy(
+        &self,
+        function: &Function,
+        source: crate::fleet::operations::CodeSource,
+        alias: &str,
+    ) -> Result<crate::fleet::operations::AliasChange, FleetError> {
+        let clients = self.clients_in(&function.region).await;
+        let wait = self.settings.operation_timeout;
+        deploy::deploy(&clients.lambda, function, source, alias, wait).await
     }
 
     async fn rollback(

@@ -1,35 +1,12 @@
 //! A function's code as a directory: its digest (the same files give the same SHA-256,
 //! whatever their order on disk or their timestamps) and immutable copies for versions.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-/// Directories that are never code.
-const SKIPPED: [&str; 3] = [".git", "__pycache__", ".serverless"];
-
-/// Files under `dir`, relative, sorted.
-fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name();
-            if path.is_dir() {
-                if !SKIPPED.iter().any(|s| name == *s) {
-                    stack.push(path);
-                }
-            } else if path.is_file() {
-                out.push(path.strip_prefix(dir).unwrap_or(&path).to_path_buf());
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
+use crate::fleet::artifact::files;
 
 /// SHA-256 (base64, as Lambda's `CodeSha256`) of the directory's files, paths and contents, in
 /// a canonical order, and their total size.

@@ -9,7 +9,7 @@ use crate::analysis::filter_pattern::FilterPattern;
 use crate::analysis::latency::Window;
 use crate::analysis::report;
 use crate::fleet::logs::{LogRecord, LogSink};
-use crate::fleet::operations::{AliasChange, InvokeRequest, InvokeResult};
+use crate::fleet::operations::{AliasChange, CodeSource, InvokeRequest, InvokeResult};
 use crate::fleet::reports::{LogGroupSize, QueryAnswer, ReportBatch, ReportSink, TimedReport};
 use crate::fleet::{
     Alias, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function, Provider,
@@ -110,7 +110,17 @@ impl Fleet for LocalFleet {
         operations::invoke(self, &function.name, request).await
     }
 
-    async fn deploy(&self, function: &Function, alias: &str) -> Result<AliasChange, FleetError> {
+    async fn deploy(
+        &self,
+        function: &Function,
+        source: CodeSource,
+        alias: &str,
+    ) -> Result<AliasChange, FleetError> {
+        if source != CodeSource::WorkingDirectory {
+            return Err(FleetError::Unsupported(
+                "the local fleet deploys the service's working directory; --zip, --dir and --s3 are for AWS".into(),
+            ));
+        }
         operations::deploy(self, &function.name, alias)
     }
 
