@@ -224,3 +224,123 @@ fn deploy_and_rollback_ask_for_yes_without_a_terminal_refuse_read_only_and_are_a
     assert!(lines[0]["code_after"].as_str().unwrap().len() > 20);
     assert!(!audit.contains("TOKEN_SECRET") && !audit.contains("local-demo-secret"));
 }
+
+/// `mfn-tui --local DIR ARGS`.
+fn mfn_in(dir: &Path, services: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let mut all = vec![services.to_str().unwrap()];
+    all.extend_from_slice(args);
+    mfn(dir, &all)
+}
+
+#[test]
+fn a_canary_splits_an_alias_shows_both_versions_and_is_promoted() {
+    let dir = scratch("canary");
+    let services = dir.join("services/greeter");
+    std::fs::create_dir_all(&services).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local/versioned");
+    for file in ["serverless.yml", "handler.py"] {
+        std::fs::copy(fixture.join(file), services.join(file)).unwrap();
+    }
+    let services = dir.join("services");
+    let f = "greeter-dev-hello";
+    let (code, _, stderr) = mfn_in(&dir, &services, &["deploy", f, "--alias", "live", "--yes"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let handler = services.join("greeter/handler.py");
+    let text = std::fs::read_to_string(&handler)
+        .unwrap()
+        .replace("ANSWER = \"v1\"", "ANSWER = \"v2\"");
+    std::fs::write(&handler, text).unwrap();
+    let (code, stdout, _) = mfn_in(&dir, &services, &["deploy", f, "--alias", "live", "--yes"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("from version 1 to version 2"), "{stdout}");
+
+    let (code, _, stderr) = mfn_in(
+        &dir,
+        &services,
+        &[
+            "canary",
+            f,
+            "--alias",
+            "live",
+            "--version",
+            "1",
+            "--weight",
+            "150%",
+            "--yes",
+        ],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    let (code, stdout, stderr) = mfn_in(
+        &dir,
+        &services,
+        &[
+            "canary",
+            f,
+            "--alias",
+            "live",
+            "--version",
+            "1",
+            "--weight",
+            "50%",
+            "--yes",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("version 2 with 50% to version 1"),
+        "{stdout}"
+    );
+    for _ in 0..16 {
+        let (code, _, _) = mfn_in(&dir, &services, &["invoke", f, "--qualifier", "live"]);
+        assert_eq!(code, Some(0));
+    }
+    let (code, stdout, _) = mfn_in(
+        &dir,
+        &services,
+        &["canary", f, "--alias", "live", "--status"],
+    );
+    assert_eq!(code, Some(0));
+    let rows: Vec<&str> = stdout.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "{stdout}");
+    let invokes = |row: &str| {
+        row.split_whitespace()
+            .nth(2)
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+    };
+    assert_eq!(invokes(rows[0]) + invokes(rows[1]), 16, "{stdout}");
+    assert!(
+        invokes(rows[0]) > 0 && invokes(rows[1]) > 0,
+        "both versions answered: {stdout}"
+    );
+
+    let (code, stdout, _) = mfn_in(
+        &dir,
+        &services,
+        &["canary", f, "--alias", "live", "--promote", "--yes"],
+    );
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("to version 1"), "{stdout}");
+    let (code, _, stderr) = mfn_in(
+        &dir,
+        &services,
+        &["canary", f, "--alias", "live", "--abort", "--yes"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("no canary") && stderr.contains("nothing changed"),
+        "{stderr}"
+    );
+    let audit = std::fs::read_to_string(dir.join("state/mfn-tui/audit.jsonl")).unwrap();
+    let actions: Vec<String> = audit
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["action"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(actions, vec!["deploy", "deploy", "canary", "canary"]);
+}

@@ -168,6 +168,34 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Give an alias a weighted second version, watch both, then promote or abort.
+    Canary {
+        #[arg(value_name = "FUNCTION")]
+        function: String,
+        #[arg(long, value_name = "ALIAS")]
+        alias: String,
+        /// The version to send a share of the traffic to.
+        #[arg(long, value_name = "VERSION", requires = "weight", conflicts_with_all = ["promote", "abort", "status"])]
+        version: Option<String>,
+        /// Its share: 10%, 10 or 0.1.
+        #[arg(long, value_name = "SHARE", requires = "version")]
+        weight: Option<String>,
+        /// Make the canary's version the alias's only one.
+        #[arg(long, conflicts_with_all = ["abort", "status"])]
+        promote: bool,
+        /// Send all traffic back to the alias's primary version.
+        #[arg(long, conflicts_with = "status")]
+        abort: bool,
+        /// Show both versions' invocations, errors and latency side by side (no change).
+        #[arg(long)]
+        status: bool,
+        /// How far back --status reads.
+        #[arg(long, default_value = "15m", value_name = "DURATION")]
+        since: String,
+        /// Do not ask for confirmation (needed without a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Point an alias back at the previous version (or --to VERSION); no version is deleted.
     Rollback {
         #[arg(value_name = "FUNCTION")]
@@ -196,8 +224,8 @@ pub struct InvocationArgs {
 /// `--local` takes an optional DIR, so `mfn-tui --local ls` would read `ls` as the directory:
 /// a subcommand's name right after `--local` (and no such directory) means the demo fleet.
 pub fn normalize(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    const SUBCOMMANDS: [&str; 9] = [
-        "ls", "stats", "logs", "cost", "invoke", "bench", "deploy", "rollback", "help",
+    const SUBCOMMANDS: [&str; 10] = [
+        "ls", "stats", "logs", "cost", "invoke", "bench", "deploy", "rollback", "canary", "help",
     ];
     let mut out = Vec::with_capacity(args.len() + 1);
     let mut iter = args.into_iter().peekable();

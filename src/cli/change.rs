@@ -1,4 +1,4 @@
-//! `mfn-tui deploy` and `mfn-tui rollback`: change one function, and only it. Refused in
+//! `mfn-tui deploy`, `rollback` and `canary`: change one function, and only it. Refused in
 //! read-only mode; confirmed first (typing the function's name for protected stages), or with
 //! `--yes`, never silently without a terminal; every change appended to the audit log.
 
@@ -23,9 +23,72 @@ pub struct ChangeRequest<'a> {
     pub function: &'a str,
     pub alias: Option<&'a str>,
     pub to: Option<String>,
+    pub canary: Option<CanaryStep>,
     pub yes: bool,
     pub dry_run: bool,
     pub read_only: bool,
+}
+
+/// A step of a canary on an alias.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CanaryStep {
+    /// Send `weight` of the alias's traffic to `version`.
+    Start { version: String, weight: f64 },
+    /// The canary's version becomes the alias's only one.
+    Promote,
+    /// All traffic back to the alias's primary version.
+    Abort,
+}
+
+/// Where a canary step points the alias: its version and weighted second version.
+type Route = (String, Option<(String, f64)>);
+
+fn canary_route(f: &Function, alias: &str, step: &CanaryStep) -> Result<Route, String> {
+    let a = f.aliases.iter().find(|a| a.name == alias).ok_or_else(|| {
+        format!(
+            "{} has no alias `{alias}`; deploy with --alias {alias} first",
+            f.name
+        )
+    })?;
+    let canary = a
+        .weights
+        .iter()
+        .find(|(v, _)| **v != a.version)
+        .map(|(v, w)| (v.clone(), *w));
+    match (step, canary) {
+        (CanaryStep::Start { version, .. }, _) if *version == a.version => Err(format!(
+            "`{alias}` already runs version {version}; a canary needs another version"
+        )),
+        (CanaryStep::Start { version, weight }, _) => {
+            Ok((a.version.clone(), Some((version.clone(), *weight))))
+        }
+        (CanaryStep::Promote, Some((v, _))) => Ok((v, None)),
+        (CanaryStep::Abort, Some(_)) => Ok((a.version.clone(), None)),
+        (_, None) => Err(format!(
+            "`{alias}` has no canary (no second version) to end"
+        )),
+    }
+}
+
+/// `10%`, `10` (a percentage) or `0.1`: a share strictly between 0 and 1.
+pub fn parse_weight(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let value: f64 = t
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("--weight {text}: write a share like 10% or 0.1"))?;
+    let share = if t.ends_with('%') || value > 1.0 {
+        value / 100.0
+    } else {
+        value
+    };
+    if share > 0.0 && share < 1.0 {
+        Ok(share)
+    } else {
+        Err(format!(
+            "--weight {text}: the canary's share must be between 0 and 100% (exclusive)"
+        ))
+    }
 }
 
 /// One line of the audit log (JSON lines). No secret is ever in it.
@@ -55,6 +118,13 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
         Ok(f) => f,
         Err(e) => return fail(&e),
     };
+    let route = match &request.canary {
+        Some(step) => match canary_route(&f, alias, step) {
+            Ok(r) => Some(r),
+            Err(e) => return fail(&format!("{e}; nothing changed")),
+        },
+        None => None,
+    };
     if request.dry_run {
         print_plan(&f, alias, request.source.as_ref());
         return ExitCode::SUCCESS;
@@ -75,6 +145,10 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
             let source = request.source.unwrap_or(CodeSource::WorkingDirectory);
             fleet.deploy(&f, source, alias).await
         }
+        "canary" => {
+            let (version, additional) = route.expect("a canary has its route");
+            fleet.route_alias(&f, alias, version, additional).await
+        }
         _ => fleet.rollback(&f, alias, request.to.clone()).await,
     };
     let change = match changed {
@@ -85,8 +159,14 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
         .before
         .as_ref()
         .map_or("nothing".to_owned(), |b| format!("version {}", b.version));
+    let canary = change
+        .after
+        .additional
+        .as_ref()
+        .map(|(v, w)| format!(" with {:.0}% to version {v}", w * 100.0))
+        .unwrap_or_default();
     println!(
-        "{}: alias {} moved from {before} to version {}{}",
+        "{}: alias {} moved from {before} to version {}{canary}{}",
         change.function,
         change.after.alias,
         change.after.version,
@@ -219,6 +299,16 @@ fn audit(provider: &Provider, action: &str, change: &AliasChange) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weights_read_as_shares_or_percentages() {
+        assert_eq!(parse_weight("10%").unwrap(), 0.1);
+        assert_eq!(parse_weight("10").unwrap(), 0.1);
+        assert_eq!(parse_weight("0.25").unwrap(), 0.25);
+        assert!(parse_weight("100%").is_err());
+        assert!(parse_weight("0").is_err());
+        assert!(parse_weight("lots").unwrap_err().contains("10%"));
+    }
 
     #[test]
     fn a_stage_is_read_from_the_serverless_name() {

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod bench;
+mod canary;
 mod change;
 mod cost;
 mod invoke;
@@ -223,12 +224,57 @@ async fn run_command(
             };
             let request = change::ChangeRequest {
                 action: "deploy",
+                canary: None,
                 source: Some(source),
                 function: &function,
                 alias: alias.as_deref(),
                 to: None,
                 yes,
                 dry_run,
+                read_only: cli.global.read_only,
+            };
+            change::run(fleet, &config, request).await
+        }
+        Some(Command::Canary {
+            function,
+            alias,
+            version,
+            weight,
+            promote,
+            abort,
+            status,
+            since,
+            yes,
+        }) => {
+            if status {
+                return canary::status(fleet, &config, &function, &alias, &since).await;
+            }
+            let step = match (version, weight, promote, abort) {
+                (Some(version), Some(weight), _, _) => match change::parse_weight(&weight) {
+                    Ok(weight) => change::CanaryStep::Start { version, weight },
+                    Err(e) => {
+                        eprintln!("mfn-tui: {e}");
+                        return ExitCode::from(2);
+                    }
+                },
+                (_, _, true, _) => change::CanaryStep::Promote,
+                (_, _, _, true) => change::CanaryStep::Abort,
+                _ => {
+                    eprintln!(
+                        "mfn-tui: canary needs --version V --weight W, --promote, --abort or --status"
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            let request = change::ChangeRequest {
+                action: "canary",
+                canary: Some(step),
+                source: None,
+                function: &function,
+                alias: Some(&alias),
+                to: None,
+                yes,
+                dry_run: false,
                 read_only: cli.global.read_only,
             };
             change::run(fleet, &config, request).await
@@ -241,6 +287,7 @@ async fn run_command(
         }) => {
             let request = change::ChangeRequest {
                 action: "rollback",
+                canary: None,
                 source: None,
                 function: &function,
                 alias: alias.as_deref(),

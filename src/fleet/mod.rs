@@ -128,6 +128,21 @@ pub trait Fleet: Send + Sync {
         ))
     }
 
+    /// Points `alias` at `version`, with `additional` (a second version and its share of
+    /// traffic) or none: a canary's start, promotion or abort.
+    async fn route_alias(
+        &self,
+        function: &Function,
+        alias: &str,
+        version: String,
+        additional: Option<(String, f64)>,
+    ) -> Result<AliasChange, FleetError> {
+        let _ = (function, alias, version, additional);
+        Err(FleetError::Unsupported(
+            "this fleet cannot route aliases".into(),
+        ))
+    }
+
     /// Streams the platform's REPORT records of `function` written within `window` to `sink`,
     /// a page at a time.
     async fn reports(

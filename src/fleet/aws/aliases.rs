@@ -115,3 +115,76 @@ pub async fn rollback(
         published: None,
     })
 }
+
+/// Points `alias` at `version` with an optional weighted second version, guarded by the alias's
+/// revision.
+pub async fn route(
+    lambda: &aws_sdk_lambda::Client,
+    function: &Function,
+    alias: &str,
+    version: String,
+    additional: Option<(String, f64)>,
+) -> Result<AliasChange, FleetError> {
+    let current = lambda
+        .get_alias()
+        .function_name(&function.name)
+        .name(alias)
+        .send()
+        .await
+        .map_err(|e| classify("lambda", "GetAlias", &e))?;
+    let before = target(&current);
+    let published = versions(lambda, &function.name).await?;
+    for v in std::iter::once(&version).chain(additional.as_ref().map(|a| &a.0)) {
+        if !published.iter().any(|p| &p.version == v) {
+            return Err(FleetError::Service {
+                operation: "UpdateAlias".into(),
+                message: format!(
+                    "`{}` has no published version {v}; nothing was changed",
+                    function.name
+                ),
+            });
+        }
+    }
+    let mut routing = AliasRoutingConfiguration::builder();
+    if let Some((v, w)) = &additional {
+        routing = routing.additional_version_weights(v, *w);
+    }
+    lambda
+        .update_alias()
+        .function_name(&function.name)
+        .name(alias)
+        .function_version(&version)
+        .routing_config(routing.build())
+        .set_revision_id(current.revision_id().map(str::to_owned))
+        .send()
+        .await
+        .map_err(|e| {
+            let conflict = e
+                .as_service_error()
+                .is_some_and(|s| s.is_precondition_failed_exception());
+            if conflict {
+                FleetError::Service {
+                    operation: "UpdateAlias".into(),
+                    message: format!(
+                        "`{alias}` of {} changed since it was read (revision conflict); nothing was changed",
+                        function.name
+                    ),
+                }
+            } else {
+                classify("lambda", "UpdateAlias", &e)
+            }
+        })?;
+    let after = AliasTarget {
+        alias: alias.to_owned(),
+        version: version.clone(),
+        additional,
+    };
+    Ok(AliasChange {
+        function: function.name.clone(),
+        code_before: code_of(&published, &before.version),
+        code_after: code_of(&published, &version),
+        before: Some(before),
+        after,
+        published: None,
+    })
+}

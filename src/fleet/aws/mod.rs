@@ -231,6 +231,17 @@ impl Fleet for AwsFleet {
         deploy::deploy(&clients.lambda, function, source, alias, wait).await
     }
 
+    async fn route_alias(
+        &self,
+        function: &Function,
+        alias: &str,
+        version: String,
+        additional: Option<(String, f64)>,
+    ) -> Result<crate::fleet::operations::AliasChange, FleetError> {
+        let clients = self.clients_in(&function.region).await;
+        aliases::route(&clients.lambda, function, alias, version, additional).await
+    }
+
     async fn rollback(
         &self,
         function: &Function,

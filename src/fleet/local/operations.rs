@@ -109,6 +109,27 @@ pub fn rollback(
     change(fleet, name, moved, false)
 }
 
+pub fn route_alias(
+    fleet: &LocalFleet,
+    name: &str,
+    alias: &str,
+    version: String,
+    additional: Option<(String, f64)>,
+) -> Result<AliasChange, FleetError> {
+    let number = |v: &str| {
+        v.parse::<u32>()
+            .map_err(|_| service("UpdateAlias", format!("`{v}` is not a version number")))
+    };
+    let extra = match additional {
+        Some((v, w)) => Some((number(&v)?, w)),
+        None => None,
+    };
+    let moved = fleet
+        .set_alias(name, alias, number(&version)?, extra)
+        .map_err(|message| service("UpdateAlias", message))?;
+    change(fleet, name, moved, false)
+}
+
 fn service(operation: &str, message: String) -> FleetError {
     FleetError::Service {
         operation: operation.into(),

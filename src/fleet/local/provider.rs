@@ -124,6 +124,16 @@ impl Fleet for LocalFleet {
         operations::deploy(self, &function.name, alias)
     }
 
+    async fn route_alias(
+        &self,
+        function: &Function,
+        alias: &str,
+        version: String,
+        additional: Option<(String, f64)>,
+    ) -> Result<AliasChange, FleetError> {
+        operations::route_alias(self, &function.name, alias, version, additional)
+    }
+
     async fn rollback(
         &self,
         function: &Function,
