@@ -159,3 +159,162 @@ async fn deploy_from_a_directory_publishes_a_version_and_moves_only_its_alias() 
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The fields of a function that no action here may change.
+const CONFIGURATION: [&str; 8] = [
+    "runtime",
+    "architecture",
+    "handler",
+    "memory_mb",
+    "timeout_s",
+    "environment",
+    "tags",
+    "routes",
+];
+
+/// A small deterministic generator, so a failing sequence can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_random_sequence_of_actions_only_ever_changes_its_target() {
+    let emulator = Emulator::start();
+    seed_fleet(&emulator).await;
+    let targets = [
+        "users-dev-register",
+        "users-dev-login",
+        "articles-prod-api",
+        "comments-staging-getComment",
+    ];
+    let code = std::env::temp_dir().join(format!("mfn-tui-blast-{}", std::process::id()));
+    let mut rng = Lcg(0x6d666e);
+    let mut state = snapshot(&emulator);
+    let mut done: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for step in 0..30 {
+        let target = targets[rng.below(targets.len())];
+        // Deploys make the versions the other actions work on.
+        let action = [
+            "invoke", "deploy", "deploy", "deploy", "rollback", "rollback", "canary", "canary",
+        ][rng.below(8)];
+        let before_target = state.iter().find(|(n, _)| n == target).unwrap().1.clone();
+        let alias = before_target["aliases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == "live")
+            .cloned();
+        let versions: Vec<String> = before_target["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["version"].as_str().unwrap().to_owned())
+            .collect();
+        let (code_status, _, stderr) = match action {
+            "deploy" => {
+                let _ = std::fs::remove_dir_all(&code);
+                std::fs::create_dir_all(&code).unwrap();
+                std::fs::write(
+                    code.join("handler.py"),
+                    format!("def main(e, c):\n    return {step}\n"),
+                )
+                .unwrap();
+                let dir = code.display().to_string();
+                run(
+                    &emulator,
+                    &["deploy", target, "--dir", &dir, "--alias", "live", "--yes"],
+                )
+            }
+            "rollback" => run(&emulator, &["rollback", target, "--alias", "live", "--yes"]),
+            "canary" => match (&alias, versions.first()) {
+                (Some(a), Some(first)) if a["version"] != first.as_str() => run(
+                    &emulator,
+                    &[
+                        "canary",
+                        target,
+                        "--alias",
+                        "live",
+                        "--version",
+                        first,
+                        "--weight",
+                        "20%",
+                        "--yes",
+                    ],
+                ),
+                _ => run(
+                    &emulator,
+                    &["canary", target, "--alias", "live", "--abort", "--yes"],
+                ),
+            },
+            _ => run(&emulator, &["invoke", target]),
+        };
+        let after = snapshot(&emulator);
+        for ((name, b), (_, a)) in state.iter().zip(&after) {
+            if name != target {
+                assert_eq!(a, b, "step {step} ({action} {target}) changed {name}");
+                continue;
+            }
+            for field in CONFIGURATION {
+                assert_eq!(
+                    a[field], b[field],
+                    "step {step} ({action}) changed {target}'s {field}"
+                );
+            }
+            let changed = a != b;
+            match action {
+                "invoke" => assert!(!changed, "step {step}: an invoke changed {target}"),
+                "deploy" => {
+                    assert_eq!(code_status, Some(0), "step {step}: {stderr}");
+                    assert_eq!(a["versions"].as_array().unwrap().len(), versions.len() + 1);
+                    let newest = a["versions"].as_array().unwrap().last().unwrap();
+                    let live = a["aliases"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|x| x["name"] == "live")
+                        .unwrap();
+                    assert_eq!(
+                        live["version"], newest["version"],
+                        "step {step}: live runs the new version"
+                    );
+                    assert_eq!(newest["code_sha256"], a["code_sha256"]);
+                }
+                _ if code_status != Some(0) => {
+                    assert!(
+                        !changed,
+                        "step {step}: a refused {action} changed {target}: {stderr}"
+                    )
+                }
+                _ => {
+                    assert_eq!(
+                        a["versions"], b["versions"],
+                        "step {step}: {action} changed versions"
+                    );
+                    assert_eq!(
+                        a["code_sha256"], b["code_sha256"],
+                        "step {step}: {action} changed code"
+                    );
+                }
+            }
+        }
+        if code_status == Some(0) {
+            *done.entry(action).or_default() += 1;
+        }
+        state = after;
+    }
+    let _ = std::fs::remove_dir_all(&code);
+    for action in ["deploy", "rollback", "canary"] {
+        assert!(
+            done.get(action).copied().unwrap_or(0) > 0,
+            "no {action} succeeded: {done:?}"
+        );
+    }
+}
