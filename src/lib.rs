@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod clock;
 pub mod config;

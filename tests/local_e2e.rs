@@ -37,12 +37,19 @@ fn processes(needle: &str) -> Vec<String> {
         .collect()
 }
 
-fn mfn(dir: &Path, config: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+/// `mfn-tui --local [SERVICES] --config CONFIG ARGS` with the state under `dir`.
+fn mfn(
+    dir: &Path,
+    config: &Path,
+    services: Option<&Path>,
+    args: &[&str],
+) -> (Option<i32>, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_mfn-tui"))
         .env("XDG_STATE_HOME", dir.join("state"))
         .env("XDG_CONFIG_HOME", dir)
         .env("MFN_TUI_LOG_FILE", dir.join("mfn-tui.log"))
         .arg("--local")
+        .args(services)
         .arg("--config")
         .arg(config)
         .args(args)
@@ -117,7 +124,7 @@ fn kill_9_leaves_no_environment_behind_and_the_state_survives() {
     }
 
     // The next run sees what the killed one recorded.
-    let (code, stdout, stderr) = mfn(&dir, &config, &["stats", "--json", "--since", "1h"]);
+    let (code, stdout, stderr) = mfn(&dir, &config, None, &["stats", "--json", "--since", "1h"]);
     assert_eq!(code, Some(0), "{stderr}");
     let doc: Value = serde_json::from_str(&stdout).unwrap();
     let articles = entry(&doc, "functions", "articles-dev-api");
@@ -131,8 +138,80 @@ fn kill_9_leaves_no_environment_behind_and_the_state_survives() {
         entry(&doc, "functions", "comments-dev-getComment")["errors"],
         1
     );
-    let (code, stdout, _) = mfn(&dir, &config, &["logs", "users-dev-login", "--since", "1h"]);
+    let (code, stdout, _) = mfn(
+        &dir,
+        &config,
+        None,
+        &["logs", "users-dev-login", "--since", "1h"],
+    );
     assert_eq!(code, Some(0));
     assert!(stdout.contains("login ok for grace"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_alias_is_rolled_back_by_keys_in_the_dashboard() {
+    let dir = scratch("rollback");
+    let services = dir.join("services");
+    std::fs::create_dir_all(services.join("greeter")).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local/versioned");
+    for file in ["serverless.yml", "handler.py"] {
+        std::fs::copy(fixture.join(file), services.join("greeter").join(file)).unwrap();
+    }
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[local]\ngateway_port = {}\n", free_port()),
+    )
+    .unwrap();
+    let deploy = ["deploy", "greeter-dev-hello", "--alias", "live", "--yes"];
+    assert_eq!(mfn(&dir, &config, Some(&services), &deploy).0, Some(0));
+    let handler = services.join("greeter/handler.py");
+    let text = std::fs::read_to_string(&handler)
+        .unwrap()
+        .replace("\"v1\"", "\"v2\"");
+    std::fs::write(&handler, text).unwrap();
+    let (code, stdout, _) = mfn(&dir, &config, Some(&services), &deploy);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("to version 2"), "{stdout}");
+
+    let tmux = Tmux::new("local-rollback");
+    tmux.start(&format!(
+        "env XDG_STATE_HOME={d}/state XDG_CONFIG_HOME={d} MFN_TUI_LOG_FILE={d}/mfn-tui.log TERM=xterm-256color {bin} --local {s} --config {c}",
+        d = dir.display(),
+        bin = env!("CARGO_BIN_EXE_mfn-tui"),
+        s = services.display(),
+        c = config.display(),
+    ));
+    tmux.wait_for("1 functions · 1 services");
+    tmux.keys(&["/", "h", "e", "l", "l", "o", "Enter", "Down", "Enter"]);
+    tmux.wait_for("greeter-dev-hello ─");
+    tmux.keys(&["B"]);
+    let screen = tmux.wait_for("Roll back greeter-dev-hello");
+    assert!(screen.contains("now    version 2"), "{screen}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("y to confirm");
+    tmux.keys(&["y"]);
+    tmux.wait_for("alias live now runs version 1");
+    tmux.keys(&["q"]);
+
+    let (code, stdout, _) = mfn(&dir, &config, Some(&services), &["ls", "--json"]);
+    assert_eq!(code, Some(0));
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["functions"][0]["aliases"][0]["version"], "1");
+    assert_eq!(
+        doc["functions"][0]["versions"].as_array().unwrap().len(),
+        2,
+        "nothing deleted"
+    );
+    let audit = std::fs::read_to_string(dir.join("state/mfn-tui/audit.jsonl")).unwrap();
+    assert!(
+        audit
+            .lines()
+            .last()
+            .unwrap()
+            .contains("\"action\":\"rollback\""),
+        "{audit}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -278,3 +278,37 @@ async fn figures_of_a_replaced_fleet_are_not_shown_for_the_new_one() {
     ));
     assert!(!screen.app.state.figures.by_function.contains_key(&articles));
 }
+
+#[tokio::test]
+async fn shift_b_opens_the_rollback_dialog_with_versions_and_asks_before_anything_moves() {
+    let mut screen = Screen::new(two_region_fleet(), W, 30, false);
+    screen.discover().await;
+    screen.keys("/login<enter><down><enter>B").await;
+    let pane = screen
+        .app
+        .state
+        .dialog
+        .as_ref()
+        .expect("the dialog is open");
+    assert_eq!(pane.function.name, "users-dev-login");
+    assert_snapshot!("rollback_dialog", screen.frame());
+    screen.keys("<enter>").await;
+    assert!(screen.text().contains("y to confirm"));
+    screen.keys("n").await;
+    let pane = screen.app.state.dialog.as_ref().unwrap();
+    assert!(
+        pane.confirming.is_none() && !pane.running,
+        "any other key cancels"
+    );
+    screen.keys("<esc>").await;
+    assert!(screen.app.state.dialog.is_none());
+}
+
+#[tokio::test]
+async fn read_only_mode_has_no_rollback_key() {
+    let mut screen = Screen::new(two_region_fleet(), W, H, true);
+    screen.discover().await;
+    screen.keys("/login<enter><down><enter>B").await;
+    assert!(screen.app.state.dialog.is_none());
+    assert!(!screen.text().contains("rollback"));
+}

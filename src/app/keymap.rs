@@ -45,6 +45,7 @@ pub enum Action {
     GroupRequests,
     Pretty,
     Save,
+    Rollback,
 }
 
 /// Where an action applies: everywhere, or in one view (a key may mean one thing in the fleet
@@ -58,7 +59,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [(Action, &'static str, &'static str, Scope); 38] = [
+    pub const ALL: [(Action, &'static str, &'static str, Scope); 39] = [
         (Action::Quit, "quit", "quit", Scope::Global),
         (Action::Back, "back", "back / close", Scope::Global),
         (Action::Help, "help", "this help", Scope::Global),
@@ -187,6 +188,12 @@ impl Action {
             Scope::Function,
         ),
         (
+            Action::Rollback,
+            "rollback",
+            "roll an alias back to a version",
+            Scope::Function,
+        ),
+        (
             Action::Pause,
             "pause",
             "pause / resume following",
@@ -238,6 +245,11 @@ impl Action {
             .find(|(a, ..)| *a == self)
             .map(|e| e.3)
             .unwrap_or(Scope::Global)
+    }
+
+    /// Whether the action changes the fleet (removed in read-only mode).
+    pub fn mutating(self) -> bool {
+        matches!(self, Action::Rollback)
     }
 
     pub fn description(self) -> &'static str {
@@ -395,6 +407,13 @@ impl Keymap {
         Ok(Keymap { bindings, keys })
     }
 
+    /// The same bindings without any action that changes the fleet (`--read-only`).
+    pub fn read_only(mut self) -> Keymap {
+        self.bindings.retain(|_, action| !action.mutating());
+        self.keys.retain(|action, _| !action.mutating());
+        self
+    }
+
     /// The action of a key in the view of `scope`: the view's own binding, else a global one.
     pub fn action(&self, event: &KeyEvent, scope: Scope) -> Option<Action> {
         let key = Key::from_event(event)?;
@@ -465,6 +484,24 @@ mod tests {
         assert_eq!(km.action(&space, Scope::Fleet), Some(Action::Toggle));
         assert_eq!(km.action(&space, Scope::Logs), Some(Action::Pause));
         assert_eq!(km.action(&space, Scope::Function), None);
+    }
+
+    #[test]
+    fn read_only_mode_removes_every_mutating_key() {
+        let km = Keymap::from_config(&Config::defaults().keymap).unwrap();
+        let b = key(KeyCode::Char('B'), KeyModifiers::SHIFT);
+        assert_eq!(km.action(&b, Scope::Function), Some(Action::Rollback));
+        let ro = km.read_only();
+        assert_eq!(ro.action(&b, Scope::Function), None);
+        assert!(
+            ro.keys_label(Action::Rollback).is_empty(),
+            "nor listed in help"
+        );
+        for (action, ..) in Action::ALL {
+            if action.mutating() {
+                assert!(ro.first_key(action).is_none(), "{action:?}");
+            }
+        }
     }
 
     #[test]

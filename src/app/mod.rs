@@ -1,6 +1,7 @@
 //! The TUI: state, messages, the pure update, the keymap, and the loop that runs effects.
 
 pub mod command;
+pub mod dialog;
 pub mod figures;
 pub mod fleet_table;
 pub mod keymap;
@@ -8,6 +9,7 @@ pub mod logs;
 pub mod msg;
 pub mod runner;
 pub mod state;
+mod tasks;
 pub mod terminal;
 pub mod update;
 

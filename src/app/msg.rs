@@ -43,6 +43,9 @@ pub enum Msg {
     },
     /// Time to read the window's figures again (a local fleet's, whose reads cost nothing).
     RefreshFigures,
+    /// A change to a function was made (a summary, and the function as it is now), or not
+    /// (why).
+    Changed(Result<(String, Option<Box<Function>>), String>),
     /// The logs view's records were saved (the path, the lines), or could not be (why).
     LogsSaved(Result<(String, usize), String>),
 }
@@ -74,6 +77,12 @@ pub enum Effect {
         pattern: Option<String>,
     },
     StopLogs,
+    /// Point `alias` of `function` back at version `to`; reports [`Msg::Changed`].
+    Rollback {
+        function: Box<Function>,
+        alias: String,
+        to: String,
+    },
     /// Write `lines` to `path`, or to a new file named after `name` in the data directory;
     /// reports [`Msg::LogsSaved`].
     SaveLogs {

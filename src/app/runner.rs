@@ -10,20 +10,19 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::analysis::latency::{SERIES_BUCKETS as BUCKETS, Window};
-use crate::fleet::follow::{FollowEvent, FollowSettings, follow_logs};
-use crate::fleet::logs::read_logs;
 use crate::fleet::reports::{estimate_scan, read_latency};
-use crate::fleet::{DiscoveryEvent, Fleet, FleetError};
+use crate::fleet::{DiscoveryEvent, Fleet};
 
 use super::msg::{Effect, Msg};
 use super::state::State;
+use super::tasks::{Tail, rollback, save_lines, tail_logs};
 use super::update::update;
 
 /// How often the spinner moves while discovery runs. When nothing runs, nothing ticks.
 const TICK: Duration = Duration::from_millis(120);
 
 /// Functions whose logs are read at once.
-const READERS: usize = 8;
+pub(super) const READERS: usize = 8;
 
 /// The state, the fleet effects run against, and the channel their outcomes come back on.
 pub struct App {
@@ -255,6 +254,16 @@ impl App {
                     tail,
                 )));
             }
+            Effect::Rollback {
+                function,
+                alias,
+                to,
+            } => {
+                let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let _ = tx.send(Msg::Changed(rollback(fleet, function, alias, to).await));
+                });
+            }
             Effect::StopLogs => {
                 if let Some(h) = self.tailing.take() {
                     h.abort();
@@ -269,98 +278,4 @@ impl App {
             }
         }
     }
-}
-
-/// What a logs session reads and follows.
-struct Tail {
-    session: u64,
-    functions: Vec<crate::fleet::Function>,
-    since_ms: i64,
-    pattern: Option<String>,
-    settings: crate::config::LogsSettings,
-}
-
-/// Reads the window's history, then follows, sending what comes for the session until the
-/// task is aborted or nobody listens.
-async fn tail_logs(fleet: Arc<dyn Fleet>, tx: mpsc::UnboundedSender<Msg>, tail: Tail) {
-    let Tail {
-        session,
-        functions,
-        since_ms,
-        pattern,
-        settings,
-    } = tail;
-    let failed = |failures: Vec<(String, FleetError)>| Msg::LogFailures {
-        session,
-        failures: failures
-            .into_iter()
-            .map(|(f, e)| (f, e.to_string()))
-            .collect(),
-    };
-    let now = crate::clock::now_ms();
-    let window = Window::ending_at(now + 1, since_ms);
-    let (history, failures) = read_logs(
-        fleet.clone(),
-        &functions,
-        window,
-        pattern.as_deref(),
-        READERS,
-        settings.buffer_records,
-    )
-    .await;
-    if !failures.is_empty() {
-        let _ = tx.send(failed(failures));
-    }
-    // Following starts at the newest record read; those at that instant are not sent twice.
-    let from = history.last().map_or(now, |r| r.timestamp_ms);
-    let newest: Vec<_> = history
-        .iter()
-        .filter(|r| r.timestamp_ms >= from)
-        .cloned()
-        .collect();
-    let _ = tx.send(Msg::LogRecords {
-        session,
-        records: history,
-    });
-    let follow = FollowSettings {
-        pattern,
-        since_ms: from,
-        poll: Duration::from_millis(settings.poll_ms),
-        live_tail: settings.live_tail,
-    };
-    follow_logs(
-        fleet,
-        functions,
-        follow,
-        &newest,
-        crate::clock::now_ms,
-        |event| {
-            let msg = match event {
-                FollowEvent::Records(records) => Msg::LogRecords { session, records },
-                FollowEvent::Mode(mode) => Msg::LogMode { session, mode },
-                FollowEvent::Failures(failures) => failed(failures),
-            };
-            tx.send(msg).is_ok()
-        },
-    )
-    .await;
-}
-
-/// Writes `lines` to `path`, or to `DATA_DIR/logs/NAME-TIME.log`; the path written.
-fn save_lines(path: Option<String>, name: &str, lines: &[String]) -> Result<String, String> {
-    let path = match path {
-        Some(p) => std::path::PathBuf::from(p),
-        None => {
-            let dir = crate::config::data_dir()
-                .ok_or("no data directory (set XDG_DATA_HOME or HOME), or :save PATH")?
-                .join("logs");
-            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            let time = crate::units::iso_time(crate::clock::now_ms()).replace([':', '.'], "-");
-            dir.join(format!("{name}-{time}.log"))
-        }
-    };
-    let mut text = lines.join("\n");
-    text.push('\n');
-    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(path.display().to_string())
 }

@@ -5,6 +5,7 @@ use crate::fleet::{DiscoveryEvent, FleetContext, Inventory};
 
 use crate::ui::Theme;
 
+use super::dialog::RollbackDialog;
 use super::figures::Figures;
 use super::fleet_table::FleetTable;
 use super::keymap::{Keymap, Scope};
@@ -72,6 +73,10 @@ pub struct State {
     /// Re-read the figures this often (a local fleet); `None` reads them on request only.
     pub refresh_figures: Option<std::time::Duration>,
     pub logs: Option<LogsPane>,
+    /// The rollback dialog, when open.
+    pub dialog: Option<RollbackDialog>,
+    /// Stages whose changes are confirmed by typing the function's name.
+    pub protected_stages: Vec<String>,
     /// Numbers log sessions, so records of a closed one are dropped.
     pub log_sessions: u64,
     pub flash: Option<Flash>,
@@ -92,6 +97,12 @@ impl State {
         log_settings: LogsSettings,
         read_only: bool,
     ) -> Self {
+        // Read-only mode has no key that changes anything.
+        let keymap = if read_only {
+            keymap.read_only()
+        } else {
+            keymap
+        };
         State {
             context,
             inventory,
@@ -108,6 +119,8 @@ impl State {
             log_settings,
             refresh_figures: None,
             logs: None,
+            dialog: None,
+            protected_stages: Vec::new(),
             log_sessions: 0,
             flash: None,
             spinner: 0,

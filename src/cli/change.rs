@@ -6,11 +6,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use serde::Serialize;
-
 use crate::config::Config;
-use crate::fleet::operations::{AliasChange, CodeSource};
-use crate::fleet::{Fleet, Function, Provider};
+use crate::fleet::operations::CodeSource;
+use crate::fleet::{Fleet, Function};
 
 use super::invoke::function;
 use super::{exit, fail};
@@ -91,17 +89,6 @@ pub fn parse_weight(text: &str) -> Result<f64, String> {
     }
 }
 
-/// One line of the audit log (JSON lines). No secret is ever in it.
-#[derive(Serialize)]
-struct AuditEntry<'a> {
-    time: String,
-    who: String,
-    provider: String,
-    action: &'a str,
-    #[serde(flatten)]
-    change: &'a AliasChange,
-}
-
 pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<'_>) -> ExitCode {
     let action = request.action;
     if request.read_only {
@@ -176,7 +163,7 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
             .map(|v| format!(" (published {v})"))
             .unwrap_or_default()
     );
-    match audit(&fleet.context().provider, action, &change) {
+    match crate::audit::record(&fleet.context().provider, action, &change) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mfn-tui: the change was made, but the audit log could not be written: {e}");
@@ -264,36 +251,6 @@ fn confirm(action: &str, function: &str, alias: &str, protected: bool) -> Result
     } else {
         Err(format!("not confirmed: {function} is unchanged"))
     }
-}
-
-/// Appends the change to `$XDG_STATE_HOME/mfn-tui/audit.jsonl`.
-fn audit(provider: &Provider, action: &str, change: &AliasChange) -> Result<(), String> {
-    let dir = crate::config::state_dir().ok_or("no state directory")?;
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let who = match provider {
-        Provider::Local => format!(
-            "local:{}",
-            std::env::var("USER")
-                .or_else(|_| std::env::var("LOGNAME"))
-                .unwrap_or_else(|_| "unknown".into())
-        ),
-        Provider::Aws => "aws".to_owned(),
-    };
-    let entry = AuditEntry {
-        time: crate::units::iso_time(crate::clock::now_ms()),
-        who,
-        provider: provider.to_string(),
-        action,
-        change,
-    };
-    let line = serde_json::to_string(&entry).map_err(|e| e.to_string())?;
-    let path = dir.join("audit.jsonl");
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    writeln!(file, "{line}").map_err(|e| format!("{}: {e}", path.display()))
 }
 
 #[cfg(test)]

@@ -335,6 +335,7 @@ async fn tui(
         config.logs.clone(),
         read_only,
     );
+    state.protected_stages = config.safety.protected_stages.clone();
     if state.context.provider == crate::fleet::Provider::Local {
         state.refresh_figures = Some(Duration::from_millis(config.local.refresh_ms.max(500)));
     }

@@ -2,6 +2,7 @@
 
 mod bottom_line;
 mod cost_view;
+mod dialog;
 pub mod fleet_view;
 mod function_view;
 mod header;
@@ -35,6 +36,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
         View::Function { arn } => function_view::draw(frame, body, state, arn),
         View::Cost => cost_view::draw(frame, body, state),
         View::Logs => logs_view::draw(frame, body, state),
+    }
+    if let Some(d) = &state.dialog {
+        dialog::draw(frame, body, state, d);
     }
     if let Some(overlay) = state.overlay {
         overlay::draw(frame, body, state, overlay);

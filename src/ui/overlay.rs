@@ -85,7 +85,7 @@ fn error_lines(state: &State) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn centered(area: Rect, percent_x: u16, percent_y: u16) -> Rect {
+pub fn centered(area: Rect, percent_x: u16, percent_y: u16) -> Rect {
     let [_, v, _] = Layout::vertical([
         Constraint::Percentage((100 - percent_y) / 2),
         Constraint::Percentage(percent_y),

@@ -91,7 +91,7 @@ fn key(code: KeyCode) -> KeyEvent {
 /// A dashboard's state over `context` with the bundled defaults.
 pub fn default_state(context: FleetContext, read_only: bool) -> State {
     let config = Config::defaults();
-    State::new(
+    let mut state = State::new(
         context,
         Inventory::new(config.grouping.clone()),
         Keymap::from_config(&config.keymap).unwrap(),
@@ -99,5 +99,7 @@ pub fn default_state(context: FleetContext, read_only: bool) -> State {
         Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
         config.logs.clone(),
         read_only,
-    )
+    );
+    state.protected_stages = config.safety.protected_stages.clone();
+    state
 }

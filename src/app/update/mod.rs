@@ -1,6 +1,7 @@
 //! The pure heart of the TUI: `update(state, msg) -> effects`. No I/O, no clock, no SDK.
 
 mod commands;
+mod dialog;
 mod fleet;
 mod input;
 mod logs;
@@ -81,6 +82,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Changed(outcome) => {
+            dialog::changed(state, outcome);
+            Vec::new()
+        }
         Msg::LogRecords { .. }
         | Msg::LogMode { .. }
         | Msg::LogFailures { .. }
@@ -92,6 +97,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.prepare_frame();
             if state.input.is_some() {
                 return input::on_input_key(state, key);
+            }
+            if state.dialog.is_some() {
+                return dialog::on_key(state, key);
             }
             match state.keymap.action(&key, state.scope()) {
                 Some(action) => on_action(state, action),
@@ -116,6 +124,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.function = FunctionPane::default();
         }
         Action::Logs if state.view != View::Logs => return logs::open(state),
+        Action::Rollback => dialog::open(state),
         _ => match state.view.clone() {
             View::Fleet => fleet::on_fleet_action(state, action),
             View::Function { .. } | View::Cost => fleet::on_function_action(state, action),

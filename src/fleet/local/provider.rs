@@ -102,6 +102,24 @@ impl Fleet for LocalFleet {
         .await
     }
 
+    async fn function(&self, name: &str, _region: &str) -> Result<Option<Function>, FleetError> {
+        let Some(f) = self.functions.get(name) else {
+            return Ok(None);
+        };
+        let mut model = self.model(f);
+        let (sink, mut findings) = tokio::sync::mpsc::unbounded_channel();
+        self.discover_versions(f, &sink);
+        drop(sink);
+        while let Some(event) = findings.recv().await {
+            match event {
+                DiscoveryEvent::Versions { versions, .. } => model.versions = versions,
+                DiscoveryEvent::Aliases { aliases, .. } => model.aliases = aliases,
+                _ => {}
+            }
+        }
+        Ok(Some(model))
+    }
+
     async fn invoke(
         &self,
         function: &Function,

@@ -1,0 +1,136 @@
+//! The work effects start, away from the loop: tailing logs, saving them, rolling an alias back.
+//! Each reports its outcome as messages.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::analysis::latency::Window;
+use crate::fleet::follow::{FollowEvent, FollowSettings, follow_logs};
+use crate::fleet::logs::read_logs;
+use crate::fleet::{Fleet, FleetError};
+
+use super::msg::Msg;
+use super::runner::READERS;
+
+/// Rolls `alias` back to `to`, records it in the audit log, and reads the function again.
+pub async fn rollback(
+    fleet: Arc<dyn Fleet>,
+    function: Box<crate::fleet::Function>,
+    alias: String,
+    to: String,
+) -> Result<(String, Option<Box<crate::fleet::Function>>), String> {
+    let change = fleet
+        .rollback(&function, &alias, Some(to))
+        .await
+        .map_err(|e| format!("{e}; nothing changed"))?;
+    let mut summary = format!(
+        "{}: alias {} now runs version {}",
+        change.function, change.after.alias, change.after.version
+    );
+    if let Err(e) = crate::audit::record(&fleet.context().provider, "rollback", &change) {
+        summary.push_str(&format!(" (the audit log could not be written: {e})"));
+    }
+    let refreshed = fleet
+        .function(&function.name, &function.region)
+        .await
+        .ok()
+        .flatten()
+        .map(Box::new);
+    Ok((summary, refreshed))
+}
+
+/// What a logs session reads and follows.
+pub struct Tail {
+    pub session: u64,
+    pub functions: Vec<crate::fleet::Function>,
+    pub since_ms: i64,
+    pub pattern: Option<String>,
+    pub settings: crate::config::LogsSettings,
+}
+
+/// Reads the window's history, then follows, sending what comes for the session until the
+/// task is aborted or nobody listens.
+pub async fn tail_logs(fleet: Arc<dyn Fleet>, tx: mpsc::UnboundedSender<Msg>, tail: Tail) {
+    let Tail {
+        session,
+        functions,
+        since_ms,
+        pattern,
+        settings,
+    } = tail;
+    let failed = |failures: Vec<(String, FleetError)>| Msg::LogFailures {
+        session,
+        failures: failures
+            .into_iter()
+            .map(|(f, e)| (f, e.to_string()))
+            .collect(),
+    };
+    let now = crate::clock::now_ms();
+    let window = Window::ending_at(now + 1, since_ms);
+    let (history, failures) = read_logs(
+        fleet.clone(),
+        &functions,
+        window,
+        pattern.as_deref(),
+        READERS,
+        settings.buffer_records,
+    )
+    .await;
+    if !failures.is_empty() {
+        let _ = tx.send(failed(failures));
+    }
+    // Following starts at the newest record read; those at that instant are not sent twice.
+    let from = history.last().map_or(now, |r| r.timestamp_ms);
+    let newest: Vec<_> = history
+        .iter()
+        .filter(|r| r.timestamp_ms >= from)
+        .cloned()
+        .collect();
+    let _ = tx.send(Msg::LogRecords {
+        session,
+        records: history,
+    });
+    let follow = FollowSettings {
+        pattern,
+        since_ms: from,
+        poll: Duration::from_millis(settings.poll_ms),
+        live_tail: settings.live_tail,
+    };
+    follow_logs(
+        fleet,
+        functions,
+        follow,
+        &newest,
+        crate::clock::now_ms,
+        |event| {
+            let msg = match event {
+                FollowEvent::Records(records) => Msg::LogRecords { session, records },
+                FollowEvent::Mode(mode) => Msg::LogMode { session, mode },
+                FollowEvent::Failures(failures) => failed(failures),
+            };
+            tx.send(msg).is_ok()
+        },
+    )
+    .await;
+}
+
+/// Writes `lines` to `path`, or to `DATA_DIR/logs/NAME-TIME.log`; the path written.
+pub fn save_lines(path: Option<String>, name: &str, lines: &[String]) -> Result<String, String> {
+    let path = match path {
+        Some(p) => std::path::PathBuf::from(p),
+        None => {
+            let dir = crate::config::data_dir()
+                .ok_or("no data directory (set XDG_DATA_HOME or HOME), or :save PATH")?
+                .join("logs");
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let time = crate::units::iso_time(crate::clock::now_ms()).replace([':', '.'], "-");
+            dir.join(format!("{name}-{time}.log"))
+        }
+    };
+    let mut text = lines.join("\n");
+    text.push('\n');
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path.display().to_string())
+}

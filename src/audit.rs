@@ -1,0 +1,51 @@
+//! The audit log: every change made to a function, one JSON line each, in
+//! `$XDG_STATE_HOME/mfn-tui/audit.jsonl`: who, when, what, and the alias and code before and
+//! after. No secret is ever in it.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::fleet::Provider;
+use crate::fleet::operations::AliasChange;
+
+/// One line of the audit log (JSON lines). No secret is ever in it.
+#[derive(Serialize)]
+struct AuditEntry<'a> {
+    time: String,
+    who: String,
+    provider: String,
+    action: &'a str,
+    #[serde(flatten)]
+    change: &'a AliasChange,
+}
+
+/// Appends the change to `$XDG_STATE_HOME/mfn-tui/audit.jsonl`.
+pub fn record(provider: &Provider, action: &str, change: &AliasChange) -> Result<(), String> {
+    let dir = crate::config::state_dir().ok_or("no state directory")?;
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let who = match provider {
+        Provider::Local => format!(
+            "local:{}",
+            std::env::var("USER")
+                .or_else(|_| std::env::var("LOGNAME"))
+                .unwrap_or_else(|_| "unknown".into())
+        ),
+        Provider::Aws => "aws".to_owned(),
+    };
+    let entry = AuditEntry {
+        time: crate::units::iso_time(crate::clock::now_ms()),
+        who,
+        provider: provider.to_string(),
+        action,
+        change,
+    };
+    let line = serde_json::to_string(&entry).map_err(|e| e.to_string())?;
+    let path = dir.join("audit.jsonl");
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    writeln!(file, "{line}").map_err(|e| format!("{}: {e}", path.display()))
+}
