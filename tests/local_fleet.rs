@@ -254,3 +254,60 @@ async fn a_handler_module_that_does_not_exist_is_an_init_error_and_the_others_st
     assert_eq!(&fine.payload[..], b"\"fine\"");
     fleet.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_invoke_dialog_shows_the_answer_the_tail_and_what_it_cost() {
+    let fleet = LocalFleet::open(LocalOptions {
+        dir: None,
+        stage: None,
+        state_dir: state_dir("dialog"),
+        idle: Duration::from_secs(300),
+        init_timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    let mut screen = support::screen::Screen::over(fleet.clone(), 140, 40, false);
+    screen.discover().await;
+    screen.keys("/comments<enter><down><enter>i").await;
+    let name = screen
+        .app
+        .state
+        .invoke
+        .as_ref()
+        .expect("the dialog")
+        .function
+        .name
+        .clone();
+    assert_eq!(name, "comments-dev-getComment");
+    // `{}` has no id: the handler answers 400, a valid proxy response.
+    screen.keys("<c-s>").await;
+    while screen.app.state.invoke.as_ref().unwrap().running {
+        screen.app.next_batch().await;
+    }
+    let text = screen.text();
+    let outcome = screen
+        .app
+        .state
+        .invoke
+        .as_ref()
+        .unwrap()
+        .outcome
+        .clone()
+        .unwrap()
+        .unwrap();
+    assert_eq!(outcome.status, 200);
+    assert_eq!(outcome.executed_version.as_deref(), Some("$LATEST"));
+    assert!(
+        outcome.response.contains("\"statusCode\": 400"),
+        "{}",
+        outcome.response
+    );
+    assert!(
+        outcome.report.as_deref().unwrap().starts_with("cold"),
+        "{outcome:?}"
+    );
+    assert!(
+        text.contains("── log tail") && text.contains("REPORT RequestId"),
+        "{text}"
+    );
+    fleet.shutdown().await;
+}

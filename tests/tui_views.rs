@@ -312,3 +312,31 @@ async fn read_only_mode_has_no_rollback_key() {
     assert!(screen.app.state.dialog.is_none());
     assert!(!screen.text().contains("rollback"));
 }
+
+#[tokio::test]
+async fn i_opens_the_invoke_dialog_with_templates_and_refuses_a_payload_that_is_not_json() {
+    let mut screen = Screen::new(two_region_fleet(), W, 30, false);
+    screen.discover().await;
+    screen.keys("/login<enter><down><enter>i<c-t>").await;
+    let dialog = screen
+        .app
+        .state
+        .invoke
+        .as_ref()
+        .expect("the dialog is open");
+    assert_eq!(dialog.templates[dialog.template].0, "API Gateway REST");
+    assert_snapshot!("invoke_dialog", screen.frame());
+    // Break the JSON: the problem shows as you type, and sending is refused, keeping the text.
+    screen.keys("x").await;
+    let text = screen.app.state.invoke.as_ref().unwrap().text();
+    assert!(screen.text().contains("not valid JSON"));
+    screen.keys("<c-s>").await;
+    let dialog = screen.app.state.invoke.as_ref().unwrap();
+    assert!(
+        !dialog.running && dialog.outcome.is_none(),
+        "nothing was sent"
+    );
+    assert_eq!(dialog.text(), text, "what was typed is kept");
+    screen.keys("<esc>").await;
+    assert!(screen.app.state.invoke.is_none());
+}

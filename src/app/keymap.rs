@@ -46,6 +46,7 @@ pub enum Action {
     Pretty,
     Save,
     Rollback,
+    Invoke,
 }
 
 /// Where an action applies: everywhere, or in one view (a key may mean one thing in the fleet
@@ -59,7 +60,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [(Action, &'static str, &'static str, Scope); 39] = [
+    pub const ALL: [(Action, &'static str, &'static str, Scope); 40] = [
         (Action::Quit, "quit", "quit", Scope::Global),
         (Action::Back, "back", "back / close", Scope::Global),
         (Action::Help, "help", "this help", Scope::Global),
@@ -194,6 +195,12 @@ impl Action {
             Scope::Function,
         ),
         (
+            Action::Invoke,
+            "invoke",
+            "invoke the function with a payload",
+            Scope::Function,
+        ),
+        (
             Action::Pause,
             "pause",
             "pause / resume following",
@@ -249,7 +256,7 @@ impl Action {
 
     /// Whether the action changes the fleet (removed in read-only mode).
     pub fn mutating(self) -> bool {
-        matches!(self, Action::Rollback)
+        matches!(self, Action::Rollback | Action::Invoke)
     }
 
     pub fn description(self) -> &'static str {

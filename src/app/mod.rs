@@ -4,6 +4,7 @@ pub mod command;
 pub mod dialog;
 pub mod figures;
 pub mod fleet_table;
+pub mod invoke_dialog;
 pub mod keymap;
 pub mod logs;
 pub mod msg;

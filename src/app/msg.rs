@@ -4,6 +4,7 @@ use crossterm::event::KeyEvent;
 
 use crate::fleet::follow::FollowMode;
 use crate::fleet::logs::LogRecord;
+use crate::fleet::operations::{InvokeRequest, InvokeResult};
 use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
 use crate::fleet::{DiscoveryEvent, Function, Target};
 
@@ -46,6 +47,15 @@ pub enum Msg {
     /// A change to a function was made (a summary, and the function as it is now), or not
     /// (why).
     Changed(Result<(String, Option<Box<Function>>), String>),
+    /// An invocation from the dialog came back (its result and round trip), or failed (why).
+    Invoked(Result<(InvokeResult, f64), String>),
+    /// Events saved for a function: name and body each.
+    SavedEvents {
+        function: String,
+        events: Vec<(String, String)>,
+    },
+    /// An event was saved (where), or not (why).
+    EventSaved(Result<String, String>),
     /// The logs view's records were saved (the path, the lines), or could not be (why).
     LogsSaved(Result<(String, usize), String>),
 }
@@ -77,6 +87,20 @@ pub enum Effect {
         pattern: Option<String>,
     },
     StopLogs,
+    /// Invoke `function`; reports [`Msg::Invoked`].
+    Invoke {
+        function: Box<Function>,
+        request: InvokeRequest,
+    },
+    /// Read the events saved for `function`; reports [`Msg::SavedEvents`].
+    LoadEvents {
+        function: String,
+    },
+    /// Save `body` as an event of `function`; reports [`Msg::EventSaved`].
+    SaveEvent {
+        function: String,
+        body: String,
+    },
     /// Point `alias` of `function` back at version `to`; reports [`Msg::Changed`].
     Rollback {
         function: Box<Function>,

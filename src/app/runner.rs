@@ -15,7 +15,7 @@ use crate::fleet::{DiscoveryEvent, Fleet};
 
 use super::msg::{Effect, Msg};
 use super::state::State;
-use super::tasks::{Tail, rollback, save_lines, tail_logs};
+use super::tasks::{Tail, rollback, save_event, save_lines, saved_events, tail_logs};
 use super::update::update;
 
 /// How often the spinner moves while discovery runs. When nothing runs, nothing ticks.
@@ -71,6 +71,7 @@ impl App {
     pub async fn next_batch(&mut self) {
         let animating = self.state.discovering()
             || self.state.figures.loading.is_some()
+            || self.state.invoke.as_ref().is_some_and(|d| d.running)
             || self.state.logs.as_ref().is_some_and(|l| l.busy());
         // A search steps through the buffer between messages, as fast as input allows.
         let searching = self.state.logs.as_ref().is_some_and(|l| l.searching());
@@ -262,6 +263,31 @@ impl App {
                 let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
                 tokio::spawn(async move {
                     let _ = tx.send(Msg::Changed(rollback(fleet, function, alias, to).await));
+                });
+            }
+            Effect::Invoke { function, request } => {
+                let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let started = std::time::Instant::now();
+                    let result = fleet
+                        .invoke(&function, request)
+                        .await
+                        .map(|r| (r, started.elapsed().as_secs_f64() * 1000.0))
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::Invoked(result));
+                });
+            }
+            Effect::LoadEvents { function } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let events = saved_events(&function);
+                    let _ = tx.send(Msg::SavedEvents { function, events });
+                });
+            }
+            Effect::SaveEvent { function, body } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Msg::EventSaved(save_event(&function, &body)));
                 });
             }
             Effect::StopLogs => {

@@ -8,6 +8,7 @@ use crate::ui::Theme;
 use super::dialog::RollbackDialog;
 use super::figures::Figures;
 use super::fleet_table::FleetTable;
+use super::invoke_dialog::InvokeDialog;
 use super::keymap::{Keymap, Scope};
 use super::logs::LogsPane;
 
@@ -75,6 +76,8 @@ pub struct State {
     pub logs: Option<LogsPane>,
     /// The rollback dialog, when open.
     pub dialog: Option<RollbackDialog>,
+    /// The invoke dialog, when open.
+    pub invoke: Option<InvokeDialog>,
     /// Stages whose changes are confirmed by typing the function's name.
     pub protected_stages: Vec<String>,
     /// Numbers log sessions, so records of a closed one are dropped.
@@ -120,6 +123,7 @@ impl State {
             refresh_figures: None,
             logs: None,
             dialog: None,
+            invoke: None,
             protected_stages: Vec::new(),
             log_sessions: 0,
             flash: None,

@@ -134,3 +134,48 @@ pub fn save_lines(path: Option<String>, name: &str, lines: &[String]) -> Result<
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(path.display().to_string())
 }
+
+/// `$XDG_DATA_HOME/mfn-tui/events/FUNCTION/`: the events saved for a function.
+fn events_dir(function: &str) -> Option<std::path::PathBuf> {
+    let safe: String = function
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    crate::config::data_dir().map(|d| d.join("events").join(safe))
+}
+
+/// The events saved for `function` (name, body), oldest first.
+pub fn saved_events(function: &str) -> Vec<(String, String)> {
+    let Some(dir) = events_dir(function) else {
+        return Vec::new();
+    };
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter_map(|p| {
+            let body = std::fs::read_to_string(&p).ok()?;
+            let name = p.file_stem()?.to_string_lossy().into_owned();
+            Some((name, body))
+        })
+        .collect()
+}
+
+/// Saves `body` as a new event of `function`; the path written.
+pub fn save_event(function: &str, body: &str) -> Result<String, String> {
+    let dir = events_dir(function).ok_or("no data directory (set XDG_DATA_HOME or HOME)")?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let name = crate::units::iso_time(crate::clock::now_ms()).replace([':', '.'], "-");
+    let path = dir.join(format!("{name}.json"));
+    std::fs::write(&path, body).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path.display().to_string())
+}

@@ -18,10 +18,7 @@ use crate::units::{invocation_dollars, millis};
 use super::args::InvocationArgs;
 use super::{exit, fail};
 
-/// The largest synchronous payload Lambda takes (6 MB).
-pub const SYNC_LIMIT: usize = 6 * 1024 * 1024;
-/// The largest queued (`Event`) payload (256 KB).
-pub const EVENT_LIMIT: usize = 256 * 1024;
+pub use crate::fleet::operations::{EVENT_LIMIT, SYNC_LIMIT};
 
 /// The payload of `--payload` (JSON text, or `@FILE`), checked: valid JSON within `limit`.
 pub fn load_payload(arg: &str, limit: usize) -> Result<Vec<u8>, String> {
@@ -32,18 +29,7 @@ pub fn load_payload(arg: &str, limit: usize) -> Result<Vec<u8>, String> {
         ),
         None => (arg.as_bytes().to_vec(), "--payload".to_owned()),
     };
-    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
-        return Err(format!(
-            "{source} is not valid JSON ({e}); nothing was sent"
-        ));
-    }
-    if bytes.len() > limit {
-        return Err(format!(
-            "{source} is {} bytes, over the {} MB this invocation takes; nothing was sent (put large data in S3 and send its key)",
-            bytes.len(),
-            limit as f64 / 1024.0 / 1024.0
-        ));
-    }
+    crate::fleet::operations::check_payload(&bytes, &source, limit)?;
     Ok(bytes)
 }
 

@@ -3,6 +3,29 @@
 
 use serde::Serialize;
 
+/// The largest synchronous payload Lambda takes (6 MB).
+pub const SYNC_LIMIT: usize = 6 * 1024 * 1024;
+/// The largest queued (`Event`) payload (256 KB).
+pub const EVENT_LIMIT: usize = 256 * 1024;
+
+/// Checks a payload before anything is sent: valid JSON, within `limit`. `source` names it in
+/// the message.
+pub fn check_payload(bytes: &[u8], source: &str, limit: usize) -> Result<(), String> {
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        return Err(format!(
+            "{source} is not valid JSON ({e}); nothing was sent"
+        ));
+    }
+    if bytes.len() > limit {
+        return Err(format!(
+            "{source} is {} bytes, over the {} MB this invocation takes; nothing was sent (put large data in S3 and send its key)",
+            bytes.len(),
+            limit as f64 / 1024.0 / 1024.0
+        ));
+    }
+    Ok(())
+}
+
 /// How an invocation is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -133,6 +133,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         View::Function { .. } => &[
             (Action::Back, "back"),
             (Action::Logs, "logs"),
+            (Action::Invoke, "invoke"),
             (Action::Rollback, "rollback"),
             (Action::Reveal, "reveal env"),
             (Action::Down, "scroll"),

@@ -6,6 +6,7 @@ mod dialog;
 pub mod fleet_view;
 mod function_view;
 mod header;
+mod invoke_dialog;
 mod latency_panel;
 mod logs_view;
 mod overlay;
@@ -39,6 +40,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     if let Some(d) = &state.dialog {
         dialog::draw(frame, body, state, d);
+    }
+    if let Some(d) = &state.invoke {
+        invoke_dialog::draw(frame, body, state, d);
     }
     if let Some(overlay) = state.overlay {
         overlay::draw(frame, body, state, overlay);

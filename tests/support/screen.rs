@@ -20,8 +20,13 @@ pub struct Screen {
 
 impl Screen {
     pub fn new(fleet: impl Fleet + 'static, width: u16, height: u16, read_only: bool) -> Screen {
+        Screen::over(Arc::new(fleet), width, height, read_only)
+    }
+
+    /// A screen over a fleet that is shared (a local fleet, say).
+    pub fn over(fleet: Arc<dyn Fleet>, width: u16, height: u16, read_only: bool) -> Screen {
         let state = default_state(fleet.context(), read_only);
-        let mut app = App::new(state, Arc::new(fleet));
+        let mut app = App::new(state, fleet);
         app.handle(Msg::Resize(width, height));
         Screen {
             app,
@@ -40,7 +45,7 @@ impl Screen {
     }
 
     /// Types `keys`: plain characters, or `<esc>`, `<enter>`, `<space>`, `<down>`, `<up>`,
-    /// `<bs>`, `<c-c>`.
+    /// `<bs>`, `<left>`, `<right>`, `<c-X>` (ctrl and a letter).
     pub async fn keys(&mut self, keys: &str) {
         let mut rest = keys;
         while !rest.is_empty() {
@@ -53,7 +58,12 @@ impl Screen {
                     "down" => key(KeyCode::Down),
                     "up" => key(KeyCode::Up),
                     "bs" => key(KeyCode::Backspace),
-                    "c-c" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                    "left" => key(KeyCode::Left),
+                    "right" => key(KeyCode::Right),
+                    ctrl if ctrl.starts_with("c-") && ctrl.len() == 3 => KeyEvent::new(
+                        KeyCode::Char(ctrl.chars().nth(2).unwrap()),
+                        KeyModifiers::CONTROL,
+                    ),
                     other => panic!("unknown key <{other}>"),
                 };
                 (event, end + 2)

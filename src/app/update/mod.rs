@@ -4,6 +4,7 @@ mod commands;
 mod dialog;
 mod fleet;
 mod input;
+mod invoke;
 mod logs;
 
 use crossterm::event::KeyEventKind;
@@ -82,6 +83,22 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Invoked(result) => {
+            invoke::invoked(state, result);
+            Vec::new()
+        }
+        Msg::SavedEvents { function, events } => {
+            invoke::saved_events(state, &function, events);
+            Vec::new()
+        }
+        Msg::EventSaved(Ok(path)) => {
+            flash(state, &format!("event saved to {path}"), false);
+            Vec::new()
+        }
+        Msg::EventSaved(Err(e)) => {
+            flash(state, &format!("event not saved: {e}"), true);
+            Vec::new()
+        }
         Msg::Changed(outcome) => {
             dialog::changed(state, outcome);
             Vec::new()
@@ -100,6 +117,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             if state.dialog.is_some() {
                 return dialog::on_key(state, key);
+            }
+            if state.invoke.is_some() {
+                return invoke::on_key(state, key);
             }
             match state.keymap.action(&key, state.scope()) {
                 Some(action) => on_action(state, action),
@@ -125,6 +145,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Logs if state.view != View::Logs => return logs::open(state),
         Action::Rollback => dialog::open(state),
+        Action::Invoke => return invoke::open(state),
         _ => match state.view.clone() {
             View::Fleet => fleet::on_fleet_action(state, action),
             View::Function { .. } | View::Cost => fleet::on_function_action(state, action),
