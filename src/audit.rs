@@ -6,8 +6,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::fleet::Provider;
 use crate::fleet::operations::AliasChange;
+use crate::fleet::{Fleet, Provider};
 
 /// One line of the audit log (JSON lines). No secret is ever in it.
 #[derive(Serialize)]
@@ -21,18 +21,28 @@ struct AuditEntry<'a> {
 }
 
 /// Appends the change to `$XDG_STATE_HOME/mfn-tui/audit.jsonl`.
-pub fn record(provider: &Provider, action: &str, change: &AliasChange) -> Result<(), String> {
+/// Who made a change: the fleet's identity (the STS caller on AWS), else the local user.
+pub async fn who(fleet: &dyn Fleet) -> String {
+    if let Some(identity) = fleet.identity().await {
+        return identity;
+    }
+    format!(
+        "{}:{}",
+        fleet.context().provider,
+        std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".into())
+    )
+}
+
+pub fn record(
+    who: String,
+    provider: &Provider,
+    action: &str,
+    change: &AliasChange,
+) -> Result<(), String> {
     let dir = crate::config::state_dir().ok_or("no state directory")?;
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let who = match provider {
-        Provider::Local => format!(
-            "local:{}",
-            std::env::var("USER")
-                .or_else(|_| std::env::var("LOGNAME"))
-                .unwrap_or_else(|_| "unknown".into())
-        ),
-        Provider::Aws => "aws".to_owned(),
-    };
     let entry = AuditEntry {
         time: crate::units::iso_time(crate::clock::now_ms()),
         who,

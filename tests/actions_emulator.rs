@@ -85,6 +85,27 @@ async fn rollback_moves_one_alias_of_one_function_and_nothing_else() {
         expected["aliases"][0]["weights"] = serde_json::json!({"1": 1.0});
         assert_eq!(a, &expected, "only the alias of {f} moved, canary dropped");
     }
+    // The audit log names the STS caller, the alias before and after, and the code of each.
+    let audit = std::env::temp_dir()
+        .join(format!("mfn-tui-cli-{}", std::process::id()))
+        .join("state/mfn-tui/audit.jsonl");
+    let entries: Vec<Value> = std::fs::read_to_string(audit)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let entry = entries
+        .iter()
+        .find(|e| e["action"] == "rollback" && e["function"] == f)
+        .expect("the rollback is in the audit log");
+    assert!(
+        entry["who"].as_str().unwrap().starts_with("arn:aws:"),
+        "{entry}"
+    );
+    assert_eq!(entry["provider"], "aws");
+    assert_eq!(entry["before"]["version"], "2");
+    assert_eq!(entry["after"]["version"], "1");
+    assert_ne!(entry["code_before"], entry["code_after"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

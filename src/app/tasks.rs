@@ -29,7 +29,8 @@ pub async fn rollback(
         "{}: alias {} now runs version {}",
         change.function, change.after.alias, change.after.version
     );
-    if let Err(e) = crate::audit::record(&fleet.context().provider, "rollback", &change) {
+    let who = crate::audit::who(fleet.as_ref()).await;
+    if let Err(e) = crate::audit::record(who, &fleet.context().provider, "rollback", &change) {
         summary.push_str(&format!(" (the audit log could not be written: {e})"));
     }
     let refreshed = fleet

@@ -163,7 +163,8 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
             .map(|v| format!(" (published {v})"))
             .unwrap_or_default()
     );
-    match crate::audit::record(&fleet.context().provider, action, &change) {
+    let who = crate::audit::who(fleet.as_ref()).await;
+    match crate::audit::record(who, &fleet.context().provider, action, &change) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mfn-tui: the change was made, but the audit log could not be written: {e}");

@@ -89,6 +89,12 @@ pub trait Fleet: Send + Sync {
         Ok(None)
     }
 
+    /// Who acts on this fleet, for the audit log (the STS caller's ARN on AWS); `None` when
+    /// the provider has no identity of its own.
+    async fn identity(&self) -> Option<String> {
+        None
+    }
+
     /// Invokes `function` (see [`InvokeRequest`]).
     async fn invoke(
         &self,

@@ -215,6 +215,13 @@ impl Fleet for AwsFleet {
         invoke::invoke(&clients.lambda, function, request).await
     }
 
+    async fn identity(&self) -> Option<String> {
+        let target = self.targets.first()?;
+        let clients = self.clients_for(target).await;
+        let me = clients.sts.get_caller_identity().send().await.ok()?;
+        me.arn().map(str::to_owned)
+    }
+
     async fn function(&self, name: &str, region: &str) -> Result<Option<Function>, FleetError> {
         let clients = self.clients_in(region).await;
         functions::one(&clients.lambda, name, region).await
