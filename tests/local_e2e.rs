@@ -215,3 +215,43 @@ fn an_alias_is_rolled_back_by_keys_in_the_dashboard() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_local_function_is_deployed_by_keys_from_its_working_directory() {
+    let dir = scratch("deploy-keys");
+    let services = dir.join("services");
+    std::fs::create_dir_all(services.join("greeter")).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local/versioned");
+    for file in ["serverless.yml", "handler.py"] {
+        std::fs::copy(fixture.join(file), services.join("greeter").join(file)).unwrap();
+    }
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[local]\ngateway_port = {}\n", free_port()),
+    )
+    .unwrap();
+    let tmux = Tmux::new("local-deploy");
+    tmux.start(&format!(
+        "env XDG_STATE_HOME={d}/state XDG_CONFIG_HOME={d} MFN_TUI_LOG_FILE={d}/mfn-tui.log TERM=xterm-256color {bin} --local {s} --config {c}",
+        d = dir.display(),
+        bin = env!("CARGO_BIN_EXE_mfn-tui"),
+        s = services.display(),
+        c = config.display(),
+    ));
+    tmux.wait_for("1 functions · 1 services");
+    tmux.keys(&["/", "h", "e", "l", "l", "o", "Enter", "Down", "Enter"]);
+    tmux.wait_for("greeter-dev-hello ─");
+    tmux.keys(&["D"]);
+    tmux.wait_for("Deploy greeter-dev-hello");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("y to confirm");
+    tmux.keys(&["y"]);
+    tmux.wait_for("alias live now runs version 1");
+    tmux.keys(&["q"]);
+    let (code, stdout, _) = mfn(&dir, &config, Some(&services), &["ls", "--json"]);
+    assert_eq!(code, Some(0));
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["functions"][0]["aliases"][0]["version"], "1");
+    let _ = std::fs::remove_dir_all(&dir);
+}

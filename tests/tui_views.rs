@@ -340,3 +340,32 @@ async fn i_opens_the_invoke_dialog_with_templates_and_refuses_a_payload_that_is_
     screen.keys("<esc>").await;
     assert!(screen.app.state.invoke.is_none());
 }
+
+#[tokio::test]
+async fn shift_d_opens_the_deploy_dialog_which_needs_a_package_and_asks_first() {
+    let mut screen = Screen::new(two_region_fleet(), W, 30, false);
+    screen.discover().await;
+    screen.keys("/login<enter><down><enter>D").await;
+    assert!(screen.app.state.deploy.is_some());
+    screen.keys("<enter>").await;
+    assert!(
+        screen.text().contains("give a zip file or a directory"),
+        "nothing to deploy yet"
+    );
+    assert!(
+        screen
+            .app
+            .state
+            .deploy
+            .as_ref()
+            .unwrap()
+            .confirming
+            .is_none()
+    );
+    screen.keys("./build").await;
+    assert_snapshot!("deploy_dialog", screen.frame());
+    screen.keys("<enter>").await;
+    assert!(screen.text().contains("y to confirm"));
+    screen.keys("<esc><esc>").await;
+    assert!(screen.app.state.deploy.is_none(), "nothing was deployed");
+}

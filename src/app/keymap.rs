@@ -47,6 +47,7 @@ pub enum Action {
     Save,
     Rollback,
     Invoke,
+    Deploy,
 }
 
 /// Where an action applies: everywhere, or in one view (a key may mean one thing in the fleet
@@ -60,7 +61,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [(Action, &'static str, &'static str, Scope); 40] = [
+    pub const ALL: [(Action, &'static str, &'static str, Scope); 41] = [
         (Action::Quit, "quit", "quit", Scope::Global),
         (Action::Back, "back", "back / close", Scope::Global),
         (Action::Help, "help", "this help", Scope::Global),
@@ -201,6 +202,12 @@ impl Action {
             Scope::Function,
         ),
         (
+            Action::Deploy,
+            "deploy",
+            "deploy new code and move an alias to it",
+            Scope::Function,
+        ),
+        (
             Action::Pause,
             "pause",
             "pause / resume following",
@@ -256,7 +263,7 @@ impl Action {
 
     /// Whether the action changes the fleet (removed in read-only mode).
     pub fn mutating(self) -> bool {
-        matches!(self, Action::Rollback | Action::Invoke)
+        matches!(self, Action::Rollback | Action::Invoke | Action::Deploy)
     }
 
     pub fn description(self) -> &'static str {

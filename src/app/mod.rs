@@ -1,6 +1,7 @@
 //! The TUI: state, messages, the pure update, the keymap, and the loop that runs effects.
 
 pub mod command;
+pub mod deploy_dialog;
 pub mod dialog;
 pub mod figures;
 pub mod fleet_table;

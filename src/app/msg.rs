@@ -87,6 +87,13 @@ pub enum Effect {
         pattern: Option<String>,
     },
     StopLogs,
+    /// Deploy `path` (a zip or a directory; `None`: a local function's working directory) to
+    /// `function` and move `alias`; reports [`Msg::Changed`].
+    Deploy {
+        function: Box<Function>,
+        path: Option<String>,
+        alias: String,
+    },
     /// Invoke `function`; reports [`Msg::Invoked`].
     Invoke {
         function: Box<Function>,

@@ -15,7 +15,7 @@ use crate::fleet::{DiscoveryEvent, Fleet};
 
 use super::msg::{Effect, Msg};
 use super::state::State;
-use super::tasks::{Tail, rollback, save_event, save_lines, saved_events, tail_logs};
+use super::tasks::{Tail, deploy, rollback, save_event, save_lines, saved_events, tail_logs};
 use super::update::update;
 
 /// How often the spinner moves while discovery runs. When nothing runs, nothing ticks.
@@ -72,6 +72,7 @@ impl App {
         let animating = self.state.discovering()
             || self.state.figures.loading.is_some()
             || self.state.invoke.as_ref().is_some_and(|d| d.running)
+            || self.state.deploy.as_ref().is_some_and(|d| d.running)
             || self.state.logs.as_ref().is_some_and(|l| l.busy());
         // A search steps through the buffer between messages, as fast as input allows.
         let searching = self.state.logs.as_ref().is_some_and(|l| l.searching());
@@ -263,6 +264,16 @@ impl App {
                 let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
                 tokio::spawn(async move {
                     let _ = tx.send(Msg::Changed(rollback(fleet, function, alias, to).await));
+                });
+            }
+            Effect::Deploy {
+                function,
+                path,
+                alias,
+            } => {
+                let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let _ = tx.send(Msg::Changed(deploy(fleet, function, path, alias).await));
                 });
             }
             Effect::Invoke { function, request } => {

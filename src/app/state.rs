@@ -5,6 +5,7 @@ use crate::fleet::{DiscoveryEvent, FleetContext, Inventory};
 
 use crate::ui::Theme;
 
+use super::deploy_dialog::DeployDialog;
 use super::dialog::RollbackDialog;
 use super::figures::Figures;
 use super::fleet_table::FleetTable;
@@ -78,6 +79,8 @@ pub struct State {
     pub dialog: Option<RollbackDialog>,
     /// The invoke dialog, when open.
     pub invoke: Option<InvokeDialog>,
+    /// The deploy dialog, when open.
+    pub deploy: Option<DeployDialog>,
     /// Stages whose changes are confirmed by typing the function's name.
     pub protected_stages: Vec<String>,
     /// Numbers log sessions, so records of a closed one are dropped.
@@ -124,6 +127,7 @@ impl State {
             logs: None,
             dialog: None,
             invoke: None,
+            deploy: None,
             protected_stages: Vec::new(),
             log_sessions: 0,
             flash: None,

@@ -7,9 +7,11 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use crate::analysis::latency::Window;
+use crate::fleet::artifact::{check_zip, zip_dir};
 use crate::fleet::follow::{FollowEvent, FollowSettings, follow_logs};
 use crate::fleet::logs::read_logs;
-use crate::fleet::{Fleet, FleetError};
+use crate::fleet::operations::{AliasChange, CodeSource};
+use crate::fleet::{Fleet, FleetError, Function};
 
 use super::msg::Msg;
 use super::runner::READERS;
@@ -17,20 +19,58 @@ use super::runner::READERS;
 /// Rolls `alias` back to `to`, records it in the audit log, and reads the function again.
 pub async fn rollback(
     fleet: Arc<dyn Fleet>,
-    function: Box<crate::fleet::Function>,
+    function: Box<Function>,
     alias: String,
     to: String,
-) -> Result<(String, Option<Box<crate::fleet::Function>>), String> {
+) -> Result<(String, Option<Box<Function>>), String> {
     let change = fleet
         .rollback(&function, &alias, Some(to))
         .await
         .map_err(|e| format!("{e}; nothing changed"))?;
+    finish(fleet, &function, "rollback", change).await
+}
+
+/// Deploys `path` (a zip file or a directory; `None`: the working directory of a local
+/// function) and moves `alias`, records it, and reads the function again.
+pub async fn deploy(
+    fleet: Arc<dyn Fleet>,
+    function: Box<Function>,
+    path: Option<String>,
+    alias: String,
+) -> Result<(String, Option<Box<Function>>), String> {
+    let source = match path {
+        None => CodeSource::WorkingDirectory,
+        Some(p) => {
+            let path = std::path::PathBuf::from(&p);
+            let bytes = if path.is_dir() {
+                zip_dir(&path)?
+            } else {
+                std::fs::read(&path).map_err(|e| format!("{p}: {e}"))?
+            };
+            check_zip(&bytes, &p)?;
+            CodeSource::Zip(bytes)
+        }
+    };
+    let change = fleet
+        .deploy(&function, source, &alias)
+        .await
+        .map_err(|e| e.to_string())?;
+    finish(fleet, &function, "deploy", change).await
+}
+
+/// After a change: the audit log, a summary, and the function as it is now.
+async fn finish(
+    fleet: Arc<dyn Fleet>,
+    function: &Function,
+    action: &str,
+    change: AliasChange,
+) -> Result<(String, Option<Box<Function>>), String> {
     let mut summary = format!(
         "{}: alias {} now runs version {}",
         change.function, change.after.alias, change.after.version
     );
     let who = crate::audit::who(fleet.as_ref()).await;
-    if let Err(e) = crate::audit::record(who, &fleet.context().provider, "rollback", &change) {
+    if let Err(e) = crate::audit::record(who, &fleet.context().provider, action, &change) {
         summary.push_str(&format!(" (the audit log could not be written: {e})"));
     }
     let refreshed = fleet

@@ -134,6 +134,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             (Action::Back, "back"),
             (Action::Logs, "logs"),
             (Action::Invoke, "invoke"),
+            (Action::Deploy, "deploy"),
             (Action::Rollback, "rollback"),
             (Action::Reveal, "reveal env"),
             (Action::Down, "scroll"),

@@ -2,6 +2,7 @@
 
 mod bottom_line;
 mod cost_view;
+mod deploy_dialog;
 mod dialog;
 pub mod fleet_view;
 mod function_view;
@@ -43,6 +44,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     if let Some(d) = &state.invoke {
         invoke_dialog::draw(frame, body, state, d);
+    }
+    if let Some(d) = &state.deploy {
+        deploy_dialog::draw(frame, body, state, d);
     }
     if let Some(overlay) = state.overlay {
         overlay::draw(frame, body, state, overlay);

@@ -103,6 +103,7 @@ pub(super) fn changed(
     outcome: Result<(String, Option<Box<crate::fleet::Function>>), String>,
 ) {
     state.dialog = None;
+    state.deploy = None;
     match outcome {
         Ok((summary, refreshed)) => {
             if let Some(f) = refreshed.map(|f| *f) {

@@ -1,6 +1,7 @@
 //! The pure heart of the TUI: `update(state, msg) -> effects`. No I/O, no clock, no SDK.
 
 mod commands;
+mod deploy;
 mod dialog;
 mod fleet;
 mod input;
@@ -121,6 +122,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.invoke.is_some() {
                 return invoke::on_key(state, key);
             }
+            if state.deploy.is_some() {
+                return deploy::on_key(state, key);
+            }
             match state.keymap.action(&key, state.scope()) {
                 Some(action) => on_action(state, action),
                 None => Vec::new(),
@@ -146,6 +150,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Logs if state.view != View::Logs => return logs::open(state),
         Action::Rollback => dialog::open(state),
         Action::Invoke => return invoke::open(state),
+        Action::Deploy => deploy::open(state),
         _ => match state.view.clone() {
             View::Fleet => fleet::on_fleet_action(state, action),
             View::Function { .. } | View::Cost => fleet::on_function_action(state, action),

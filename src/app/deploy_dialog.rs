@@ -1,0 +1,118 @@
+//! The deploy dialog: what to ship (the working directory of a local function, or a zip file or
+//! directory for AWS), the alias to move, and a confirmation like the rollback's.
+
+use crate::fleet::Function;
+
+/// The field being typed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Path,
+    Alias,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeployDialog {
+    pub function: Function,
+    /// A local function ships its service's working directory; no path is asked for.
+    pub local: bool,
+    /// A zip file or a directory (AWS).
+    pub path: String,
+    pub alias: String,
+    pub field: Field,
+    pub protected: bool,
+    pub confirming: Option<String>,
+    pub running: bool,
+}
+
+impl DeployDialog {
+    pub fn open(function: Function, local: bool, protected: bool) -> DeployDialog {
+        let alias = function
+            .aliases
+            .first()
+            .map_or_else(|| "live".to_owned(), |a| a.name.clone());
+        DeployDialog {
+            function,
+            local,
+            path: String::new(),
+            alias,
+            field: if local { Field::Alias } else { Field::Path },
+            protected,
+            confirming: None,
+            running: false,
+        }
+    }
+
+    pub fn field_mut(&mut self) -> &mut String {
+        match self.field {
+            Field::Path => &mut self.path,
+            Field::Alias => &mut self.alias,
+        }
+    }
+
+    pub fn next_field(&mut self) {
+        if !self.local {
+            self.field = match self.field {
+                Field::Path => Field::Alias,
+                Field::Alias => Field::Path,
+            };
+        }
+    }
+
+    /// What is missing before the deploy can be confirmed.
+    pub fn problem(&self) -> Option<String> {
+        if !self.local && self.path.trim().is_empty() {
+            return Some("give a zip file or a directory to deploy".into());
+        }
+        if self.alias.trim().is_empty() || self.alias.chars().all(|c| c.is_ascii_digit()) {
+            return Some("give the alias to move (a name, not a version number)".into());
+        }
+        None
+    }
+
+    /// The alias's version and code now, if it exists.
+    pub fn current(&self) -> Option<(String, String)> {
+        let a = self
+            .function
+            .aliases
+            .iter()
+            .find(|a| a.name == self.alias)?;
+        let sha = self
+            .function
+            .versions
+            .iter()
+            .find(|v| v.version == a.version)
+            .map_or_else(|| "?".to_owned(), |v| v.code_sha256.clone());
+        Some((a.version.clone(), sha))
+    }
+
+    pub fn confirmed_by(&self, typed: &str) -> bool {
+        !self.protected || typed == self.function.name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aws_needs_a_path_and_every_deploy_an_alias_name() {
+        let f = Function::new("users-prod-login", "arn", "eu-west-1");
+        let mut d = DeployDialog::open(f.clone(), false, true);
+        assert!(d.problem().unwrap().contains("zip file or a directory"));
+        d.field_mut().push_str("./build");
+        d.next_field();
+        d.field_mut().clear();
+        d.field_mut().push('3');
+        assert!(d.problem().unwrap().contains("alias"));
+        d.field_mut().clear();
+        d.field_mut().push_str("live");
+        assert!(d.problem().is_none());
+        assert!(!d.confirmed_by("y") && d.confirmed_by("users-prod-login"));
+        let local = DeployDialog::open(f, true, false);
+        assert_eq!(local.field, Field::Alias);
+        assert!(
+            local.problem().is_none(),
+            "a local deploy ships the working directory"
+        );
+    }
+}

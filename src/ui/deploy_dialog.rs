@@ -1,0 +1,107 @@
+//! The deploy dialog, drawn over the function view.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::app::deploy_dialog::{DeployDialog, Field};
+use crate::app::state::State;
+
+use super::overlay::centered;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DeployDialog) {
+    let theme = &state.theme;
+    let area = centered(area, 80, 50);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent)
+        .title(Span::styled(
+            format!(" Deploy {} ", d.function.name),
+            theme.title,
+        ));
+    let field = |label: &str, value: &str, active: bool| {
+        Line::from(vec![
+            Span::styled(format!("{label:<8}"), theme.muted),
+            Span::styled(
+                if active {
+                    format!("{value}█")
+                } else {
+                    value.to_owned()
+                },
+                if active { theme.selection } else { theme.text },
+            ),
+        ])
+    };
+    let mut lines = Vec::new();
+    if d.local {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<8}", "code"), theme.muted),
+            Span::styled(
+                format!(
+                    "the service's working directory ({})",
+                    d.function.code_sha256
+                ),
+                theme.text,
+            ),
+        ]));
+    } else {
+        lines.push(field("code", &d.path, d.field == Field::Path));
+        lines.push(Line::from(Span::styled(
+            "        a zip file, or a directory (zipped the same way every time)",
+            theme.muted,
+        )));
+    }
+    lines.push(field("alias", &d.alias, d.field == Field::Alias));
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<8}", "now"), theme.muted),
+        Span::styled(
+            match d.current() {
+                Some((version, sha)) => format!("{} runs version {version} (code {sha})", d.alias),
+                None => format!("{} does not exist yet; it will be created", d.alias),
+            },
+            theme.text,
+        ),
+    ]));
+    lines.push(Line::from(Span::styled(
+        format!(
+            "$LATEST has code {} ({} bytes)",
+            d.function.code_sha256, d.function.code_size
+        ),
+        theme.muted,
+    )));
+    lines.push(Line::default());
+    let prompt = match (&d.confirming, d.running, d.protected) {
+        (_, true, _) => Line::from(Span::styled(
+            "deploying: update the code, wait for it, publish, move the alias…",
+            theme.accent,
+        )),
+        (Some(typed), _, true) => Line::from(vec![
+            Span::styled(
+                format!(
+                    "{} is in a protected stage: type its name to deploy: ",
+                    d.function.name
+                ),
+                theme.error,
+            ),
+            Span::styled(format!("{typed}█"), theme.text),
+        ]),
+        (Some(_), _, false) => Line::from(Span::styled(
+            format!(
+                "publish a new version and move {} to it? y to confirm",
+                d.alias
+            ),
+            theme.accent,
+        )),
+        (None, _, _) => Line::from(Span::styled(
+            match d.problem() {
+                Some(p) => p,
+                None => "tab switches fields · enter deploys · esc closes".to_owned(),
+            },
+            theme.muted,
+        )),
+    };
+    lines.push(prompt);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
