@@ -1,6 +1,7 @@
 //! Plain functions over plain data: REPORT records, latency statistics, the cost model. No I/O
 //! here; every face and provider shares them.
 
+pub mod by_version;
 pub mod cost;
 pub mod filter_pattern;
 pub mod fleet_cost;

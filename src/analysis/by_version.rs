@@ -1,0 +1,116 @@
+//! A canary's two versions side by side: REPORT records grouped by the version their log stream
+//! names (`YYYY/MM/DD/[VERSION]…`), each with its share of the alias's traffic.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::latency::{LatencyStats, Window};
+use super::report;
+
+/// One version's figures over a window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VersionFigures {
+    pub version: String,
+    /// Its share of the alias's traffic.
+    pub share: f64,
+    pub invocations: u64,
+    /// Function errors and timeouts.
+    pub errors: u64,
+    pub warm_p50_ms: Option<f64>,
+    pub warm_p99_ms: Option<f64>,
+    pub cold_p99_ms: Option<f64>,
+}
+
+/// The version a log stream belongs to: `2026/11/28/[3]abc…` → `3`.
+pub fn stream_version(stream: &str) -> Option<&str> {
+    let start = stream.find('[')? + 1;
+    let end = start + stream[start..].find(']')?;
+    Some(&stream[start..end])
+}
+
+/// The figures of each version in `weights` (version → share) from `records` (stream,
+/// timestamp, message); records of other versions, and lines that are not REPORT, are left out.
+pub fn by_version<'a>(
+    records: impl IntoIterator<Item = (&'a str, i64, &'a str)>,
+    weights: &BTreeMap<String, f64>,
+    window: Window,
+) -> Vec<VersionFigures> {
+    let mut stats: BTreeMap<&str, LatencyStats> = weights
+        .keys()
+        .map(|v| (v.as_str(), LatencyStats::new(window, 1)))
+        .collect();
+    for (stream, timestamp_ms, message) in records {
+        let (Some(version), Some(rep)) = (stream_version(stream), report::parse(message)) else {
+            continue;
+        };
+        if let Some(s) = stats.get_mut(version) {
+            s.record(&rep, timestamp_ms);
+        }
+    }
+    stats
+        .into_iter()
+        .map(|(version, s)| VersionFigures {
+            version: version.to_owned(),
+            share: weights.get(version).copied().unwrap_or(0.0),
+            invocations: s.invocations,
+            errors: s.errors + s.timeouts,
+            warm_p50_ms: s.warm.percentiles().map(|p| p.p50_ms),
+            warm_p99_ms: s.warm.percentiles().map(|p| p.p99_ms),
+            cold_p99_ms: s.cold.percentiles().map(|p| p.p99_ms),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_names_its_version() {
+        assert_eq!(stream_version("2026/11/28/[3]0123abcd"), Some("3"));
+        assert_eq!(
+            stream_version("2026/11/28/[$LATEST]0123abcd"),
+            Some("$LATEST")
+        );
+        assert_eq!(stream_version("2026/11/28/orders-create[12]ff"), Some("12"));
+        assert_eq!(stream_version("no version here"), None);
+    }
+
+    #[test]
+    fn reports_are_counted_under_their_version() {
+        let weights = BTreeMap::from([("1".to_string(), 0.9), ("2".to_string(), 0.1)]);
+        let ok = "REPORT RequestId: a\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB";
+        let bad = "REPORT RequestId: b\tDuration: 30.00 ms\tBilled Duration: 30 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\tStatus: error\tError Type: Runtime.ExitError";
+        let records = [
+            ("2026/11/28/[1]aa", 1, ok),
+            ("2026/11/28/[1]aa", 2, ok),
+            ("2026/11/28/[2]bb", 3, bad),
+            ("2026/11/28/[2]bb", 4, "START RequestId: b Version: 2"),
+            ("2026/11/28/[3]cc", 5, ok),
+        ];
+        let window = Window {
+            start_ms: 0,
+            end_ms: 10,
+        };
+        let figures = by_version(records, &weights, window);
+        assert_eq!(figures.len(), 2);
+        assert_eq!(
+            (
+                figures[0].version.as_str(),
+                figures[0].invocations,
+                figures[0].errors
+            ),
+            ("1", 2, 0)
+        );
+        assert_eq!(
+            (
+                figures[1].version.as_str(),
+                figures[1].invocations,
+                figures[1].errors
+            ),
+            ("2", 1, 1)
+        );
+        assert_eq!(figures[1].share, 0.1);
+    }
+}
