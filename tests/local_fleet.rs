@@ -311,3 +311,72 @@ async fn the_invoke_dialog_shows_the_answer_the_tail_and_what_it_cost() {
     );
     fleet.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_canary_is_started_watched_and_promoted_from_the_dashboard() {
+    let root = state_dir("canary-tui");
+    let services = root.join("services/greeter");
+    std::fs::create_dir_all(&services).unwrap();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local/versioned");
+    for file in ["serverless.yml", "handler.py"] {
+        std::fs::copy(fixture.join(file), services.join(file)).unwrap();
+    }
+    let fleet = LocalFleet::open(LocalOptions {
+        dir: Some(root.join("services")),
+        stage: None,
+        state_dir: root.join("state"),
+        idle: Duration::from_secs(300),
+        init_timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    let f = "greeter-dev-hello";
+    fleet.deploy(f, "live").unwrap();
+    let handler = services.join("handler.py");
+    let text = std::fs::read_to_string(&handler)
+        .unwrap()
+        .replace("\"v1\"", "\"v2\"");
+    std::fs::write(&handler, text).unwrap();
+    fleet.deploy(f, "live").unwrap();
+
+    let mut screen = support::screen::Screen::over(fleet.clone(), 140, 40, false);
+    screen.discover().await;
+    screen.keys("/hello<enter><down><enter>K").await;
+    // 50% to version 1, the rest staying on 2.
+    screen.keys("<bs><bs><bs>50%<enter>y").await;
+    while screen.app.state.canary.is_some() {
+        screen.app.next_batch().await;
+    }
+    let alias = fleet.store.alias(f, "live").unwrap().unwrap();
+    assert_eq!((alias.version, alias.additional), (2, Some((1, 0.5))));
+    for _ in 0..12 {
+        fleet.call(f, Some("live"), "{}".into()).await.unwrap();
+    }
+    screen.keys("K").await;
+    while screen.app.state.canary.as_ref().unwrap().figures.is_none() {
+        screen.app.next_batch().await;
+    }
+    let figures = screen
+        .app
+        .state
+        .canary
+        .as_ref()
+        .unwrap()
+        .figures
+        .clone()
+        .unwrap()
+        .unwrap();
+    let total: u64 = figures.iter().map(|v| v.invocations).sum();
+    assert_eq!(total, 12, "{figures:?}");
+    assert!(
+        figures.iter().all(|v| v.invocations > 0),
+        "both versions answered: {figures:?}"
+    );
+    screen.keys("py").await;
+    while screen.app.state.canary.is_some() {
+        screen.app.next_batch().await;
+    }
+    let alias = fleet.store.alias(f, "live").unwrap().unwrap();
+    assert_eq!((alias.version, alias.additional), (1, None), "promoted");
+    fleet.shutdown().await;
+}

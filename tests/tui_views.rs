@@ -369,3 +369,18 @@ async fn shift_d_opens_the_deploy_dialog_which_needs_a_package_and_asks_first() 
     screen.keys("<esc><esc>").await;
     assert!(screen.app.state.deploy.is_none(), "nothing was deployed");
 }
+
+#[tokio::test]
+async fn shift_k_shows_the_alias_versions_side_by_side_and_asks_before_promoting() {
+    let mut screen = Screen::new(two_region_fleet(), W, 30, false);
+    screen.discover().await;
+    screen.keys("/login<enter><down><enter>K").await;
+    while screen.app.state.canary.as_ref().unwrap().figures.is_none() {
+        screen.app.next_batch().await;
+    }
+    assert_snapshot!("canary_dialog", screen.frame());
+    screen.keys("p").await;
+    assert!(screen.text().contains("promote the canary? y to confirm"));
+    screen.keys("<esc><esc>").await;
+    assert!(screen.app.state.canary.is_none(), "nothing moved");
+}

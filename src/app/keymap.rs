@@ -48,6 +48,7 @@ pub enum Action {
     Rollback,
     Invoke,
     Deploy,
+    Canary,
 }
 
 /// Where an action applies: everywhere, or in one view (a key may mean one thing in the fleet
@@ -61,7 +62,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [(Action, &'static str, &'static str, Scope); 41] = [
+    pub const ALL: [(Action, &'static str, &'static str, Scope); 42] = [
         (Action::Quit, "quit", "quit", Scope::Global),
         (Action::Back, "back", "back / close", Scope::Global),
         (Action::Help, "help", "this help", Scope::Global),
@@ -208,6 +209,12 @@ impl Action {
             Scope::Function,
         ),
         (
+            Action::Canary,
+            "canary",
+            "canary: versions side by side, start, promote, abort",
+            Scope::Function,
+        ),
+        (
             Action::Pause,
             "pause",
             "pause / resume following",
@@ -263,7 +270,10 @@ impl Action {
 
     /// Whether the action changes the fleet (removed in read-only mode).
     pub fn mutating(self) -> bool {
-        matches!(self, Action::Rollback | Action::Invoke | Action::Deploy)
+        matches!(
+            self,
+            Action::Rollback | Action::Invoke | Action::Deploy | Action::Canary
+        )
     }
 
     pub fn description(self) -> &'static str {

@@ -1,5 +1,6 @@
 //! The TUI: state, messages, the pure update, the keymap, and the loop that runs effects.
 
+pub mod canary_dialog;
 pub mod command;
 pub mod deploy_dialog;
 pub mod dialog;

@@ -2,6 +2,7 @@
 
 use crossterm::event::KeyEvent;
 
+use crate::analysis::by_version::VersionFigures;
 use crate::fleet::follow::FollowMode;
 use crate::fleet::logs::LogRecord;
 use crate::fleet::operations::{InvokeRequest, InvokeResult};
@@ -47,6 +48,8 @@ pub enum Msg {
     /// A change to a function was made (a summary, and the function as it is now), or not
     /// (why).
     Changed(Result<(String, Option<Box<Function>>), String>),
+    /// The figures of an alias's versions (for the canary dialog), or why not.
+    AliasFigures(Result<Vec<VersionFigures>, String>),
     /// An invocation from the dialog came back (its result and round trip), or failed (why).
     Invoked(Result<(InvokeResult, f64), String>),
     /// Events saved for a function: name and body each.
@@ -93,6 +96,20 @@ pub enum Effect {
         function: Box<Function>,
         path: Option<String>,
         alias: String,
+    },
+    /// Read the figures of each version in `weights` over the last `since_ms`; reports
+    /// [`Msg::AliasFigures`].
+    AliasFigures {
+        function: Box<Function>,
+        weights: std::collections::BTreeMap<String, f64>,
+        since_ms: i64,
+    },
+    /// Point `alias` at `version` (and a weighted second one); reports [`Msg::Changed`].
+    RouteAlias {
+        function: Box<Function>,
+        alias: String,
+        version: String,
+        additional: Option<(String, f64)>,
     },
     /// Invoke `function`; reports [`Msg::Invoked`].
     Invoke {

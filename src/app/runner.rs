@@ -10,12 +10,14 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::analysis::latency::{SERIES_BUCKETS as BUCKETS, Window};
-use crate::fleet::reports::{estimate_scan, read_latency};
+use crate::fleet::reports::{alias_versions, estimate_scan, read_latency};
 use crate::fleet::{DiscoveryEvent, Fleet};
 
 use super::msg::{Effect, Msg};
 use super::state::State;
-use super::tasks::{Tail, deploy, rollback, save_event, save_lines, saved_events, tail_logs};
+use super::tasks::{
+    Tail, deploy, rollback, route, save_event, save_lines, saved_events, tail_logs,
+};
 use super::update::update;
 
 /// How often the spinner moves while discovery runs. When nothing runs, nothing ticks.
@@ -73,6 +75,11 @@ impl App {
             || self.state.figures.loading.is_some()
             || self.state.invoke.as_ref().is_some_and(|d| d.running)
             || self.state.deploy.as_ref().is_some_and(|d| d.running)
+            || self
+                .state
+                .canary
+                .as_ref()
+                .is_some_and(|d| d.running || d.figures.is_none())
             || self.state.logs.as_ref().is_some_and(|l| l.busy());
         // A search steps through the buffer between messages, as fast as input allows.
         let searching = self.state.logs.as_ref().is_some_and(|l| l.searching());
@@ -274,6 +281,32 @@ impl App {
                 let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
                 tokio::spawn(async move {
                     let _ = tx.send(Msg::Changed(deploy(fleet, function, path, alias).await));
+                });
+            }
+            Effect::AliasFigures {
+                function,
+                weights,
+                since_ms,
+            } => {
+                let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
+                let window = Window::ending_at(crate::clock::now_ms() + 1, since_ms);
+                tokio::spawn(async move {
+                    let read = alias_versions(fleet, &function, &weights, window)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::AliasFigures(read));
+                });
+            }
+            Effect::RouteAlias {
+                function,
+                alias,
+                version,
+                additional,
+            } => {
+                let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let routed = route(fleet, function, alias, version, additional).await;
+                    let _ = tx.send(Msg::Changed(routed));
                 });
             }
             Effect::Invoke { function, request } => {

@@ -5,6 +5,7 @@ use crate::fleet::{DiscoveryEvent, FleetContext, Inventory};
 
 use crate::ui::Theme;
 
+use super::canary_dialog::CanaryDialog;
 use super::deploy_dialog::DeployDialog;
 use super::dialog::RollbackDialog;
 use super::figures::Figures;
@@ -81,6 +82,8 @@ pub struct State {
     pub invoke: Option<InvokeDialog>,
     /// The deploy dialog, when open.
     pub deploy: Option<DeployDialog>,
+    /// The canary dialog, when open.
+    pub canary: Option<CanaryDialog>,
     /// Stages whose changes are confirmed by typing the function's name.
     pub protected_stages: Vec<String>,
     /// Numbers log sessions, so records of a closed one are dropped.
@@ -128,6 +131,7 @@ impl State {
             dialog: None,
             invoke: None,
             deploy: None,
+            canary: None,
             protected_stages: Vec::new(),
             log_sessions: 0,
             flash: None,

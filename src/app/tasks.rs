@@ -58,6 +58,22 @@ pub async fn deploy(
     finish(fleet, &function, "deploy", change).await
 }
 
+/// Points `alias` at `version` and a weighted second one (a canary's steps), records it, and
+/// reads the function again.
+pub async fn route(
+    fleet: Arc<dyn Fleet>,
+    function: Box<Function>,
+    alias: String,
+    version: String,
+    additional: Option<(String, f64)>,
+) -> Result<(String, Option<Box<Function>>), String> {
+    let change = fleet
+        .route_alias(&function, &alias, version, additional)
+        .await
+        .map_err(|e| format!("{e}; nothing changed"))?;
+    finish(fleet, &function, "canary", change).await
+}
+
 /// After a change: the audit log, a summary, and the function as it is now.
 async fn finish(
     fleet: Arc<dyn Fleet>,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::fleet::operations::CodeSource;
+pub use crate::fleet::operations::parse_weight;
 use crate::fleet::{Fleet, Function};
 
 use super::invoke::function;
@@ -65,27 +66,6 @@ fn canary_route(f: &Function, alias: &str, step: &CanaryStep) -> Result<Route, S
         (_, None) => Err(format!(
             "`{alias}` has no canary (no second version) to end"
         )),
-    }
-}
-
-/// `10%`, `10` (a percentage) or `0.1`: a share strictly between 0 and 1.
-pub fn parse_weight(text: &str) -> Result<f64, String> {
-    let t = text.trim();
-    let value: f64 = t
-        .trim_end_matches('%')
-        .parse()
-        .map_err(|_| format!("--weight {text}: write a share like 10% or 0.1"))?;
-    let share = if t.ends_with('%') || value > 1.0 {
-        value / 100.0
-    } else {
-        value
-    };
-    if share > 0.0 && share < 1.0 {
-        Ok(share)
-    } else {
-        Err(format!(
-            "--weight {text}: the canary's share must be between 0 and 100% (exclusive)"
-        ))
     }
 }
 

@@ -26,6 +26,27 @@ pub fn check_payload(bytes: &[u8], source: &str, limit: usize) -> Result<(), Str
     Ok(())
 }
 
+/// `10%`, `10` (a percentage) or `0.1`: a share strictly between 0 and 1.
+pub fn parse_weight(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let value: f64 = t
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("--weight {text}: write a share like 10% or 0.1"))?;
+    let share = if t.ends_with('%') || value > 1.0 {
+        value / 100.0
+    } else {
+        value
+    };
+    if share > 0.0 && share < 1.0 {
+        Ok(share)
+    } else {
+        Err(format!(
+            "--weight {text}: the canary's share must be between 0 and 100% (exclusive)"
+        ))
+    }
+}
+
 /// How an invocation is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -136,6 +136,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             (Action::Invoke, "invoke"),
             (Action::Deploy, "deploy"),
             (Action::Rollback, "rollback"),
+            (Action::Canary, "canary"),
             (Action::Reveal, "reveal env"),
             (Action::Down, "scroll"),
             (Action::Command, "command"),

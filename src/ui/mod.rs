@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the state, one file per view or widget.
 
 mod bottom_line;
+mod canary_dialog;
 mod cost_view;
 mod deploy_dialog;
 mod dialog;
@@ -47,6 +48,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     if let Some(d) = &state.deploy {
         deploy_dialog::draw(frame, body, state, d);
+    }
+    if let Some(d) = &state.canary {
+        canary_dialog::draw(frame, body, state, d);
     }
     if let Some(overlay) = state.overlay {
         overlay::draw(frame, body, state, overlay);

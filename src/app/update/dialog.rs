@@ -104,6 +104,7 @@ pub(super) fn changed(
 ) {
     state.dialog = None;
     state.deploy = None;
+    state.canary = None;
     match outcome {
         Ok((summary, refreshed)) => {
             if let Some(f) = refreshed.map(|f| *f) {

@@ -1,5 +1,6 @@
 //! The pure heart of the TUI: `update(state, msg) -> effects`. No I/O, no clock, no SDK.
 
+mod canary;
 mod commands;
 mod deploy;
 mod dialog;
@@ -84,6 +85,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::AliasFigures(result) => {
+            canary::figures_read(state, result);
+            Vec::new()
+        }
         Msg::Invoked(result) => {
             invoke::invoked(state, result);
             Vec::new()
@@ -125,6 +130,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.deploy.is_some() {
                 return deploy::on_key(state, key);
             }
+            if state.canary.is_some() {
+                return canary::on_key(state, key);
+            }
             match state.keymap.action(&key, state.scope()) {
                 Some(action) => on_action(state, action),
                 None => Vec::new(),
@@ -151,6 +159,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Rollback => dialog::open(state),
         Action::Invoke => return invoke::open(state),
         Action::Deploy => deploy::open(state),
+        Action::Canary => return canary::open(state),
         _ => match state.view.clone() {
             View::Fleet => fleet::on_fleet_action(state, action),
             View::Function { .. } | View::Cost => fleet::on_function_action(state, action),

@@ -1,0 +1,110 @@
+//! The canary dialog: an alias's versions side by side (share, invocations, errors, latency),
+//! and the steps of a canary: start one on another version at a weight, promote it, abort it.
+
+use crate::analysis::by_version::VersionFigures;
+use crate::fleet::{Alias, Function, Version};
+
+/// A change the dialog asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CanaryStep {
+    Start,
+    Promote,
+    Abort,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CanaryDialog {
+    pub function: Function,
+    pub alias: usize,
+    /// Index into [`CanaryDialog::candidates`].
+    pub selected: usize,
+    /// The share typed for a new canary: `10%`, `10` or `0.1`.
+    pub weight: String,
+    pub figures: Option<Result<Vec<VersionFigures>, String>>,
+    pub protected: bool,
+    pub confirming: Option<(CanaryStep, String)>,
+    pub running: bool,
+}
+
+impl CanaryDialog {
+    pub fn open(function: Function, protected: bool) -> Result<CanaryDialog, String> {
+        if function.aliases.is_empty() {
+            return Err(format!(
+                "{} has no alias: deploy with an alias first (D)",
+                function.name
+            ));
+        }
+        Ok(CanaryDialog {
+            function,
+            alias: 0,
+            selected: 0,
+            weight: "10%".into(),
+            figures: None,
+            protected,
+            confirming: None,
+            running: false,
+        })
+    }
+
+    pub fn alias(&self) -> &Alias {
+        &self.function.aliases[self.alias]
+    }
+
+    /// The version taking part of the traffic, if a canary runs.
+    pub fn canary(&self) -> Option<(String, f64)> {
+        let a = self.alias();
+        a.weights
+            .iter()
+            .find(|(v, _)| **v != a.version)
+            .map(|(v, w)| (v.clone(), *w))
+    }
+
+    /// Versions a canary can send traffic to: all but the alias's primary, newest first.
+    pub fn candidates(&self) -> Vec<&Version> {
+        let primary = &self.alias().version;
+        let mut v: Vec<&Version> = self
+            .function
+            .versions
+            .iter()
+            .filter(|v| v.version != *primary)
+            .collect();
+        v.sort_by_key(|v| std::cmp::Reverse(v.version.parse::<u64>().unwrap_or(0)));
+        v
+    }
+
+    pub fn move_selection(&mut self, delta: isize) {
+        let n = self.candidates().len();
+        if n > 0 {
+            self.selected = self.selected.saturating_add_signed(delta).min(n - 1);
+        }
+    }
+
+    pub fn next_alias(&mut self) {
+        self.alias = (self.alias + 1) % self.function.aliases.len();
+        self.selected = 0;
+        self.figures = None;
+    }
+
+    /// Where `step` points the alias: its version and weighted second one; or why it cannot.
+    pub fn route(&self, step: CanaryStep) -> Result<(String, Option<(String, f64)>), String> {
+        let primary = self.alias().version.clone();
+        match (step, self.canary()) {
+            (CanaryStep::Start, _) => {
+                let version = self
+                    .candidates()
+                    .get(self.selected)
+                    .map(|v| v.version.clone())
+                    .ok_or("no other published version to send traffic to")?;
+                let weight = crate::fleet::operations::parse_weight(&self.weight)?;
+                Ok((primary, Some((version, weight))))
+            }
+            (CanaryStep::Promote, Some((v, _))) => Ok((v, None)),
+            (CanaryStep::Abort, Some(_)) => Ok((primary, None)),
+            (_, None) => Err(format!("`{}` has no canary to end", self.alias().name)),
+        }
+    }
+
+    pub fn confirmed_by(&self, typed: &str) -> bool {
+        !self.protected || typed == self.function.name
+    }
+}

@@ -1,0 +1,130 @@
+//! The canary dialog: the alias's versions side by side, the versions a canary can use, and
+//! what the keys do.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::app::canary_dialog::{CanaryDialog, CanaryStep};
+use crate::app::state::State;
+use crate::units::millis;
+
+use super::overlay::centered;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CanaryDialog) {
+    let theme = &state.theme;
+    let area = centered(area, 84, 80);
+    let alias = d.alias();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent)
+        .title(Span::styled(
+            format!(" Canary · {} · alias {} ", d.function.name, alias.name),
+            theme.title,
+        ))
+        .title(Span::styled(
+            format!(" last {} ", state.figures.since),
+            theme.muted,
+        ));
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "{:<10} {:>6} {:>8} {:>7} {:>9} {:>9} {:>9}",
+            "VERSION", "SHARE", "INVOKES", "ERRORS", "WARM P50", "WARM P99", "COLD P99"
+        ),
+        theme.title,
+    ))];
+    match &d.figures {
+        None => lines.push(Line::from(Span::styled(
+            format!(
+                "{} reading each version's REPORT lines…",
+                super::spinner(state.spinner)
+            ),
+            theme.muted,
+        ))),
+        Some(Err(e)) => lines.push(Line::from(Span::styled(e.clone(), theme.error))),
+        Some(Ok(figures)) => {
+            let ms = |v: Option<f64>| v.map_or("-".to_owned(), millis);
+            for v in figures {
+                let style = if v.errors > 0 {
+                    theme.error
+                } else {
+                    theme.text
+                };
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "{:<10} {:>5.0}% {:>8} {:>7} {:>9} {:>9} {:>9}",
+                        v.version,
+                        v.share * 100.0,
+                        v.invocations,
+                        v.errors,
+                        ms(v.warm_p50_ms),
+                        ms(v.warm_p99_ms),
+                        ms(v.cold_p99_ms)
+                    ),
+                    style,
+                )));
+            }
+        }
+    }
+    lines.push(Line::default());
+    match d.canary() {
+        Some((v, w)) => lines.push(Line::from(Span::styled(
+            format!(
+                "a canary runs: {:.0}% to version {v}, the rest to {} · p promotes it, a aborts it",
+                w * 100.0,
+                alias.version
+            ),
+            theme.accent,
+        ))),
+        None => {
+            lines.push(Line::from(vec![
+                Span::styled("send ", theme.muted),
+                Span::styled(format!("{}█", d.weight), theme.selection),
+                Span::styled(" of the traffic to (↑↓ choose, enter starts):", theme.muted),
+            ]));
+            for (i, v) in d.candidates().iter().enumerate() {
+                let chosen = i == d.selected;
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "{}version {:<6} {}  {}",
+                        if chosen { "▸ " } else { "  " },
+                        v.version,
+                        v.code_sha256,
+                        v.description
+                    ),
+                    if chosen { theme.selection } else { theme.text },
+                )));
+            }
+        }
+    }
+    lines.push(Line::default());
+    let prompt = match (&d.confirming, d.running) {
+        (_, true) => Line::from(Span::styled("moving the alias…", theme.accent)),
+        (Some((step, typed)), _) => {
+            let what = match step {
+                CanaryStep::Start => "start the canary",
+                CanaryStep::Promote => "promote the canary",
+                CanaryStep::Abort => "abort the canary",
+            };
+            if d.protected {
+                Line::from(vec![
+                    Span::styled(
+                        format!("protected stage: type {} to {what}: ", d.function.name),
+                        theme.error,
+                    ),
+                    Span::styled(format!("{typed}█"), theme.text),
+                ])
+            } else {
+                Line::from(Span::styled(format!("{what}? y to confirm"), theme.accent))
+            }
+        }
+        (None, _) => Line::from(Span::styled(
+            "r re-reads · tab next alias · esc closes",
+            theme.muted,
+        )),
+    };
+    lines.push(prompt);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
