@@ -21,6 +21,8 @@ pub struct CanaryDialog {
     /// The share typed for a new canary: `10%`, `10` or `0.1`.
     pub weight: String,
     pub figures: Option<Result<Vec<VersionFigures>, String>>,
+    /// Numbers the figures asked for: an answer to an earlier request is dropped.
+    pub reading: u64,
     pub protected: bool,
     pub confirming: Option<(CanaryStep, String)>,
     pub running: bool,
@@ -40,6 +42,7 @@ impl CanaryDialog {
             selected: 0,
             weight: "10%".into(),
             figures: None,
+            reading: 0,
             protected,
             confirming: None,
             running: false,

@@ -49,7 +49,10 @@ pub enum Msg {
     /// (why).
     Changed(Result<(String, Option<Box<Function>>), String>),
     /// The figures of an alias's versions (for the canary dialog), or why not.
-    AliasFigures(Result<Vec<VersionFigures>, String>),
+    AliasFigures {
+        read: u64,
+        figures: Result<Vec<VersionFigures>, String>,
+    },
     /// An invocation from the dialog came back (its result and round trip), or failed (why).
     Invoked(Result<(InvokeResult, f64), String>),
     /// Events saved for a function: name and body each.
@@ -100,6 +103,7 @@ pub enum Effect {
     /// Read the figures of each version in `weights` over the last `since_ms`; reports
     /// [`Msg::AliasFigures`].
     AliasFigures {
+        read: u64,
         function: Box<Function>,
         weights: std::collections::BTreeMap<String, f64>,
         since_ms: i64,

@@ -284,6 +284,7 @@ impl App {
                 });
             }
             Effect::AliasFigures {
+                read,
                 function,
                 weights,
                 since_ms,
@@ -291,10 +292,10 @@ impl App {
                 let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
                 let window = Window::ending_at(crate::clock::now_ms() + 1, since_ms);
                 tokio::spawn(async move {
-                    let read = alias_versions(fleet, &function, &weights, window)
+                    let figures = alias_versions(fleet, &function, &weights, window)
                         .await
                         .map_err(|e| e.to_string());
-                    let _ = tx.send(Msg::AliasFigures(read));
+                    let _ = tx.send(Msg::AliasFigures { read, figures });
                 });
             }
             Effect::RouteAlias {

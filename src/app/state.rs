@@ -88,6 +88,8 @@ pub struct State {
     pub protected_stages: Vec<String>,
     /// Numbers log sessions, so records of a closed one are dropped.
     pub log_sessions: u64,
+    /// Numbers reads of a dialog's figures, so an answer for a closed one is dropped.
+    pub dialog_reads: u64,
     pub flash: Option<Flash>,
     /// Advanced by ticks while discovery runs.
     pub spinner: usize,
@@ -134,6 +136,7 @@ impl State {
             canary: None,
             protected_stages: Vec::new(),
             log_sessions: 0,
+            dialog_reads: 0,
             flash: None,
             spinner: 0,
             size: (80, 24),

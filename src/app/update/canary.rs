@@ -35,11 +35,15 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
 }
 
 fn figures(state: &mut State) -> Vec<Effect> {
+    state.dialog_reads += 1;
+    let read = state.dialog_reads;
     let Some(d) = state.canary.as_mut() else {
         return Vec::new();
     };
     d.figures = None;
+    d.reading = read;
     vec![Effect::AliasFigures {
+        read,
         function: Box::new(d.function.clone()),
         weights: d.alias().weights.clone(),
         since_ms: state.figures.since_ms,
@@ -146,8 +150,14 @@ fn confirm(state: &mut State, step: CanaryStep, typed: &str) -> Vec<Effect> {
     }]
 }
 
-pub(super) fn figures_read(state: &mut State, result: Result<Vec<VersionFigures>, String>) {
-    if let Some(d) = state.canary.as_mut() {
+pub(super) fn figures_read(
+    state: &mut State,
+    read: u64,
+    result: Result<Vec<VersionFigures>, String>,
+) {
+    if let Some(d) = state.canary.as_mut()
+        && d.reading == read
+    {
         d.figures = Some(result);
     }
 }

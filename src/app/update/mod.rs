@@ -85,8 +85,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::AliasFigures(result) => {
-            canary::figures_read(state, result);
+        Msg::AliasFigures { read, figures } => {
+            canary::figures_read(state, read, figures);
             Vec::new()
         }
         Msg::Invoked(result) => {
