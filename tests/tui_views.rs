@@ -297,7 +297,7 @@ async fn shift_b_opens_the_rollback_dialog_with_versions_and_asks_before_anythin
     screen.keys("n").await;
     let pane = screen.app.state.dialog.as_ref().unwrap();
     assert!(
-        pane.confirming.is_none() && !pane.running,
+        !pane.confirm.asking() && !pane.running,
         "any other key cancels"
     );
     screen.keys("<esc>").await;
@@ -352,16 +352,7 @@ async fn shift_d_opens_the_deploy_dialog_which_needs_a_package_and_asks_first() 
         screen.text().contains("give a zip file or a directory"),
         "nothing to deploy yet"
     );
-    assert!(
-        screen
-            .app
-            .state
-            .deploy
-            .as_ref()
-            .unwrap()
-            .confirming
-            .is_none()
-    );
+    assert!(!screen.app.state.deploy.as_ref().unwrap().confirm.asking());
     screen.keys("./build").await;
     assert_snapshot!("deploy_dialog", screen.frame());
     screen.keys("<enter>").await;

@@ -1,6 +1,7 @@
 //! The canary dialog: an alias's versions side by side (share, invocations, errors, latency),
 //! and the steps of a canary: start one on another version at a weight, promote it, abort it.
 
+use super::confirmation::Confirmation;
 use crate::analysis::by_version::VersionFigures;
 use crate::fleet::{Alias, Function, Version};
 
@@ -23,8 +24,9 @@ pub struct CanaryDialog {
     pub figures: Option<Result<Vec<VersionFigures>, String>>,
     /// Numbers the figures asked for: an answer to an earlier request is dropped.
     pub reading: u64,
-    pub protected: bool,
-    pub confirming: Option<(CanaryStep, String)>,
+    pub confirm: Confirmation,
+    /// The step being confirmed.
+    pub step: CanaryStep,
     pub running: bool,
 }
 
@@ -43,8 +45,8 @@ impl CanaryDialog {
             weight: "10%".into(),
             figures: None,
             reading: 0,
-            protected,
-            confirming: None,
+            confirm: Confirmation::new(protected),
+            step: CanaryStep::Start,
             running: false,
         })
     }
@@ -105,9 +107,5 @@ impl CanaryDialog {
             (CanaryStep::Abort, Some(_)) => Ok((primary, None)),
             (_, None) => Err(format!("`{}` has no canary to end", self.alias().name)),
         }
-    }
-
-    pub fn confirmed_by(&self, typed: &str) -> bool {
-        !self.protected || typed == self.function.name
     }
 }

@@ -1,6 +1,7 @@
 //! The deploy dialog: what to ship (the working directory of a local function, or a zip file or
 //! directory for AWS), the alias to move, and a confirmation like the rollback's.
 
+use super::confirmation::Confirmation;
 use crate::fleet::Function;
 
 /// The field being typed in.
@@ -19,8 +20,7 @@ pub struct DeployDialog {
     pub path: String,
     pub alias: String,
     pub field: Field,
-    pub protected: bool,
-    pub confirming: Option<String>,
+    pub confirm: Confirmation,
     pub running: bool,
 }
 
@@ -36,8 +36,7 @@ impl DeployDialog {
             path: String::new(),
             alias,
             field: if local { Field::Alias } else { Field::Path },
-            protected,
-            confirming: None,
+            confirm: Confirmation::new(protected),
             running: false,
         }
     }
@@ -84,10 +83,6 @@ impl DeployDialog {
             .map_or_else(|| "?".to_owned(), |v| v.code_sha256.clone());
         Some((a.version.clone(), sha))
     }
-
-    pub fn confirmed_by(&self, typed: &str) -> bool {
-        !self.protected || typed == self.function.name
-    }
 }
 
 #[cfg(test)]
@@ -107,7 +102,7 @@ mod tests {
         d.field_mut().clear();
         d.field_mut().push_str("live");
         assert!(d.problem().is_none());
-        assert!(!d.confirmed_by("y") && d.confirmed_by("users-prod-login"));
+        assert!(d.confirm.protected, "confirmed by typing the name");
         let local = DeployDialog::open(f, true, false);
         assert_eq!(local.field, Field::Alias);
         assert!(

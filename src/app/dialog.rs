@@ -2,6 +2,7 @@
 //! their dates, code SHA-256 and descriptions), and a confirmation that is a key for most stages
 //! and the function's name for protected ones.
 
+use super::confirmation::Confirmation;
 use crate::fleet::{Alias, Function, Version};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -11,10 +12,7 @@ pub struct RollbackDialog {
     pub alias: usize,
     /// Index into [`RollbackDialog::candidates`].
     pub selected: usize,
-    /// A protected stage: confirmed by typing the function's name.
-    pub protected: bool,
-    /// What has been typed to confirm, once confirming.
-    pub confirming: Option<String>,
+    pub confirm: Confirmation,
     /// The rollback was asked for; waiting for its outcome.
     pub running: bool,
 }
@@ -32,8 +30,7 @@ impl RollbackDialog {
             function,
             alias: 0,
             selected: 0,
-            protected,
-            confirming: None,
+            confirm: Confirmation::new(protected),
             running: false,
         };
         if dialog.candidates().is_empty() {
@@ -79,11 +76,6 @@ impl RollbackDialog {
         self.alias = (self.alias + 1) % self.function.aliases.len();
         self.selected = 0;
     }
-
-    /// Whether what was typed confirms (the function's name, in a protected stage).
-    pub fn confirmed_by(&self, typed: &str) -> bool {
-        !self.protected || typed == self.function.name
-    }
 }
 
 #[cfg(test)]
@@ -117,8 +109,7 @@ mod tests {
         assert_eq!(versions, vec!["2", "1"]);
         d.move_selection(5);
         assert_eq!(d.target().unwrap().version, "1");
-        assert!(!d.confirmed_by("yes"));
-        assert!(d.confirmed_by("users-prod-login"));
+        assert!(d.confirm.protected, "confirmed by typing the name");
     }
 
     #[test]

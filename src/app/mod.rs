@@ -2,6 +2,7 @@
 
 pub mod canary_dialog;
 pub mod command;
+pub mod confirmation;
 pub mod deploy_dialog;
 pub mod dialog;
 pub mod figures;

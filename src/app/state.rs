@@ -174,6 +174,14 @@ impl State {
         usize::from(list.saturating_sub(2)).max(1)
     }
 
+    /// Whether changes to `f` are confirmed by typing its name (its stage is protected).
+    pub fn protected(&self, f: &crate::fleet::Function) -> bool {
+        f.placement
+            .stage
+            .as_ref()
+            .is_some_and(|s| self.protected_stages.contains(s))
+    }
+
     /// Which keys apply: the view's, then the global ones.
     pub fn scope(&self) -> Scope {
         match self.view {

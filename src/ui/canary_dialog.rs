@@ -11,6 +11,7 @@ use crate::app::state::State;
 use crate::units::millis;
 
 use super::overlay::centered;
+use super::question::question;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CanaryDialog) {
     let theme = &state.theme;
@@ -99,30 +100,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CanaryDialog) {
         }
     }
     lines.push(Line::default());
-    let prompt = match (&d.confirming, d.running) {
-        (_, true) => Line::from(Span::styled("moving the alias…", theme.accent)),
-        (Some((step, typed)), _) => {
-            let what = match step {
-                CanaryStep::Start => "start the canary",
-                CanaryStep::Promote => "promote the canary",
-                CanaryStep::Abort => "abort the canary",
-            };
-            if d.protected {
-                Line::from(vec![
-                    Span::styled(
-                        format!("protected stage: type {} to {what}: ", d.function.name),
-                        theme.error,
-                    ),
-                    Span::styled(format!("{typed}█"), theme.text),
-                ])
-            } else {
-                Line::from(Span::styled(format!("{what}? y to confirm"), theme.accent))
-            }
-        }
-        (None, _) => Line::from(Span::styled(
+    let what = match d.step {
+        CanaryStep::Start => "start the canary",
+        CanaryStep::Promote => "promote the canary",
+        CanaryStep::Abort => "abort the canary",
+    };
+    let prompt = if d.running {
+        Line::from(Span::styled("moving the alias…", theme.accent))
+    } else if let Some(q) = question(theme, &d.confirm, &d.function.name, what) {
+        q
+    } else {
+        Line::from(Span::styled(
             "r re-reads · tab next alias · esc closes",
             theme.muted,
-        )),
+        ))
     };
     lines.push(prompt);
     frame.render_widget(Clear, area);

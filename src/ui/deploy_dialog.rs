@@ -9,6 +9,7 @@ use crate::app::deploy_dialog::{DeployDialog, Field};
 use crate::app::state::State;
 
 use super::overlay::centered;
+use super::question::question;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DeployDialog) {
     let theme = &state.theme;
@@ -71,35 +72,22 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DeployDialog) {
         theme.muted,
     )));
     lines.push(Line::default());
-    let prompt = match (&d.confirming, d.running, d.protected) {
-        (_, true, _) => Line::from(Span::styled(
+    let what = format!("publish a new version and move {} to it", d.alias);
+    let prompt = if d.running {
+        Line::from(Span::styled(
             "deploying: update the code, wait for it, publish, move the alias…",
             theme.accent,
-        )),
-        (Some(typed), _, true) => Line::from(vec![
-            Span::styled(
-                format!(
-                    "{} is in a protected stage: type its name to deploy: ",
-                    d.function.name
-                ),
-                theme.error,
-            ),
-            Span::styled(format!("{typed}█"), theme.text),
-        ]),
-        (Some(_), _, false) => Line::from(Span::styled(
-            format!(
-                "publish a new version and move {} to it? y to confirm",
-                d.alias
-            ),
-            theme.accent,
-        )),
-        (None, _, _) => Line::from(Span::styled(
+        ))
+    } else if let Some(q) = question(theme, &d.confirm, &d.function.name, &what) {
+        q
+    } else {
+        Line::from(Span::styled(
             match d.problem() {
                 Some(p) => p,
                 None => "tab switches fields · enter deploys · esc closes".to_owned(),
             },
             theme.muted,
-        )),
+        ))
     };
     lines.push(prompt);
     frame.render_widget(Clear, area);

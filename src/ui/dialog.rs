@@ -9,6 +9,7 @@ use crate::app::dialog::RollbackDialog;
 use crate::app::state::State;
 
 use super::overlay::centered;
+use super::question::question;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &RollbackDialog) {
     let theme = &state.theme;
@@ -74,29 +75,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &RollbackDialo
     }
     lines.push(Line::default());
     let target = dialog.target().map_or("?", |v| v.version.as_str());
-    let prompt = match (&dialog.confirming, dialog.running, dialog.protected) {
-        (_, true, _) => Line::from(Span::styled("rolling back…", theme.accent)),
-        (Some(typed), _, true) => Line::from(vec![
-            Span::styled(
-                format!(
-                    "{} is in a protected stage: type its name to move {} to version {target}: ",
-                    dialog.function.name, alias.name
-                ),
-                theme.error,
-            ),
-            Span::styled(format!("{typed}█"), theme.text),
-        ]),
-        (Some(_), _, false) => Line::from(Span::styled(
-            format!(
-                "move {} to version {target}? y to confirm, any other key cancels",
-                alias.name
-            ),
-            theme.accent,
-        )),
-        (None, _, _) => Line::from(Span::styled(
+    let what = format!("move {} to version {target}", alias.name);
+    let prompt = if dialog.running {
+        Line::from(Span::styled("rolling back…", theme.accent))
+    } else if let Some(q) = question(theme, &dialog.confirm, &dialog.function.name, &what) {
+        q
+    } else {
+        Line::from(Span::styled(
             "↑↓ choose a version · enter roll back to it · esc close (no version is deleted)",
             theme.muted,
-        )),
+        ))
     };
     lines.push(prompt);
     frame.render_widget(Clear, area);

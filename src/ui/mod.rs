@@ -13,6 +13,7 @@ mod latency_panel;
 mod logs_view;
 mod overlay;
 pub mod pictures;
+mod question;
 pub mod theme;
 
 use ratatui::Frame;

@@ -5,8 +5,10 @@ use crossterm::event::{KeyCode, KeyEvent};
 use crate::analysis::by_version::VersionFigures;
 
 use super::super::canary_dialog::{CanaryDialog, CanaryStep};
+use super::super::confirmation::Answer;
 use super::super::msg::Effect;
 use super::super::state::{State, View};
+use super::dialog::mistyped;
 use super::flash;
 
 /// Opens the dialog on the function shown, and reads its alias's figures.
@@ -17,11 +19,7 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
     let Some(f) = state.inventory.function(arn).cloned() else {
         return Vec::new();
     };
-    let protected = f
-        .placement
-        .stage
-        .as_ref()
-        .is_some_and(|s| state.protected_stages.contains(s));
+    let protected = state.protected(&f);
     match CanaryDialog::open(f, protected) {
         Ok(d) => {
             state.canary = Some(d);
@@ -57,26 +55,21 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if d.running {
         return Vec::new();
     }
-    if let Some((step, typed)) = d.confirming.as_mut() {
-        let step = *step;
-        match key.code {
-            KeyCode::Esc => d.confirming = None,
-            KeyCode::Backspace => {
-                typed.pop();
+    if d.confirm.asking() {
+        let name = d.function.name.clone();
+        return match d.confirm.key(key, &name) {
+            Answer::Confirmed => start(state),
+            Answer::Mistyped => {
+                mistyped(state, &name, "change it");
+                Vec::new()
             }
-            KeyCode::Enter if d.protected => {
-                let typed = typed.clone();
-                return confirm(state, step, &typed);
-            }
-            KeyCode::Char('y' | 'Y') if !d.protected => return confirm(state, step, ""),
-            KeyCode::Char(c) if d.protected => typed.push(c),
-            _ => d.confirming = None,
-        }
-        return Vec::new();
+            Answer::Pending | Answer::Cancelled => Vec::new(),
+        };
     }
     let ask = |d: &mut CanaryDialog, step| match d.route(step) {
         Ok(_) => {
-            d.confirming = Some((step, String::new()));
+            d.step = step;
+            d.confirm.ask();
             None
         }
         Err(e) => Some(e),
@@ -118,29 +111,18 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-fn confirm(state: &mut State, step: CanaryStep, typed: &str) -> Vec<Effect> {
+/// Asks for the step being confirmed.
+fn start(state: &mut State) -> Vec<Effect> {
     let Some(d) = state.canary.as_mut() else {
         return Vec::new();
     };
-    if !d.confirmed_by(typed) {
-        d.confirming = Some((step, String::new()));
-        let name = d.function.name.clone();
-        flash(
-            state,
-            &format!("type {name} exactly to change it; esc cancels"),
-            true,
-        );
-        return Vec::new();
-    }
-    let (version, additional) = match d.route(step) {
+    let (version, additional) = match d.route(d.step) {
         Ok(r) => r,
         Err(e) => {
-            d.confirming = None;
             flash(state, &e, true);
             return Vec::new();
         }
     };
-    d.confirming = None;
     d.running = true;
     vec![Effect::RouteAlias {
         function: Box::new(d.function.clone()),

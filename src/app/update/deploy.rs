@@ -4,9 +4,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::fleet::Provider;
 
+use super::super::confirmation::Answer;
 use super::super::deploy_dialog::DeployDialog;
 use super::super::msg::Effect;
 use super::super::state::{State, View};
+use super::dialog::mistyped;
 use super::flash;
 
 /// Opens the dialog on the function shown.
@@ -17,11 +19,7 @@ pub(super) fn open(state: &mut State) {
     let Some(f) = state.inventory.function(arn).cloned() else {
         return;
     };
-    let protected = f
-        .placement
-        .stage
-        .as_ref()
-        .is_some_and(|s| state.protected_stages.contains(s));
+    let protected = state.protected(&f);
     let local = state.context.provider == Provider::Local;
     state.deploy = Some(DeployDialog::open(f, local, protected));
 }
@@ -34,26 +32,16 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if let Some(typed) = d.confirming.as_mut() {
-        match key.code {
-            KeyCode::Esc => d.confirming = None,
-            KeyCode::Backspace => {
-                typed.pop();
+    if d.confirm.asking() {
+        let name = d.function.name.clone();
+        return match d.confirm.key(key, &name) {
+            Answer::Confirmed => start(state),
+            Answer::Mistyped => {
+                mistyped(state, &name, "deploy it");
+                Vec::new()
             }
-            KeyCode::Enter if d.protected => {
-                let typed = typed.clone();
-                return confirm(state, &typed);
-            }
-            KeyCode::Char(c) if !d.protected => {
-                if c == 'y' || c == 'Y' {
-                    return confirm(state, "");
-                }
-                d.confirming = None;
-            }
-            KeyCode::Char(c) if !ctrl => typed.push(c),
-            _ => {}
-        }
-        return Vec::new();
+            Answer::Pending | Answer::Cancelled => Vec::new(),
+        };
     }
     match key.code {
         KeyCode::Esc => state.deploy = None,
@@ -63,7 +51,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Enter => match d.problem() {
             Some(p) => flash(state, &p, true),
-            None => d.confirming = Some(String::new()),
+            None => d.confirm.ask(),
         },
         KeyCode::Char(c) if !ctrl => d.field_mut().push(c),
         _ => {}
@@ -71,22 +59,12 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-fn confirm(state: &mut State, typed: &str) -> Vec<Effect> {
+/// Asks for the deploy the dialog shows.
+fn start(state: &mut State) -> Vec<Effect> {
     let Some(d) = state.deploy.as_mut() else {
         return Vec::new();
     };
-    if !d.confirmed_by(typed) {
-        d.confirming = Some(String::new());
-        let name = d.function.name.clone();
-        flash(
-            state,
-            &format!("type {name} exactly to deploy it; esc cancels"),
-            true,
-        );
-        return Vec::new();
-    }
     d.running = true;
-    d.confirming = None;
     vec![Effect::Deploy {
         function: Box::new(d.function.clone()),
         path: (!d.local).then(|| d.path.trim().to_owned()),

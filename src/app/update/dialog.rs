@@ -1,9 +1,10 @@
 //! The rollback dialog's keys, and the outcome of the change it asked for.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::fleet::DiscoveryEvent;
 
+use super::super::confirmation::Answer;
 use super::super::dialog::RollbackDialog;
 use super::super::msg::Effect;
 use super::super::state::{State, View};
@@ -17,11 +18,7 @@ pub(super) fn open(state: &mut State) {
     let Some(f) = state.inventory.function(arn).cloned() else {
         return;
     };
-    let protected = f
-        .placement
-        .stage
-        .as_ref()
-        .is_some_and(|s| state.protected_stages.contains(s));
+    let protected = state.protected(&f);
     match RollbackDialog::open(f, protected) {
         Ok(d) => state.dialog = Some(d),
         Err(e) => flash(state, &e, true),
@@ -36,64 +33,51 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if dialog.running {
         return Vec::new();
     }
-    if let Some(typed) = dialog.confirming.as_mut() {
-        match key.code {
-            KeyCode::Esc => dialog.confirming = None,
-            KeyCode::Backspace => {
-                typed.pop();
+    if dialog.confirm.asking() {
+        let name = dialog.function.name.clone();
+        return match dialog.confirm.key(key, &name) {
+            Answer::Confirmed => start(state),
+            Answer::Mistyped => {
+                mistyped(state, &name, "roll it back");
+                Vec::new()
             }
-            KeyCode::Enter if dialog.protected => {
-                let typed = typed.clone();
-                return confirm(state, &typed);
-            }
-            KeyCode::Char(c) if !dialog.protected => {
-                return if c == 'y' || c == 'Y' {
-                    confirm(state, "")
-                } else {
-                    dialog.confirming = None;
-                    Vec::new()
-                };
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => typed.push(c),
-            _ => {}
-        }
-        return Vec::new();
+            Answer::Pending | Answer::Cancelled => Vec::new(),
+        };
     }
     match key.code {
         KeyCode::Esc | KeyCode::Char('q') => state.dialog = None,
         KeyCode::Up | KeyCode::Char('k') => dialog.move_selection(-1),
         KeyCode::Down | KeyCode::Char('j') => dialog.move_selection(1),
         KeyCode::Tab | KeyCode::Right | KeyCode::Left => dialog.next_alias(),
-        KeyCode::Enter => dialog.confirming = Some(String::new()),
+        KeyCode::Enter => dialog.confirm.ask(),
         _ => {}
     }
     Vec::new()
 }
 
-fn confirm(state: &mut State, typed: &str) -> Vec<Effect> {
+/// Asks for the rollback the dialog shows.
+fn start(state: &mut State) -> Vec<Effect> {
     let Some(dialog) = state.dialog.as_mut() else {
         return Vec::new();
     };
-    if !dialog.confirmed_by(typed) {
-        dialog.confirming = Some(String::new());
-        let name = dialog.function.name.clone();
-        flash(
-            state,
-            &format!("type {name} exactly to roll it back; esc cancels"),
-            true,
-        );
-        return Vec::new();
-    }
     let Some(target) = dialog.target().map(|v| v.version.clone()) else {
         return Vec::new();
     };
     dialog.running = true;
-    dialog.confirming = None;
     vec![Effect::Rollback {
         function: Box::new(dialog.function.clone()),
         alias: dialog.alias().name.clone(),
         to: target,
     }]
+}
+
+/// The name typed to confirm a change in a protected stage was not the function's.
+pub(super) fn mistyped(state: &mut State, name: &str, what: &str) {
+    flash(
+        state,
+        &format!("type {name} exactly to {what}; esc cancels"),
+        true,
+    );
 }
 
 /// The outcome of a change: the dialog closes, the function's versions and aliases are shown
