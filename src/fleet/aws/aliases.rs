@@ -1,6 +1,7 @@
 //! Moving an alias on AWS: read it (with its `RevisionId`), pick the version, and update it
 //! guarded by that revision, so a concurrent change gives a clear conflict and nothing moves.
 
+use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 
 use super::errors::classify;
@@ -8,7 +9,7 @@ use super::functions::versions;
 use crate::fleet::operations::{AliasChange, AliasTarget};
 use crate::fleet::{FleetError, Function, Version};
 
-fn target(c: &aws_sdk_lambda::operation::get_alias::GetAliasOutput) -> AliasTarget {
+fn target(c: &GetAliasOutput) -> AliasTarget {
     AliasTarget {
         alias: c.name().unwrap_or_default().to_owned(),
         version: c.function_version().unwrap_or_default().to_owned(),
@@ -27,13 +28,12 @@ fn code_of(versions: &[Version], version: &str) -> Option<String> {
         .map(|v| v.code_sha256.clone())
 }
 
-/// Points `alias` at `to`, or at the newest published version older than its current one.
-pub async fn rollback(
+/// The alias as it is now (with its revision), and the function's published versions.
+async fn read_alias(
     lambda: &aws_sdk_lambda::Client,
     function: &Function,
     alias: &str,
-    to: Option<String>,
-) -> Result<AliasChange, FleetError> {
+) -> Result<(GetAliasOutput, Vec<Version>), FleetError> {
     let current = lambda
         .get_alias()
         .function_name(&function.name)
@@ -41,8 +41,18 @@ pub async fn rollback(
         .send()
         .await
         .map_err(|e| classify("lambda", "GetAlias", &e))?;
+    Ok((current, versions(lambda, &function.name).await?))
+}
+
+/// Points `alias` at `to`, or at the newest published version older than its current one.
+pub async fn rollback(
+    lambda: &aws_sdk_lambda::Client,
+    function: &Function,
+    alias: &str,
+    to: Option<String>,
+) -> Result<AliasChange, FleetError> {
+    let (current, published) = read_alias(lambda, function, alias).await?;
     let before = target(&current);
-    let published = versions(lambda, &function.name).await?;
     let number = |v: &str| v.parse::<u64>().ok();
     let to = match to {
         Some(v) => {
@@ -75,45 +85,7 @@ pub async fn rollback(
                 })?
         }
     };
-    let updated = lambda
-        .update_alias()
-        .function_name(&function.name)
-        .name(alias)
-        .function_version(&to)
-        // A rollback sends all traffic to one version: a canary's second version is dropped.
-        .routing_config(AliasRoutingConfiguration::builder().build())
-        .set_revision_id(current.revision_id().map(str::to_owned))
-        .send()
-        .await
-        .map_err(|e| {
-            let conflict = e
-                .as_service_error()
-                .is_some_and(|s| s.is_precondition_failed_exception());
-            if conflict {
-                FleetError::Service {
-                    operation: "UpdateAlias".into(),
-                    message: format!(
-                        "`{alias}` of {} changed since it was read (revision conflict); nothing was changed, read it again",
-                        function.name
-                    ),
-                }
-            } else {
-                classify("lambda", "UpdateAlias", &e)
-            }
-        })?;
-    let after = AliasTarget {
-        alias: alias.to_owned(),
-        version: updated.function_version().unwrap_or(&to).to_owned(),
-        additional: None,
-    };
-    Ok(AliasChange {
-        function: function.name.clone(),
-        code_before: code_of(&published, &before.version),
-        code_after: code_of(&published, &after.version),
-        before: Some(before),
-        after,
-        published: None,
-    })
+    move_alias(lambda, function, alias, &current, &published, to, None).await
 }
 
 /// Points `alias` at `version` with an optional weighted second version, guarded by the alias's
@@ -125,15 +97,7 @@ pub async fn route(
     version: String,
     additional: Option<(String, f64)>,
 ) -> Result<AliasChange, FleetError> {
-    let current = lambda
-        .get_alias()
-        .function_name(&function.name)
-        .name(alias)
-        .send()
-        .await
-        .map_err(|e| classify("lambda", "GetAlias", &e))?;
-    let before = target(&current);
-    let published = versions(lambda, &function.name).await?;
+    let (current, published) = read_alias(lambda, function, alias).await?;
     for v in std::iter::once(&version).chain(additional.as_ref().map(|a| &a.0)) {
         if !published.iter().any(|p| &p.version == v) {
             return Err(FleetError::Service {
@@ -145,6 +109,24 @@ pub async fn route(
             });
         }
     }
+    move_alias(
+        lambda, function, alias, &current, &published, version, additional,
+    )
+    .await
+}
+
+/// Updates `alias` (read as `current`) to `version` and `additional`, under the revision it was
+/// read at: a concurrent change is a clear conflict and nothing moves. A move with no second
+/// version drops a canary's.
+async fn move_alias(
+    lambda: &aws_sdk_lambda::Client,
+    function: &Function,
+    alias: &str,
+    current: &GetAliasOutput,
+    published: &[Version],
+    version: String,
+    additional: Option<(String, f64)>,
+) -> Result<AliasChange, FleetError> {
     let mut routing = AliasRoutingConfiguration::builder();
     if let Some((v, w)) = &additional {
         routing = routing.additional_version_weights(v, *w);
@@ -166,7 +148,7 @@ pub async fn route(
                 FleetError::Service {
                     operation: "UpdateAlias".into(),
                     message: format!(
-                        "`{alias}` of {} changed since it was read (revision conflict); nothing was changed",
+                        "`{alias}` of {} changed since it was read (revision conflict); nothing was changed, read it again",
                         function.name
                     ),
                 }
@@ -174,17 +156,17 @@ pub async fn route(
                 classify("lambda", "UpdateAlias", &e)
             }
         })?;
-    let after = AliasTarget {
-        alias: alias.to_owned(),
-        version: version.clone(),
-        additional,
-    };
+    let before = target(current);
     Ok(AliasChange {
         function: function.name.clone(),
-        code_before: code_of(&published, &before.version),
-        code_after: code_of(&published, &version),
+        code_before: code_of(published, &before.version),
+        code_after: code_of(published, &version),
         before: Some(before),
-        after,
+        after: AliasTarget {
+            alias: alias.to_owned(),
+            version,
+            additional,
+        },
         published: None,
     })
 }
