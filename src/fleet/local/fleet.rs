@@ -289,8 +289,13 @@ impl LocalFleet {
         Target::new(None, &self.region)
     }
 
-    /// The model of one function, with its versions and aliases from the state.
-    pub(super) fn model(&self, f: &LocalFunction) -> Function {
+    /// The model of one function (its code digested once per service directory, through
+    /// `digests`); versions and aliases come from the state apart.
+    pub(super) fn model(
+        &self,
+        f: &LocalFunction,
+        digests: &mut HashMap<PathBuf, Option<(String, i64)>>,
+    ) -> Function {
         let mut m = Function::new(&f.def.name, &f.arn, &f.region);
         m.account = LOCAL_ACCOUNT.into();
         m.runtime = Some(f.def.runtime.clone());
@@ -300,9 +305,12 @@ impl LocalFleet {
         m.timeout_s = f.def.timeout_s;
         m.log_group = log_group(&f.def.name);
         m.description = format!("{}", f.dir.display());
-        if let Ok((sha, size)) = super::code::digest(&f.dir) {
-            m.code_sha256 = sha;
-            m.code_size = size;
+        let digest = digests
+            .entry(f.dir.clone())
+            .or_insert_with(|| super::code::digest(&f.dir).ok());
+        if let Some((sha, size)) = digest {
+            m.code_sha256 = sha.clone();
+            m.code_size = *size;
         }
         m.environment = f
             .def

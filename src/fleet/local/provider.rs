@@ -1,7 +1,7 @@
 //! The local fleet behind the [`Fleet`] trait: discovery from the projects and the state, logs
 //! and REPORT records from SQLite, and the operations on one function.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 
@@ -106,7 +106,7 @@ impl Fleet for LocalFleet {
         let Some(f) = self.functions.get(name) else {
             return Ok(None);
         };
-        let mut model = self.model(f);
+        let mut model = self.model(f, &mut HashMap::new());
         let (sink, mut findings) = tokio::sync::mpsc::unbounded_channel();
         self.discover_versions(f, &sink);
         drop(sink);
@@ -209,7 +209,12 @@ impl LocalFleet {
                 error: FleetError::Config(error.clone()),
             });
         }
-        let models: Vec<Function> = self.functions.values().map(|f| self.model(f)).collect();
+        let mut digests = HashMap::new();
+        let models: Vec<Function> = self
+            .functions
+            .values()
+            .map(|f| self.model(f, &mut digests))
+            .collect();
         let tags = models
             .iter()
             .map(|m| (m.arn.clone(), m.tags.clone()))
