@@ -1,6 +1,8 @@
 //! The subcommands with `--local`: the same faces as against AWS, on the bundled demo fleet run
 //! by the built binary (each run its own state directory).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -235,21 +237,11 @@ fn mfn_in(dir: &Path, services: &Path, args: &[&str]) -> (Option<i32>, String, S
 #[test]
 fn a_canary_splits_an_alias_shows_both_versions_and_is_promoted() {
     let dir = scratch("canary");
-    let services = dir.join("services/greeter");
-    std::fs::create_dir_all(&services).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local/versioned");
-    for file in ["serverless.yml", "handler.py"] {
-        std::fs::copy(fixture.join(file), services.join(file)).unwrap();
-    }
-    let services = dir.join("services");
+    let services = support::local::greeter(&dir);
     let f = "greeter-dev-hello";
     let (code, _, stderr) = mfn_in(&dir, &services, &["deploy", f, "--alias", "live", "--yes"]);
     assert_eq!(code, Some(0), "{stderr}");
-    let handler = services.join("greeter/handler.py");
-    let text = std::fs::read_to_string(&handler)
-        .unwrap()
-        .replace("ANSWER = \"v1\"", "ANSWER = \"v2\"");
-    std::fs::write(&handler, text).unwrap();
+    support::local::set_answer(&services, "v2");
     let (code, stdout, _) = mfn_in(&dir, &services, &["deploy", f, "--alias", "live", "--yes"]);
     assert_eq!(code, Some(0));
     assert!(stdout.contains("from version 1 to version 2"), "{stdout}");

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use support::cli::entry;
 use support::http::request;
+use support::local::{greeter, set_answer};
 use support::tmux::Tmux;
 
 fn scratch(name: &str) -> PathBuf {
@@ -62,6 +63,28 @@ fn mfn(
     )
 }
 
+/// `[local] gateway_port` on a free port, in `dir/config.toml`.
+fn config_on_a_free_port(dir: &Path) -> PathBuf {
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[local]\ngateway_port = {}\n", free_port()),
+    )
+    .unwrap();
+    config
+}
+
+/// `mfn-tui --local [SERVICES] --config CONFIG` in `tmux`, its state under `dir`.
+fn start_dashboard(tmux: &Tmux, dir: &Path, config: &Path, services: Option<&Path>) {
+    tmux.start(&format!(
+        "env XDG_STATE_HOME={d}/state XDG_CONFIG_HOME={d} MFN_TUI_LOG_FILE={d}/mfn-tui.log TERM=xterm-256color {bin} --local {s} --config {c}",
+        d = dir.display(),
+        bin = env!("CARGO_BIN_EXE_mfn-tui"),
+        s = services.map(|s| s.display().to_string()).unwrap_or_default(),
+        c = config.display(),
+    ));
+}
+
 #[test]
 fn kill_9_leaves_no_environment_behind_and_the_state_survives() {
     let dir = scratch("kill");
@@ -69,12 +92,7 @@ fn kill_9_leaves_no_environment_behind_and_the_state_survives() {
     let config = dir.join("config.toml");
     std::fs::write(&config, format!("[local]\ngateway_port = {port}\n")).unwrap();
     let tmux = Tmux::new("local-kill");
-    tmux.start(&format!(
-        "env XDG_STATE_HOME={d}/state XDG_CONFIG_HOME={d} MFN_TUI_LOG_FILE={d}/mfn-tui.log TERM=xterm-256color {bin} --local --config {c}",
-        d = dir.display(),
-        bin = env!("CARGO_BIN_EXE_mfn-tui"),
-        c = config.display(),
-    ));
+    start_dashboard(&tmux, &dir, &config, None);
     let screen = tmux.wait_for("6 functions · 3 services");
     assert!(
         screen.contains(&format!("http://127.0.0.1:{port}")),
@@ -152,37 +170,17 @@ fn kill_9_leaves_no_environment_behind_and_the_state_survives() {
 #[test]
 fn an_alias_is_rolled_back_by_keys_in_the_dashboard() {
     let dir = scratch("rollback");
-    let services = dir.join("services");
-    std::fs::create_dir_all(services.join("greeter")).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local/versioned");
-    for file in ["serverless.yml", "handler.py"] {
-        std::fs::copy(fixture.join(file), services.join("greeter").join(file)).unwrap();
-    }
-    let config = dir.join("config.toml");
-    std::fs::write(
-        &config,
-        format!("[local]\ngateway_port = {}\n", free_port()),
-    )
-    .unwrap();
+    let services = greeter(&dir);
+    let config = config_on_a_free_port(&dir);
     let deploy = ["deploy", "greeter-dev-hello", "--alias", "live", "--yes"];
     assert_eq!(mfn(&dir, &config, Some(&services), &deploy).0, Some(0));
-    let handler = services.join("greeter/handler.py");
-    let text = std::fs::read_to_string(&handler)
-        .unwrap()
-        .replace("\"v1\"", "\"v2\"");
-    std::fs::write(&handler, text).unwrap();
+    set_answer(&services, "v2");
     let (code, stdout, _) = mfn(&dir, &config, Some(&services), &deploy);
     assert_eq!(code, Some(0));
     assert!(stdout.contains("to version 2"), "{stdout}");
 
     let tmux = Tmux::new("local-rollback");
-    tmux.start(&format!(
-        "env XDG_STATE_HOME={d}/state XDG_CONFIG_HOME={d} MFN_TUI_LOG_FILE={d}/mfn-tui.log TERM=xterm-256color {bin} --local {s} --config {c}",
-        d = dir.display(),
-        bin = env!("CARGO_BIN_EXE_mfn-tui"),
-        s = services.display(),
-        c = config.display(),
-    ));
+    start_dashboard(&tmux, &dir, &config, Some(&services));
     tmux.wait_for("1 functions · 1 services");
     tmux.keys(&["/", "h", "e", "l", "l", "o", "Enter", "Down", "Enter"]);
     tmux.wait_for("greeter-dev-hello ─");
@@ -219,26 +217,10 @@ fn an_alias_is_rolled_back_by_keys_in_the_dashboard() {
 #[test]
 fn a_local_function_is_deployed_by_keys_from_its_working_directory() {
     let dir = scratch("deploy-keys");
-    let services = dir.join("services");
-    std::fs::create_dir_all(services.join("greeter")).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local/versioned");
-    for file in ["serverless.yml", "handler.py"] {
-        std::fs::copy(fixture.join(file), services.join("greeter").join(file)).unwrap();
-    }
-    let config = dir.join("config.toml");
-    std::fs::write(
-        &config,
-        format!("[local]\ngateway_port = {}\n", free_port()),
-    )
-    .unwrap();
+    let services = greeter(&dir);
+    let config = config_on_a_free_port(&dir);
     let tmux = Tmux::new("local-deploy");
-    tmux.start(&format!(
-        "env XDG_STATE_HOME={d}/state XDG_CONFIG_HOME={d} MFN_TUI_LOG_FILE={d}/mfn-tui.log TERM=xterm-256color {bin} --local {s} --config {c}",
-        d = dir.display(),
-        bin = env!("CARGO_BIN_EXE_mfn-tui"),
-        s = services.display(),
-        c = config.display(),
-    ));
+    start_dashboard(&tmux, &dir, &config, Some(&services));
     tmux.wait_for("1 functions · 1 services");
     tmux.keys(&["/", "h", "e", "l", "l", "o", "Enter", "Down", "Enter"]);
     tmux.wait_for("greeter-dev-hello ─");

@@ -315,15 +315,9 @@ async fn the_invoke_dialog_shows_the_answer_the_tail_and_what_it_cost() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_canary_is_started_watched_and_promoted_from_the_dashboard() {
     let root = state_dir("canary-tui");
-    let services = root.join("services/greeter");
-    std::fs::create_dir_all(&services).unwrap();
-    let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local/versioned");
-    for file in ["serverless.yml", "handler.py"] {
-        std::fs::copy(fixture.join(file), services.join(file)).unwrap();
-    }
+    let services = support::local::greeter(&root);
     let fleet = LocalFleet::open(LocalOptions {
-        dir: Some(root.join("services")),
+        dir: Some(services.clone()),
         stage: None,
         state_dir: root.join("state"),
         idle: Duration::from_secs(300),
@@ -332,11 +326,7 @@ async fn a_canary_is_started_watched_and_promoted_from_the_dashboard() {
     .unwrap();
     let f = "greeter-dev-hello";
     fleet.deploy(f, "live").unwrap();
-    let handler = services.join("handler.py");
-    let text = std::fs::read_to_string(&handler)
-        .unwrap()
-        .replace("\"v1\"", "\"v2\"");
-    std::fs::write(&handler, text).unwrap();
+    support::local::set_answer(&services, "v2");
     fleet.deploy(f, "live").unwrap();
 
     let mut screen = support::screen::Screen::over(fleet.clone(), 140, 40, false);

@@ -2,6 +2,8 @@
 //! real invocations: a deploy changes what the alias runs, a rollback restores it, nothing is
 //! deleted, and it all survives reopening the state.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,13 +13,7 @@ use mfn_tui::fleet::local::{LocalFleet, LocalOptions};
 fn copy_fixture(name: &str) -> (PathBuf, PathBuf) {
     let root = std::env::temp_dir().join(format!("mfn-tui-versions-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    let service = root.join("services/greeter");
-    std::fs::create_dir_all(&service).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local/versioned");
-    for file in ["serverless.yml", "handler.py"] {
-        std::fs::copy(fixture.join(file), service.join(file)).unwrap();
-    }
-    (root.join("services"), root.join("state"))
+    (support::local::greeter(&root), root.join("state"))
 }
 
 fn open(services: &Path, state: &Path) -> Arc<LocalFleet> {
@@ -40,16 +36,6 @@ async fn answer(fleet: &LocalFleet, qualifier: Option<&str>) -> String {
     v["answer"].as_str().unwrap().to_owned()
 }
 
-fn edit(services: &Path, answer: &str) {
-    let path = services.join("greeter/handler.py");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let start = text.find("ANSWER = ").unwrap();
-    let end = start + text[start..].find('\n').unwrap();
-    let mut new = text.clone();
-    new.replace_range(start..end, &format!("ANSWER = \"{answer}\""));
-    std::fs::write(path, new).unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn deploy_moves_the_alias_and_rollback_restores_the_previous_behaviour() {
     let (services, state) = copy_fixture("deploy");
@@ -65,7 +51,7 @@ async fn deploy_moves_the_alias_and_rollback_restores_the_previous_behaviour() {
     fleet.set_alias(f, "live", 1, None).unwrap();
     assert_eq!(answer(&fleet, Some("live")).await, "v1");
 
-    edit(&services, "v2");
+    support::local::set_answer(&services, "v2");
     assert_eq!(
         answer(&fleet, None).await,
         "v2",
@@ -111,7 +97,7 @@ async fn a_weighted_alias_splits_traffic_between_two_versions() {
     let fleet = open(&services, &state);
     let f = "greeter-dev-hello";
     fleet.publish(f, "one").unwrap();
-    edit(&services, "v2");
+    support::local::set_answer(&services, "v2");
     fleet.publish(f, "two").unwrap();
     fleet.set_alias(f, "live", 1, Some((2, 0.5))).unwrap();
     let mut seen = std::collections::BTreeSet::new();

@@ -6,6 +6,7 @@ pub mod emulator;
 pub mod fleet;
 pub mod http;
 pub mod latency_proxy;
+pub mod local;
 pub mod memory_fleet;
 pub mod screen;
 pub mod seed;

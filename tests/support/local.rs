@@ -1,0 +1,26 @@
+//! Local-fleet fixtures: the greeter service (`tests/fixtures/local/versioned`), whose answer
+//! tests change between versions.
+
+use std::path::{Path, PathBuf};
+
+/// The greeter service copied into `root/services/greeter`; returns `root/services`.
+pub fn greeter(root: &Path) -> PathBuf {
+    let service = root.join("services/greeter");
+    std::fs::create_dir_all(&service).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local/versioned");
+    for file in ["serverless.yml", "handler.py"] {
+        std::fs::copy(fixture.join(file), service.join(file)).unwrap();
+    }
+    root.join("services")
+}
+
+/// Makes the greeter under `services` answer `answer`.
+pub fn set_answer(services: &Path, answer: &str) {
+    let path = services.join("greeter/handler.py");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("ANSWER = ").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let mut new = text.clone();
+    new.replace_range(start..end, &format!("ANSWER = \"{answer}\""));
+    std::fs::write(path, new).unwrap();
+}
