@@ -3,24 +3,12 @@
 
 mod support;
 
-use std::process::Stdio;
-
 use serde_json::Value;
-use support::cli::mfn_command;
 use support::emulator::Emulator;
 use support::fleet::{EAST, seed_fleet};
 
 fn run(emulator: &Emulator, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = mfn_command(&emulator.endpoint, EAST)
-        .stdin(Stdio::null())
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    support::cli::mfn_against(&emulator.endpoint, EAST, args)
 }
 
 /// Every function of the fleet as `ls --json` describes it, by name.

@@ -4,7 +4,6 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
@@ -17,21 +16,9 @@ fn scratch(name: &str) -> PathBuf {
 
 /// `mfn-tui --local ARGS` with its own state and no terminal on stdin.
 fn mfn(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mfn-tui"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_CONFIG_HOME", dir)
-        .env("MFN_TUI_LOG_FILE", dir.join("mfn-tui.log"))
-        .env("USER", "tester")
-        .stdin(Stdio::null())
-        .arg("--local")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut cmd = support::cli::local_command(dir);
+    cmd.args(args);
+    support::cli::output(cmd)
 }
 
 const ARTICLE_2: &str = r#"{"rawPath":"/articles/2","routeKey":"GET /articles/{id}","pathParameters":{"id":"2"},"requestContext":{"http":{"method":"GET"}}}"#;

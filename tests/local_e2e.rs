@@ -45,22 +45,9 @@ fn mfn(
     services: Option<&Path>,
     args: &[&str],
 ) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mfn-tui"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_CONFIG_HOME", dir)
-        .env("MFN_TUI_LOG_FILE", dir.join("mfn-tui.log"))
-        .arg("--local")
-        .args(services)
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut cmd = support::cli::local_command(dir);
+    cmd.args(services).arg("--config").arg(config).args(args);
+    support::cli::output(cmd)
 }
 
 /// `[local] gateway_port` on a free port, in `dir/config.toml`.

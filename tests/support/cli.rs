@@ -28,8 +28,29 @@ pub fn mfn_command(endpoint: &str, region: &str) -> Command {
 
 /// Runs [`mfn_command`] with `args`; returns the exit code, stdout and stderr.
 pub fn mfn_against(endpoint: &str, region: &str, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = mfn_command(endpoint, region)
-        .args(args)
+    let mut cmd = mfn_command(endpoint, region);
+    cmd.args(args);
+    output(cmd)
+}
+
+/// `mfn-tui --local` with its state, config and log under `dir`, run as user `tester`.
+pub fn local_command(dir: &std::path::Path) -> Command {
+    let Some(bin) = option_env!("CARGO_BIN_EXE_mfn-tui") else {
+        panic!("the mfn-tui binary is known only to integration tests and benchmarks");
+    };
+    let mut cmd = Command::new(bin);
+    cmd.env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CONFIG_HOME", dir)
+        .env("MFN_TUI_LOG_FILE", dir.join("mfn-tui.log"))
+        .env("USER", "tester")
+        .arg("--local");
+    cmd
+}
+
+/// Runs `cmd` with no terminal on stdin; returns the exit code, stdout and stderr.
+pub fn output(mut cmd: Command) -> (Option<i32>, String, String) {
+    let out = cmd
+        .stdin(std::process::Stdio::null())
         .output()
         .expect("run mfn-tui");
     (
