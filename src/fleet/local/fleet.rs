@@ -277,12 +277,15 @@ impl LocalFleet {
         n
     }
 
-    /// Stops every idle environment.
+    /// Stops every idle environment and commits what is queued for the state.
     pub async fn shutdown(&self) {
         let pools: Vec<Arc<Pool>> = self.pools.lock().await.values().cloned().collect();
         for p in pools {
             p.shutdown().await;
         }
+        // Log lines still queued for the writer are committed before mfn-tui exits.
+        let store = self.store.clone();
+        let _ = tokio::task::spawn_blocking(move || store.flush()).await;
     }
 
     pub(super) fn target(&self) -> Target {
