@@ -12,7 +12,6 @@ use tokio::task::JoinSet;
 use crate::analysis::histogram::{Histogram, Percentiles};
 use crate::analysis::latency::{LatencyStats, Window};
 use crate::analysis::report;
-use crate::config::Config;
 use crate::fleet::operations::{InvocationType, InvokeRequest};
 use crate::fleet::{Fleet, FleetError};
 use crate::units::millis;
@@ -36,10 +35,8 @@ struct JsonBench {
     init: Option<Percentiles>,
 }
 
-#[allow(clippy::too_many_arguments)]
 pub async fn run(
     fleet: Arc<dyn Fleet>,
-    config: &Config,
     name: &str,
     args: &InvocationArgs,
     count: usize,
@@ -57,7 +54,7 @@ pub async fn run(
             return ExitCode::from(2);
         }
     };
-    let function = match function(fleet.as_ref(), config, name).await {
+    let function = match function(fleet.as_ref(), name).await {
         Ok(f) => Arc::new(f),
         Err(e) => return fail(&e),
     };

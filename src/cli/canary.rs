@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use crate::analysis::latency::Window;
 use crate::analysis::window::parse_duration;
-use crate::config::Config;
 use crate::fleet::Fleet;
 use crate::fleet::reports::alias_versions;
 use crate::units::millis;
@@ -14,18 +13,12 @@ use crate::units::millis;
 use super::fail;
 use super::invoke::function;
 
-pub async fn status(
-    fleet: Arc<dyn Fleet>,
-    config: &Config,
-    name: &str,
-    alias: &str,
-    since: &str,
-) -> ExitCode {
+pub async fn status(fleet: Arc<dyn Fleet>, name: &str, alias: &str, since: &str) -> ExitCode {
     let since_ms = match parse_duration(since) {
         Ok(ms) => ms,
         Err(e) => return fail(&e),
     };
-    let f = match function(fleet.as_ref(), config, name).await {
+    let f = match function(fleet.as_ref(), name).await {
         Ok(f) => f,
         Err(e) => return fail(&e),
     };

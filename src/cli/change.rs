@@ -81,7 +81,7 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
             "`{action}` needs --alias: the alias whose target moves (e.g. --alias live)"
         ));
     };
-    let f = match function(fleet.as_ref(), config, request.function).await {
+    let f = match function(fleet.as_ref(), request.function).await {
         Ok(f) => f,
         Err(e) => return fail(&e),
     };

@@ -12,7 +12,7 @@ use crate::analysis::fleet_cost::priced_as;
 use crate::analysis::report::{self, InvocationReport};
 use crate::config::Config;
 use crate::fleet::operations::{InvocationType, InvokeRequest, InvokeResult};
-use crate::fleet::{Fleet, Function, Inventory, Provider, discover_to_end};
+use crate::fleet::{Fleet, Function};
 use crate::units::{invocation_dollars, millis};
 
 use super::args::InvocationArgs;
@@ -33,21 +33,11 @@ pub fn load_payload(arg: &str, limit: usize) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// The function named `name`, as the fleet describes it: a local fleet is discovered; on AWS
-/// it is read by name in the first region (its versions and aliases with it).
-pub async fn function(fleet: &dyn Fleet, config: &Config, name: &str) -> Result<Function, String> {
-    let context = fleet.context();
-    let unknown = || format!("no function `{name}` here; `mfn-tui ls` lists them");
-    if context.provider == Provider::Local {
-        let mut inventory = Inventory::new(config.grouping.clone());
-        discover_to_end(fleet, &mut inventory).await;
-        return inventory
-            .functions()
-            .find(|f| f.name == name)
-            .cloned()
-            .ok_or_else(unknown);
-    }
-    let region = context
+/// The function named `name`, with its versions, aliases and routes, read by name in the fleet's
+/// first region (no need to discover the whole fleet to act on one function).
+pub async fn function(fleet: &dyn Fleet, name: &str) -> Result<Function, String> {
+    let region = fleet
+        .context()
         .targets
         .first()
         .map(|t| t.region.clone())
@@ -56,7 +46,7 @@ pub async fn function(fleet: &dyn Fleet, config: &Config, name: &str) -> Result<
         .function(name, &region)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or_else(unknown)
+        .ok_or_else(|| format!("no function `{name}` here; `mfn-tui ls` lists them"))
 }
 
 /// What `--json` prints. Field names are stable.
@@ -118,7 +108,7 @@ pub async fn run(
             return ExitCode::from(2);
         }
     };
-    let function = match function(fleet.as_ref(), config, name).await {
+    let function = match function(fleet.as_ref(), name).await {
         Ok(f) => f,
         Err(e) => return fail(&e),
     };

@@ -194,18 +194,7 @@ async fn run_command(
             count,
             concurrency,
             json,
-        }) => {
-            bench::run(
-                fleet,
-                &config,
-                &function,
-                &invocation,
-                count,
-                concurrency,
-                json,
-            )
-            .await
-        }
+        }) => bench::run(fleet, &function, &invocation, count, concurrency, json).await,
         Some(Command::Deploy {
             function,
             alias,
@@ -247,7 +236,7 @@ async fn run_command(
             yes,
         }) => {
             if status {
-                return canary::status(fleet, &config, &function, &alias, &since).await;
+                return canary::status(fleet, &function, &alias, &since).await;
             }
             let step = match (version, weight, promote, abort) {
                 (Some(version), Some(weight), _, _) => match change::parse_weight(&weight) {

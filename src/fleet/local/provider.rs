@@ -107,6 +107,7 @@ impl Fleet for LocalFleet {
             return Ok(None);
         };
         let mut model = self.model(f, &mut HashMap::new());
+        model.routes = routes_of(f);
         let (sink, mut findings) = tokio::sync::mpsc::unbounded_channel();
         self.discover_versions(f, &sink);
         drop(sink);
@@ -229,19 +230,7 @@ impl LocalFleet {
         });
         let mut routes = Vec::new();
         for f in self.functions.values() {
-            for event in &f.def.events {
-                routes.push((
-                    f.arn.clone(),
-                    Route {
-                        api: format!("{}-{}", f.service, f.stage),
-                        api_id: "local".into(),
-                        kind: event.kind,
-                        method: event.method.clone(),
-                        path: event.path.clone(),
-                        qualifier: None,
-                    },
-                ));
-            }
+            routes.extend(routes_of(f).into_iter().map(|r| (f.arn.clone(), r)));
             self.discover_versions(f, sink);
         }
         let _ = sink.send(DiscoveryEvent::Routes {
@@ -316,4 +305,20 @@ impl LocalFleet {
             }
         }
     }
+}
+
+/// The API Gateway routes a local function's `http` and `httpApi` events declare.
+fn routes_of(f: &LocalFunction) -> Vec<Route> {
+    f.def
+        .events
+        .iter()
+        .map(|event| Route {
+            api: format!("{}-{}", f.service, f.stage),
+            api_id: "local".into(),
+            kind: event.kind,
+            method: event.method.clone(),
+            path: event.path.clone(),
+            qualifier: None,
+        })
+        .collect()
 }
