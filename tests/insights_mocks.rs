@@ -1,18 +1,21 @@
 //! The `--insights` read path, with `aws-smithy-mocks` standing in for Logs Insights: the
 //! emulator understands only `fields`, `sort` and `limit`, never `filter` or `stats`.
 
+mod support;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_cloudwatchlogs::operation::get_query_results::GetQueryResultsOutput;
 use aws_sdk_cloudwatchlogs::operation::start_query::StartQueryOutput;
 use aws_sdk_cloudwatchlogs::types::{QueryStatistics, QueryStatus, ResultField};
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::mock;
 use mfn_tui::analysis::latency::Window;
-use mfn_tui::fleet::aws::{AwsFleet, Clients};
+use mfn_tui::fleet::aws::AwsFleet;
 use mfn_tui::fleet::inventory::service_key;
 use mfn_tui::fleet::reports::insights_latency;
 use mfn_tui::fleet::{Function, Target};
+use support::mocks::clients;
 
 const REGION: &str = "eu-west-1";
 
@@ -119,20 +122,7 @@ async fn insights_figures_come_per_function_and_per_service_after_polling() {
                 .statistics(QueryStatistics::builder().bytes_scanned(1000.0).build())
                 .build()
         });
-    let logs = mock_client!(
-        aws_sdk_cloudwatchlogs,
-        RuleMode::MatchAny,
-        &[&start, &results]
-    );
-    let none: &[&Rule] = &[];
-    let clients = Clients {
-        lambda: mock_client!(aws_sdk_lambda, RuleMode::MatchAny, none),
-        tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, none),
-        rest: mock_client!(aws_sdk_apigateway, RuleMode::MatchAny, none),
-        http: mock_client!(aws_sdk_apigatewayv2, RuleMode::MatchAny, none),
-        sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, none),
-        logs,
-    };
+    let clients = clients(&[], &[&start, &results]);
     let fleet = AwsFleet::with_clients(vec![(Target::new(None, REGION), clients)], 4);
     let (login, register) = (function("users-dev-login"), function("users-dev-register"));
     let window = Window {

@@ -3,6 +3,8 @@
 //! it to `stream-127.0.0.1`) and picks the wrong group when there are several, so the emulator
 //! tests cover the polling path and these cover the stream.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,15 +12,16 @@ use std::time::Duration;
 use aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput;
 use aws_sdk_cloudwatchlogs::types::FilteredLogEvent;
 use aws_smithy_eventstream::frame::write_message_to;
-use aws_smithy_mocks::{MockResponse, Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{MockResponse, mock};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
-use mfn_tui::fleet::aws::{AwsFleet, Clients};
+use mfn_tui::fleet::aws::AwsFleet;
 use mfn_tui::fleet::follow::{FollowEvent, FollowMode, FollowSettings, follow_logs};
 use mfn_tui::fleet::logs::LogRecord;
 use mfn_tui::fleet::{Fleet, Function, Target};
+use support::mocks::clients;
 
 const REGION: &str = "eu-west-1";
 const ACCOUNT: &str = "123456789012";
@@ -89,18 +92,6 @@ fn update(events: &[(String, String, String, i64)]) -> Vec<u8> {
         "sessionUpdate",
         serde_json::json!({"sessionMetadata": {"sampled": false}, "sessionResults": results}),
     )
-}
-
-fn logs_clients(rules: &[&Rule]) -> Clients {
-    let none: &[&Rule] = &[];
-    Clients {
-        lambda: mock_client!(aws_sdk_lambda, RuleMode::MatchAny, none),
-        tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, none),
-        rest: mock_client!(aws_sdk_apigateway, RuleMode::MatchAny, none),
-        http: mock_client!(aws_sdk_apigatewayv2, RuleMode::MatchAny, none),
-        sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, none),
-        logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, rules),
-    }
 }
 
 /// What following handed over so far.
@@ -211,7 +202,7 @@ async fn a_service_of_twelve_log_groups_streams_through_two_sessions_each_record
     );
     let filter = mock!(aws_sdk_cloudwatchlogs::Client::filter_log_events)
         .then_output(|| FilterLogEventsOutput::builder().build());
-    let clients = logs_clients(&[&start, &filter]);
+    let clients = clients(&[], &[&start, &filter]);
     let fleet = Arc::new(AwsFleet::with_clients(
         vec![(Target::new(None, REGION), clients)],
         4,
@@ -304,7 +295,7 @@ async fn a_broken_session_falls_back_to_polling_and_repeats_nothing() {
                 .build()
         },
     );
-    let clients = logs_clients(&[&start, &filter]);
+    let clients = clients(&[], &[&start, &filter]);
     let fleet = Arc::new(AwsFleet::with_clients(
         vec![(Target::new(None, REGION), clients)],
         4,

@@ -8,6 +8,7 @@ pub mod http;
 pub mod latency_proxy;
 pub mod local;
 pub mod memory_fleet;
+pub mod mocks;
 pub mod screen;
 pub mod seed;
 pub mod sequential;
