@@ -6,21 +6,19 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::fleet::operations::AliasChange;
 use crate::fleet::{Fleet, Provider};
 
 /// One line of the audit log (JSON lines). No secret is ever in it.
 #[derive(Serialize)]
-struct AuditEntry<'a> {
+struct AuditEntry<'a, C: Serialize> {
     time: String,
     who: String,
     provider: String,
     action: &'a str,
     #[serde(flatten)]
-    change: &'a AliasChange,
+    change: &'a C,
 }
 
-/// Appends the change to `$XDG_STATE_HOME/mfn-tui/audit.jsonl`.
 /// Who made a change: the fleet's identity (the STS caller on AWS), else the local user.
 pub async fn who(fleet: &dyn Fleet) -> String {
     if let Some(identity) = fleet.identity().await {
@@ -35,11 +33,13 @@ pub async fn who(fleet: &dyn Fleet) -> String {
     )
 }
 
-pub fn record(
+/// Appends `change` (an alias moved, or `$LATEST`'s code restored: whatever it was, with its
+/// before and after) to `$XDG_STATE_HOME/mfn-tui/audit.jsonl`.
+pub fn record<C: Serialize>(
     who: String,
     provider: &Provider,
     action: &str,
-    change: &AliasChange,
+    change: &C,
 ) -> Result<(), String> {
     let dir = crate::config::state_dir().ok_or("no state directory")?;
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;

@@ -2,6 +2,8 @@
 //! without Docker its `Invoke` only echoes the payload (no log tail, no executed version), and it
 //! ignores `RevisionId`, so a concurrent change never conflicts there.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
@@ -18,23 +20,12 @@ use aws_sdk_lambda::types::LastUpdateStatus;
 use aws_sdk_lambda::types::error::PreconditionFailedException;
 use aws_sdk_lambda::types::error::ServiceException;
 use aws_sdk_lambda::types::{InvocationType as SdkType, LogType};
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::mock;
 use base64::Engine;
-use mfn_tui::fleet::aws::{AwsFleet, Clients};
+use mfn_tui::fleet::aws::AwsFleet;
 use mfn_tui::fleet::operations::{CodeSource, InvocationType, InvokeRequest};
 use mfn_tui::fleet::{Fleet, Function, Target};
-
-fn lambda_only(rules: &[&Rule]) -> Clients {
-    let none: &[&Rule] = &[];
-    Clients {
-        lambda: mock_client!(aws_sdk_lambda, RuleMode::MatchAny, rules),
-        tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, none),
-        rest: mock_client!(aws_sdk_apigateway, RuleMode::MatchAny, none),
-        http: mock_client!(aws_sdk_apigatewayv2, RuleMode::MatchAny, none),
-        sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, none),
-        logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, none),
-    }
-}
+use support::mocks::clients;
 
 /// What an Invoke request asked for: qualifier, invocation type, log type.
 type Sent = (Option<String>, Option<SdkType>, Option<LogType>);
@@ -63,7 +54,7 @@ async fn invoke_sends_the_qualifier_and_decodes_the_log_tail() {
                 .payload(Blob::new(r#"{"errorType":"ValueError"}"#))
                 .build()
         });
-    let clients = lambda_only(&[&invoke]);
+    let clients = clients(&[&invoke], &[]);
     let fleet = AwsFleet::with_clients(vec![(Target::new(None, "eu-west-1"), clients)], 4);
     let function = Function::new("users-prod-login", "", "eu-west-1");
     let result = fleet
@@ -134,7 +125,7 @@ async fn a_rollback_that_meets_a_concurrent_change_is_a_clear_conflict() {
     let fleet = AwsFleet::with_clients(
         vec![(
             Target::new(None, "eu-west-1"),
-            lambda_only(&[&get, &versions, &update]),
+            clients(&[&get, &versions, &update], &[]),
         )],
         4,
     );
@@ -143,9 +134,9 @@ async fn a_rollback_that_meets_a_concurrent_change_is_a_clear_conflict() {
         .rollback(&function, "live", None)
         .await
         .unwrap_err()
-        .to_string();
+        .after_change();
     assert!(
-        e.contains("revision conflict") && e.contains("nothing was changed"),
+        e.contains("revision conflict") && e.ends_with("nothing changed"),
         "{e}"
     );
     assert_eq!(
@@ -190,7 +181,7 @@ async fn a_deploy_that_fails_halfway_says_what_state_the_function_is_in() {
     let fleet = AwsFleet::with_clients(
         vec![(
             Target::new(None, "eu-west-1"),
-            lambda_only(&[&config, &alias, &update, &publish, &move_alias]),
+            clients(&[&config, &alias, &update, &publish, &move_alias], &[]),
         )],
         4,
     );
@@ -199,8 +190,9 @@ async fn a_deploy_that_fails_halfway_says_what_state_the_function_is_in() {
         .deploy(&function, CodeSource::Zip(b"PK\x05\x06".to_vec()), "live")
         .await
         .unwrap_err()
-        .to_string();
+        .after_change();
     assert!(e.contains("PublishVersion"), "{e}");
+    assert!(!e.contains("nothing changed"), "something did: {e}");
     assert!(
         e.contains("$LATEST of users-prod-login now has the new code (NEW, was OLD)")
             && e.contains("the alias live is unchanged"),

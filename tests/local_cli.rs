@@ -214,6 +214,37 @@ fn deploy_and_rollback_ask_for_yes_without_a_terminal_refuse_read_only_and_are_a
     assert!(!audit.contains("TOKEN_SECRET") && !audit.contains("local-demo-secret"));
 }
 
+#[test]
+fn rolling_back_latest_is_refused_locally_and_an_alias_must_be_named_when_there_are_some() {
+    let dir = scratch("restore");
+    let f = "users-dev-login";
+    let (code, _, stderr) = mfn(&dir, &["rollback", f, "--yes"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("no published version has other code than $LATEST"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = mfn(&dir, &["deploy", f, "--alias", "live", "--yes"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = mfn(&dir, &["rollback", f, "--yes"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("served through aliases (live)") && stderr.contains("--alias"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = mfn(
+        &dir,
+        &["rollback", f, "--alias", "$LATEST", "--to", "1", "--yes"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("will not overwrite") && stderr.contains("nothing changed"),
+        "{stderr}"
+    );
+    let audit = std::fs::read_to_string(dir.join("state/mfn-tui/audit.jsonl")).unwrap();
+    assert_eq!(audit.lines().count(), 1, "only the deploy: {audit}");
+}
+
 /// `mfn-tui --local DIR ARGS`.
 fn mfn_in(dir: &Path, services: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let mut all = vec![services.to_str().unwrap()];

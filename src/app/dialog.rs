@@ -1,15 +1,18 @@
-//! The rollback dialog: one function's alias, the versions it can go back to (newest first, with
-//! their dates, code SHA-256 and descriptions), and a confirmation that is a key for most stages
-//! and the function's name for protected ones.
+//! The rollback dialog: what serves one function (an alias, or `$LATEST` directly), the versions
+//! it can go back to (newest first, with their dates, code SHA-256 and descriptions), and a
+//! confirmation that is a key for most stages and the function's name for protected ones. An
+//! alias moves; `$LATEST` gets a published version's code redeployed.
 
 use super::confirmation::Confirmation;
+use crate::fleet::operations::restore_candidates;
 use crate::fleet::{Alias, Function, Version};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RollbackDialog {
     pub function: Function,
-    /// Index into the function's aliases.
-    pub alias: usize,
+    /// What rolls back: an index into the function's aliases, or, one past the last,
+    /// `$LATEST` (the only choice of a function without aliases).
+    pub served: usize,
     /// Index into [`RollbackDialog::candidates`].
     pub selected: usize,
     pub confirm: Confirmation,
@@ -18,42 +21,62 @@ pub struct RollbackDialog {
 }
 
 impl RollbackDialog {
-    /// The dialog for `function`, or why there is nothing to roll back.
+    /// The dialog for `function` (on its first alias, or on `$LATEST` when it has none), or
+    /// why there is nothing to roll back.
     pub fn open(function: Function, protected: bool) -> Result<RollbackDialog, String> {
-        if function.aliases.is_empty() {
-            return Err(format!(
-                "{} has no alias to roll back (it is served at $LATEST)",
-                function.name
-            ));
-        }
         let dialog = RollbackDialog {
             function,
-            alias: 0,
+            served: 0,
             selected: 0,
             confirm: Confirmation::new(protected),
             running: false,
         };
         if dialog.candidates().is_empty() {
-            return Err(format!(
-                "{} has no other published version to roll back to",
-                dialog.function.name
-            ));
+            return Err(match dialog.alias() {
+                Some(_) => format!(
+                    "{} has no other published version to roll back to",
+                    dialog.function.name
+                ),
+                None => format!(
+                    "{} is served at $LATEST and no published version has other code to roll back to",
+                    dialog.function.name
+                ),
+            });
         }
         Ok(dialog)
     }
 
-    pub fn alias(&self) -> &Alias {
-        &self.function.aliases[self.alias]
+    /// The alias that moves; `None`: `$LATEST` gets a version's code.
+    pub fn alias(&self) -> Option<&Alias> {
+        self.function.aliases.get(self.served)
     }
 
-    /// Versions the alias can move to: every published one but its own, newest first.
+    /// What runs now: the alias's version (if it has one), and the code SHA-256.
+    pub fn current(&self) -> (Option<&str>, &str) {
+        match self.alias() {
+            Some(a) => (
+                Some(a.version.as_str()),
+                self.function
+                    .versions
+                    .iter()
+                    .find(|v| v.version == a.version)
+                    .map_or("?", |v| v.code_sha256.as_str()),
+            ),
+            None => (None, self.function.code_sha256.as_str()),
+        }
+    }
+
+    /// Versions to go back to, newest first: every published one but the alias's own, or for
+    /// `$LATEST` every one whose code differs from what it runs.
     pub fn candidates(&self) -> Vec<&Version> {
-        let current = &self.alias().version;
+        let Some(alias) = self.alias() else {
+            return restore_candidates(&self.function);
+        };
         let mut versions: Vec<&Version> = self
             .function
             .versions
             .iter()
-            .filter(|v| v.version != *current)
+            .filter(|v| v.version != alias.version)
             .collect();
         versions.sort_by_key(|v| std::cmp::Reverse(v.version.parse::<u64>().unwrap_or(0)));
         versions
@@ -71,9 +94,9 @@ impl RollbackDialog {
         }
     }
 
-    /// The next alias (wrapping), its candidates from the top.
+    /// The next alias, then `$LATEST` (wrapping), its candidates from the top.
     pub fn next_alias(&mut self) {
-        self.alias = (self.alias + 1) % self.function.aliases.len();
+        self.served = (self.served + 1) % (self.function.aliases.len() + 1);
         self.selected = 0;
     }
 }
@@ -113,13 +136,41 @@ mod tests {
     }
 
     #[test]
+    fn without_aliases_latest_goes_back_to_versions_with_other_code() {
+        let mut f = function();
+        f.aliases.clear();
+        f.code_sha256 = "sha3".into();
+        let d = RollbackDialog::open(f, false).unwrap();
+        assert!(d.alias().is_none(), "it is served at $LATEST");
+        assert_eq!(d.current(), (None, "sha3"));
+        let versions: Vec<&str> = d.candidates().iter().map(|v| v.version.as_str()).collect();
+        assert_eq!(versions, vec!["2", "1"], "version 3 has the code it runs");
+    }
+
+    #[test]
+    fn tab_reaches_latest_after_the_aliases() {
+        let mut f = function();
+        f.code_sha256 = "sha2".into();
+        let mut d = RollbackDialog::open(f, false).unwrap();
+        assert_eq!(d.alias().unwrap().name, "live");
+        d.next_alias();
+        assert!(d.alias().is_none());
+        let versions: Vec<&str> = d.candidates().iter().map(|v| v.version.as_str()).collect();
+        assert_eq!(versions, vec!["3", "1"]);
+        d.next_alias();
+        assert_eq!(d.alias().unwrap().name, "live", "wraps around");
+    }
+
+    #[test]
     fn nothing_to_roll_back_says_why() {
         let mut f = function();
         f.aliases.clear();
+        f.code_sha256 = "sha1".into();
+        f.versions.truncate(1);
         assert!(
             RollbackDialog::open(f, false)
                 .unwrap_err()
-                .contains("no alias")
+                .contains("no published version has other code")
         );
         let mut f = function();
         f.versions.truncate(0);

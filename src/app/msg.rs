@@ -9,6 +9,10 @@ use crate::fleet::operations::{InvokeRequest, InvokeResult};
 use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
 use crate::fleet::{DiscoveryEvent, Function, Target};
 
+/// What a change to a function came to: a summary and the function read again, or why it
+/// failed (saying what state the function is in).
+pub type ChangeOutcome = Result<(String, Option<Box<Function>>), String>;
+
 /// Something that happened: input, time, or the outcome of an effect.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
@@ -47,7 +51,7 @@ pub enum Msg {
     RefreshFigures,
     /// A change to a function was made (a summary, and the function as it is now), or not
     /// (why).
-    Changed(Result<(String, Option<Box<Function>>), String>),
+    Changed(ChangeOutcome),
     /// The figures of an alias's versions (for the canary dialog), or why not.
     AliasFigures {
         read: u64,
@@ -129,10 +133,11 @@ pub enum Effect {
         function: String,
         body: String,
     },
-    /// Point `alias` of `function` back at version `to`; reports [`Msg::Changed`].
+    /// Point `alias` of `function` back at version `to`, or (no alias) redeploy version `to`'s
+    /// code as `$LATEST`; reports [`Msg::Changed`].
     Rollback {
         function: Box<Function>,
-        alias: String,
+        alias: Option<String>,
         to: String,
     },
     /// Write `lines` to `path`, or to a new file named after `name` in the data directory;

@@ -13,7 +13,7 @@ use crate::analysis::latency::{SERIES_BUCKETS as BUCKETS, Window};
 use crate::fleet::reports::{alias_versions, estimate_scan, read_latency};
 use crate::fleet::{DiscoveryEvent, Fleet};
 
-use super::msg::{Effect, Msg};
+use super::msg::{ChangeOutcome, Effect, Msg};
 use super::state::State;
 use super::tasks::{
     Tail, deploy, rollback, route, save_event, save_lines, saved_events, tail_logs,
@@ -134,6 +134,24 @@ impl App {
                 Ok(None) | Err(_) => return,
             }
         }
+    }
+
+    /// Runs a change to a function away from the loop and reports its outcome as
+    /// [`Msg::Changed`], even if the work panics, so a dialog never waits forever.
+    fn change<F>(&self, work: F)
+    where
+        F: std::future::Future<Output = ChangeOutcome> + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        let work = tokio::spawn(work);
+        tokio::spawn(async move {
+            let outcome = work.await.unwrap_or_else(|e| {
+                Err(format!(
+                    "the change stopped unexpectedly ({e}); read the function again to see its state"
+                ))
+            });
+            let _ = tx.send(Msg::Changed(outcome));
+        });
     }
 
     pub fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<()> {
@@ -268,20 +286,14 @@ impl App {
                 alias,
                 to,
             } => {
-                let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
-                tokio::spawn(async move {
-                    let _ = tx.send(Msg::Changed(rollback(fleet, function, alias, to).await));
-                });
+                self.change(rollback(self.fleet.clone(), function, alias, to));
             }
             Effect::Deploy {
                 function,
                 path,
                 alias,
             } => {
-                let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
-                tokio::spawn(async move {
-                    let _ = tx.send(Msg::Changed(deploy(fleet, function, path, alias).await));
-                });
+                self.change(deploy(self.fleet.clone(), function, path, alias));
             }
             Effect::AliasFigures {
                 read,
@@ -304,11 +316,13 @@ impl App {
                 version,
                 additional,
             } => {
-                let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
-                tokio::spawn(async move {
-                    let routed = route(fleet, function, alias, version, additional).await;
-                    let _ = tx.send(Msg::Changed(routed));
-                });
+                self.change(route(
+                    self.fleet.clone(),
+                    function,
+                    alias,
+                    version,
+                    additional,
+                ));
             }
             Effect::Invoke { function, request } => {
                 let (fleet, tx) = (self.fleet.clone(), self.tx.clone());

@@ -13,21 +13,48 @@ use crate::fleet::logs::read_logs;
 use crate::fleet::operations::{AliasChange, CodeSource};
 use crate::fleet::{Fleet, FleetError, Function};
 
-use super::msg::Msg;
+use super::msg::{ChangeOutcome, Msg};
 use super::runner::READERS;
 
-/// Rolls `alias` back to `to`, records it in the audit log, and reads the function again.
+/// Rolls `alias` back to `to` (no alias: redeploys version `to`'s code as `$LATEST`), records
+/// it in the audit log, and reads the function again.
 pub async fn rollback(
     fleet: Arc<dyn Fleet>,
     function: Box<Function>,
-    alias: String,
+    alias: Option<String>,
     to: String,
-) -> Result<(String, Option<Box<Function>>), String> {
+) -> ChangeOutcome {
+    let Some(alias) = alias else {
+        let change = fleet
+            .restore(&function, &to)
+            .await
+            .map_err(|e| e.after_change())?;
+        let summary = if change.unchanged() {
+            format!(
+                "{}: $LATEST already runs version {to}'s code; nothing changed",
+                change.function
+            )
+        } else {
+            format!(
+                "{}: $LATEST runs version {to}'s code now ({})",
+                change.function, change.code_after
+            )
+        };
+        return finish(fleet, &function, "rollback", summary, &change).await;
+    };
     let change = fleet
         .rollback(&function, &alias, Some(to))
         .await
-        .map_err(|e| format!("{e}; nothing changed"))?;
-    finish(fleet, &function, "rollback", change).await
+        .map_err(|e| e.after_change())?;
+    finish(fleet, &function, "rollback", moved(&change), &change).await
+}
+
+/// What an alias change did, in a line.
+fn moved(change: &AliasChange) -> String {
+    format!(
+        "{}: alias {} now runs version {}",
+        change.function, change.after.alias, change.after.version
+    )
 }
 
 /// Deploys `path` (a zip file or a directory; `None`: the working directory of a local
@@ -37,7 +64,7 @@ pub async fn deploy(
     function: Box<Function>,
     path: Option<String>,
     alias: String,
-) -> Result<(String, Option<Box<Function>>), String> {
+) -> ChangeOutcome {
     let source = match path {
         None => CodeSource::WorkingDirectory,
         Some(p) => {
@@ -54,8 +81,8 @@ pub async fn deploy(
     let change = fleet
         .deploy(&function, source, &alias)
         .await
-        .map_err(|e| e.to_string())?;
-    finish(fleet, &function, "deploy", change).await
+        .map_err(|e| e.after_change())?;
+    finish(fleet, &function, "deploy", moved(&change), &change).await
 }
 
 /// Points `alias` at `version` and a weighted second one (a canary's steps), records it, and
@@ -66,27 +93,24 @@ pub async fn route(
     alias: String,
     version: String,
     additional: Option<(String, f64)>,
-) -> Result<(String, Option<Box<Function>>), String> {
+) -> ChangeOutcome {
     let change = fleet
         .route_alias(&function, &alias, version, additional)
         .await
-        .map_err(|e| format!("{e}; nothing changed"))?;
-    finish(fleet, &function, "canary", change).await
+        .map_err(|e| e.after_change())?;
+    finish(fleet, &function, "canary", moved(&change), &change).await
 }
 
-/// After a change: the audit log, a summary, and the function as it is now.
-async fn finish(
+/// After a change: the audit log, the summary, and the function as it is now.
+async fn finish<C: serde::Serialize>(
     fleet: Arc<dyn Fleet>,
     function: &Function,
     action: &str,
-    change: AliasChange,
-) -> Result<(String, Option<Box<Function>>), String> {
-    let mut summary = format!(
-        "{}: alias {} now runs version {}",
-        change.function, change.after.alias, change.after.version
-    );
+    mut summary: String,
+    change: &C,
+) -> ChangeOutcome {
     let who = crate::audit::who(fleet.as_ref()).await;
-    if let Err(e) = crate::audit::record(who, &fleet.context().provider, action, &change) {
+    if let Err(e) = crate::audit::record(who, &fleet.context().provider, action, change) {
         summary.push_str(&format!(" (the audit log could not be written: {e})"));
     }
     let refreshed = fleet

@@ -196,12 +196,18 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
-    /// Point an alias back at the previous version (or --to VERSION); no version is deleted.
+    /// Point an alias back at the previous version (or --to VERSION), or, for a function
+    /// served at $LATEST without aliases, redeploy a published version's code as $LATEST; no
+    /// version is deleted.
     Rollback {
         #[arg(value_name = "FUNCTION")]
         function: String,
+        /// The alias that moves; `$LATEST` redeploys a version's code instead. Needed when the
+        /// function has aliases.
         #[arg(long, value_name = "ALIAS")]
         alias: Option<String>,
+        /// The version to go back to (default: the alias's previous version, or for $LATEST the
+        /// newest version whose code differs from it).
         #[arg(long, value_name = "VERSION")]
         to: Option<String>,
         /// Do not ask for confirmation (needed without a terminal).

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::fleet::operations::CodeSource;
 pub use crate::fleet::operations::parse_weight;
+use crate::fleet::operations::{CodeSource, LATEST, restore_candidates};
 use crate::fleet::{Fleet, Function};
 
 use super::invoke::function;
@@ -76,14 +76,25 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
             "--read-only: `{action}` changes the fleet and is refused; drop --read-only to {action}"
         ));
     }
+    let f = match function(fleet.as_ref(), request.function).await {
+        Ok(f) => f,
+        Err(e) => return fail(&e),
+    };
+    if action == "rollback" && request.alias.is_none_or(|a| a == LATEST) {
+        if request.alias.is_none() && !f.aliases.is_empty() {
+            let names: Vec<&str> = f.aliases.iter().map(|a| a.name.as_str()).collect();
+            return fail(&format!(
+                "{} is served through aliases ({}): say which one moves with --alias A, or --alias '$LATEST' to redeploy a version's code as $LATEST; nothing changed",
+                f.name,
+                names.join(", ")
+            ));
+        }
+        return restore(fleet, config, &f, &request).await;
+    }
     let Some(alias) = request.alias else {
         return fail(&format!(
             "`{action}` needs --alias: the alias whose target moves (e.g. --alias live)"
         ));
-    };
-    let f = match function(fleet.as_ref(), request.function).await {
-        Ok(f) => f,
-        Err(e) => return fail(&e),
     };
     let route = match &request.canary {
         Some(step) => match canary_route(&f, alias, step) {
@@ -96,16 +107,10 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
         print_plan(&f, alias, request.source.as_ref());
         return ExitCode::SUCCESS;
     }
-    if !request.yes {
-        let stage = f
-            .placement
-            .stage
-            .clone()
-            .or_else(|| stage_in_name(&f.name, &config.grouping.stages));
-        let protected = stage.is_some_and(|s| config.safety.protected_stages.contains(&s));
-        if let Err(e) = confirm(action, &f.name, alias, protected) {
-            return fail(&e);
-        }
+    if !request.yes
+        && let Err(e) = confirm(action, &f, &format!("alias {alias}"), config)
+    {
+        return fail(&e);
     }
     let changed = match action {
         "deploy" => {
@@ -120,7 +125,7 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
     };
     let change = match changed {
         Ok(c) => c,
-        Err(e) => return fail(&format!("{e}; nothing changed")),
+        Err(e) => return fail(&e.after_change()),
     };
     let before = change
         .before
@@ -143,8 +148,64 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
             .map(|v| format!(" (published {v})"))
             .unwrap_or_default()
     );
-    let who = crate::audit::who(fleet.as_ref()).await;
-    match crate::audit::record(who, &fleet.context().provider, action, &change) {
+    audit(fleet.as_ref(), action, &change).await
+}
+
+/// A rollback of a function served at `$LATEST`: the code of `--to` (or of the newest version
+/// whose code differs) redeployed as `$LATEST`.
+async fn restore(
+    fleet: Arc<dyn Fleet>,
+    config: &Config,
+    f: &Function,
+    request: &ChangeRequest<'_>,
+) -> ExitCode {
+    let version = match request.to.clone() {
+        Some(v) => v,
+        None => match restore_candidates(f).first() {
+            Some(v) => v.version.clone(),
+            None => {
+                return fail(&format!(
+                    "{}: no published version has other code than $LATEST ({}); nothing to roll back to, nothing changed",
+                    f.name, f.code_sha256
+                ));
+            }
+        },
+    };
+    if !request.yes
+        && let Err(e) = confirm(
+            request.action,
+            f,
+            &format!("$LATEST to version {version}'s code"),
+            config,
+        )
+    {
+        return fail(&e);
+    }
+    let change = match fleet.restore(f, &version).await {
+        Ok(c) => c,
+        Err(e) => return fail(&e.after_change()),
+    };
+    if change.unchanged() {
+        println!(
+            "{}: $LATEST already runs version {version}'s code ({}); nothing changed",
+            change.function, change.code_after
+        );
+        return ExitCode::SUCCESS;
+    }
+    println!(
+        "{}: $LATEST runs version {}'s code now ({}, was {})",
+        change.function,
+        change.version,
+        change.code_after,
+        change.code_before.as_deref().unwrap_or("?")
+    );
+    audit(fleet.as_ref(), request.action, &change).await
+}
+
+/// Appends the change to the audit log; a change the log missed exits with [`exit::PARTIAL`].
+async fn audit<C: serde::Serialize>(fleet: &dyn Fleet, action: &str, change: &C) -> ExitCode {
+    let who = crate::audit::who(fleet).await;
+    match crate::audit::record(who, &fleet.context().provider, action, change) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mfn-tui: the change was made, but the audit log could not be written: {e}");
@@ -199,8 +260,16 @@ fn stage_in_name(name: &str, stages: &[String]) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Asks on the terminal; without one, refuses (a script must say --yes).
-fn confirm(action: &str, function: &str, alias: &str, protected: bool) -> Result<(), String> {
+/// Asks on the terminal whether to `action` `f` (`what`: which part of it changes), by name
+/// in a protected stage; without a terminal, refuses (a script must say --yes).
+fn confirm(action: &str, f: &Function, what: &str, config: &Config) -> Result<(), String> {
+    let stage = f
+        .placement
+        .stage
+        .clone()
+        .or_else(|| stage_in_name(&f.name, &config.grouping.stages));
+    let protected = stage.is_some_and(|s| config.safety.protected_stages.contains(&s));
+    let function = f.name.as_str();
     if !std::io::stdin().is_terminal() {
         return Err(format!(
             "`{action}` changes {function} and there is no terminal to confirm it on; pass --yes"
@@ -210,10 +279,10 @@ fn confirm(action: &str, function: &str, alias: &str, protected: bool) -> Result
     if protected {
         let _ = write!(
             err,
-            "{action} {function} (alias {alias}) in a protected stage: type the function's name to go on: "
+            "{action} {function} ({what}) in a protected stage: type the function's name to go on: "
         );
     } else {
-        let _ = write!(err, "{action} {function} (alias {alias})? [y/N] ");
+        let _ = write!(err, "{action} {function} ({what})? [y/N] ");
     }
     let _ = err.flush();
     let mut answer = String::new();

@@ -25,6 +25,9 @@ pub enum FleetError {
     },
     #[error("{operation} failed: {message}")]
     Service { operation: String, message: String },
+    /// A change was partly made; the message says what state the function is in.
+    #[error("{operation} failed: {message}")]
+    Partial { operation: String, message: String },
     #[error("{0}")]
     Config(String),
     /// The provider or endpoint cannot do this; the caller has another way (e.g. polling).
@@ -33,6 +36,15 @@ pub enum FleetError {
 }
 
 impl FleetError {
+    /// The error of a change as an operator reads it: with "nothing changed", unless the
+    /// change was partly made (then the message already says what state the function is in).
+    pub fn after_change(&self) -> String {
+        match self {
+            FleetError::Partial { .. } => self.to_string(),
+            _ => format!("{self}; nothing changed"),
+        }
+    }
+
     /// A short label for the errors pane and the header marker.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -41,6 +53,7 @@ impl FleetError {
             FleetError::Credentials { .. } => "credentials",
             FleetError::Unreachable { .. } => "unreachable",
             FleetError::Service { .. } => "error",
+            FleetError::Partial { .. } => "partial",
             FleetError::Config(_) => "config",
             FleetError::Unsupported(_) => "unsupported",
         }

@@ -143,6 +143,22 @@ impl Inventory {
         }
     }
 
+    /// A function read again after a change to it (configuration, code, versions, aliases),
+    /// in place of what discovery found; its tags, routes and event sources stay. A function
+    /// this inventory does not hold is ignored.
+    pub fn refresh(&mut self, mut function: Function) {
+        let arn = function.arn.clone();
+        if !self.functions.contains_key(&arn) {
+            return;
+        }
+        self.versions
+            .insert(arn.clone(), std::mem::take(&mut function.versions));
+        self.aliases
+            .insert(arn.clone(), std::mem::take(&mut function.aliases));
+        self.functions.insert(arn.clone(), function);
+        self.merge(&arn);
+    }
+
     /// Forgets what an earlier discovery of `target` found, so a refresh starts clean.
     fn restart(&mut self, target: Target) {
         let stale: BTreeSet<String> = self
@@ -287,6 +303,37 @@ mod tests {
             &format!("arn:aws:lambda:eu-west-1:123456789012:function:{name}"),
             "eu-west-1",
         )
+    }
+
+    #[test]
+    fn a_function_read_again_keeps_its_tags_and_takes_its_new_code() {
+        let mut inv = Inventory::new(GroupingRules::default());
+        let f = function("legacy-cron");
+        inv.apply(DiscoveryEvent::Functions {
+            target: target(),
+            functions: vec![f.clone()],
+        });
+        let tags = BTreeMap::from([("mfn:service".to_string(), "billing".to_string())]);
+        inv.apply(DiscoveryEvent::Tags {
+            target: target(),
+            tags: BTreeMap::from([(f.arn.clone(), tags.clone())]),
+        });
+        let mut again = f.clone();
+        again.code_sha256 = "NEW".into();
+        again.versions = vec![crate::fleet::Version {
+            version: "1".into(),
+            code_sha256: "OLD".into(),
+            last_modified: String::new(),
+            description: String::new(),
+        }];
+        inv.refresh(again);
+        let now = inv.function(&f.arn).unwrap();
+        assert_eq!(now.code_sha256, "NEW");
+        assert_eq!(now.versions.len(), 1);
+        assert_eq!(now.tags, tags, "tags stay");
+        assert_eq!(now.placement.service, "billing", "still placed by its tag");
+        inv.refresh(function("stranger"));
+        assert!(inv.function(&function("stranger").arn).is_none());
     }
 
     #[test]

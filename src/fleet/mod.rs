@@ -17,7 +17,7 @@ use async_trait::async_trait;
 
 use crate::analysis::latency::Window;
 use logs::LogSink;
-use operations::{AliasChange, CodeSource, InvokeRequest, InvokeResult};
+use operations::{AliasChange, CodeRestore, CodeSource, InvokeRequest, InvokeResult};
 use reports::{LogGroupSize, QueryAnswer, ReportSink};
 
 pub use discovery::{DiscoveryEvent, DiscoverySink};
@@ -131,6 +131,16 @@ pub trait Fleet: Send + Sync {
         let _ = (function, alias, to);
         Err(FleetError::Unsupported(
             "this fleet cannot roll back yet".into(),
+        ))
+    }
+
+    /// Redeploys the code of published `version` as `$LATEST`: the rollback of a function
+    /// served without an alias. Nothing is published or deleted; a failure says what state the
+    /// function is in.
+    async fn restore(&self, function: &Function, version: &str) -> Result<CodeRestore, FleetError> {
+        let _ = (function, version);
+        Err(FleetError::Unsupported(
+            "this fleet cannot redeploy a version's code".into(),
         ))
     }
 

@@ -113,3 +113,39 @@ pub struct AliasChange {
     pub code_before: Option<String>,
     pub code_after: Option<String>,
 }
+
+/// The qualifier of a function's unpublished code, which serves it when no alias does.
+pub const LATEST: &str = "$LATEST";
+
+/// A rollback of a function served at `$LATEST`: the code of a published version redeployed as
+/// `$LATEST`. Nothing is published, and no version is deleted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodeRestore {
+    pub function: String,
+    /// What changed: always [`LATEST`].
+    pub qualifier: String,
+    /// The published version whose code `$LATEST` runs now.
+    pub version: String,
+    /// The code SHA-256 of `$LATEST`, before and after.
+    pub code_before: Option<String>,
+    pub code_after: String,
+}
+
+impl CodeRestore {
+    /// `$LATEST` already ran that code: nothing was sent.
+    pub fn unchanged(&self) -> bool {
+        self.code_before.as_deref() == Some(self.code_after.as_str())
+    }
+}
+
+/// The versions a rollback of `$LATEST` can go back to, newest first: the published ones whose
+/// code differs from what `$LATEST` runs now (the first is the default).
+pub fn restore_candidates(function: &crate::fleet::Function) -> Vec<&crate::fleet::Version> {
+    let mut versions: Vec<&crate::fleet::Version> = function
+        .versions
+        .iter()
+        .filter(|v| v.code_sha256 != function.code_sha256)
+        .collect();
+    versions.sort_by_key(|v| std::cmp::Reverse(v.version.parse::<u64>().unwrap_or(0)));
+    versions
+}

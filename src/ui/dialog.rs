@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::app::dialog::RollbackDialog;
 use crate::app::state::State;
+use crate::fleet::operations::LATEST;
 
 use super::overlay::centered;
 use super::question::question;
@@ -21,33 +22,33 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &RollbackDialo
             format!(" Roll back {} ", dialog.function.name),
             theme.title,
         ));
-    let alias = dialog.alias();
-    let current_sha = dialog
+    let mut served = vec![Span::styled("serves ", theme.muted)];
+    let names = dialog
         .function
-        .versions
+        .aliases
         .iter()
-        .find(|v| v.version == alias.version)
-        .map_or("?", |v| v.code_sha256.as_str());
-    let mut aliases = vec![Span::styled("alias  ", theme.muted)];
-    for (i, a) in dialog.function.aliases.iter().enumerate() {
-        let style = if i == dialog.alias {
+        .map(|a| format!("alias {}", a.name))
+        .chain([LATEST.to_owned()]);
+    for (i, name) in names.enumerate() {
+        let style = if i == dialog.served {
             theme.selection
         } else {
             theme.text
         };
-        aliases.push(Span::styled(format!(" {} ", a.name), style));
+        served.push(Span::styled(format!(" {name} "), style));
     }
-    if dialog.function.aliases.len() > 1 {
-        aliases.push(Span::styled("  (tab: next alias)", theme.muted));
+    if !dialog.function.aliases.is_empty() {
+        served.push(Span::styled("  (tab: next)", theme.muted));
     }
+    let now = match dialog.current() {
+        (Some(version), sha) => format!("version {version} · code {sha}"),
+        (None, sha) => format!("code {sha}"),
+    };
     let mut lines = vec![
-        Line::from(aliases),
+        Line::from(served),
         Line::from(vec![
             Span::styled("now    ", theme.muted),
-            Span::styled(
-                format!("version {} · code {current_sha}", alias.version),
-                theme.text,
-            ),
+            Span::styled(now, theme.text),
         ]),
         Line::default(),
         Line::from(Span::styled(
@@ -75,14 +76,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &RollbackDialo
     }
     lines.push(Line::default());
     let target = dialog.target().map_or("?", |v| v.version.as_str());
-    let what = format!("move {} to version {target}", alias.name);
+    let what = match dialog.alias() {
+        Some(a) => format!("move {} to version {target}", a.name),
+        None => format!("redeploy version {target}'s code as {LATEST}"),
+    };
     let prompt = if dialog.running {
         Line::from(Span::styled("rolling back…", theme.accent))
     } else if let Some(q) = question(theme, &dialog.confirm, &dialog.function.name, &what) {
         q
     } else {
         Line::from(Span::styled(
-            "↑↓ choose a version · enter roll back to it · esc close (no version is deleted)",
+            match dialog.alias() {
+                Some(_) => {
+                    "↑↓ choose a version · enter roll back to it · esc close (no version is deleted)"
+                }
+                None => {
+                    "↑↓ choose a version · enter redeploy its code as $LATEST · esc close (nothing is published or deleted)"
+                }
+            },
             theme.muted,
         ))
     };

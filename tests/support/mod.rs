@@ -9,6 +9,7 @@ pub mod latency_proxy;
 pub mod local;
 pub mod memory_fleet;
 pub mod mocks;
+pub mod package;
 pub mod screen;
 pub mod seed;
 pub mod sequential;

@@ -2,11 +2,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::fleet::DiscoveryEvent;
-
 use super::super::confirmation::Answer;
 use super::super::dialog::RollbackDialog;
-use super::super::msg::Effect;
+use super::super::msg::{ChangeOutcome, Effect};
 use super::super::state::{State, View};
 use super::flash;
 
@@ -66,7 +64,7 @@ fn start(state: &mut State) -> Vec<Effect> {
     dialog.running = true;
     vec![Effect::Rollback {
         function: Box::new(dialog.function.clone()),
-        alias: dialog.alias().name.clone(),
+        alias: dialog.alias().map(|a| a.name.clone()),
         to: target,
     }]
 }
@@ -82,24 +80,14 @@ pub(super) fn mistyped(state: &mut State, name: &str, what: &str) {
 
 /// The outcome of a change: the dialog closes, the function's versions and aliases are shown
 /// as they are now.
-pub(super) fn changed(
-    state: &mut State,
-    outcome: Result<(String, Option<Box<crate::fleet::Function>>), String>,
-) {
+pub(super) fn changed(state: &mut State, outcome: ChangeOutcome) {
     state.dialog = None;
     state.deploy = None;
     state.canary = None;
     match outcome {
         Ok((summary, refreshed)) => {
-            if let Some(f) = refreshed.map(|f| *f) {
-                state.inventory.apply(DiscoveryEvent::Versions {
-                    function_arn: f.arn.clone(),
-                    versions: f.versions,
-                });
-                state.inventory.apply(DiscoveryEvent::Aliases {
-                    function_arn: f.arn,
-                    aliases: f.aliases,
-                });
+            if let Some(f) = refreshed {
+                state.inventory.refresh(*f);
                 state.fleet.dirty = true;
             }
             flash(state, &summary, false);

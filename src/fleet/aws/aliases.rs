@@ -102,10 +102,7 @@ pub async fn route(
         if !published.iter().any(|p| &p.version == v) {
             return Err(FleetError::Service {
                 operation: "UpdateAlias".into(),
-                message: format!(
-                    "`{}` has no published version {v}; nothing was changed",
-                    function.name
-                ),
+                message: format!("`{}` has no published version {v}", function.name),
             });
         }
     }
@@ -148,7 +145,7 @@ async fn move_alias(
                 FleetError::Service {
                     operation: "UpdateAlias".into(),
                     message: format!(
-                        "`{alias}` of {} changed since it was read (revision conflict); nothing was changed, read it again",
+                        "`{alias}` of {} changed since it was read (revision conflict); read it again",
                         function.name
                     ),
                 }

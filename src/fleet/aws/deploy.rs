@@ -9,16 +9,9 @@ use std::time::Duration;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{AliasRoutingConfiguration, LastUpdateStatus};
 
-use super::errors::classify;
+use super::errors::{classify, failed, partial};
 use crate::fleet::operations::{AliasChange, AliasTarget, CodeSource};
 use crate::fleet::{FleetError, Function};
-
-fn failed(operation: &str, message: String) -> FleetError {
-    FleetError::Service {
-        operation: operation.into(),
-        message,
-    }
-}
 
 pub async fn deploy(
     lambda: &aws_sdk_lambda::Client,
@@ -88,13 +81,10 @@ pub async fn deploy(
         {
             failed(
                 "UpdateFunctionCode",
-                format!(
-                    "{name} changed since it was read (revision conflict); nothing was changed"
-                ),
+                format!("{name} changed since it was read (revision conflict)"),
             )
         } else {
-            let e = classify("lambda", "UpdateFunctionCode", &e);
-            failed("UpdateFunctionCode", format!("{e}; nothing was changed"))
+            classify("lambda", "UpdateFunctionCode", &e)
         }
     })?;
     let new_sha = updated.code_sha256().unwrap_or_default().to_owned();
@@ -106,7 +96,7 @@ pub async fn deploy(
     // 2. Wait for the update to finish.
     let revision = wait_until_updated(lambda, name, wait)
         .await
-        .map_err(|e| failed("UpdateFunctionCode", format!("{e}; {state}")))?;
+        .map_err(|e| partial("UpdateFunctionCode", format!("{e}; {state}")))?;
 
     // 3. Publish exactly that code.
     let published = lambda
@@ -119,7 +109,7 @@ pub async fn deploy(
         .await
         .map_err(|e| {
             let e = classify("lambda", "PublishVersion", &e);
-            failed("PublishVersion", format!("{e}; {state}"))
+            partial("PublishVersion", format!("{e}; {state}"))
         })?;
     let version = published.version().unwrap_or_default().to_owned();
 
@@ -147,7 +137,7 @@ pub async fn deploy(
             .map_err(|e| classify("lambda", "CreateAlias", &e)),
     };
     moved.map_err(|e| {
-        failed(
+        partial(
             "UpdateAlias",
             format!("{e}; version {version} is published with the new code, and the alias {alias} is unchanged"),
         )
@@ -167,7 +157,7 @@ pub async fn deploy(
 }
 
 /// Polls until `LastUpdateStatus` is `Successful` (its new revision), or says why not.
-async fn wait_until_updated(
+pub(super) async fn wait_until_updated(
     lambda: &aws_sdk_lambda::Client,
     name: &str,
     limit: Duration,

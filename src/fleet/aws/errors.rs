@@ -85,3 +85,19 @@ where
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// A step of a change failed before anything changed.
+pub(super) fn failed(operation: &str, message: String) -> FleetError {
+    FleetError::Service {
+        operation: operation.into(),
+        message,
+    }
+}
+
+/// A step after the code changed failed: `message` says what state the function is in.
+pub(super) fn partial(operation: &str, message: String) -> FleetError {
+    FleetError::Partial {
+        operation: operation.into(),
+        message,
+    }
+}

@@ -9,6 +9,8 @@ mod functions;
 mod insights;
 mod invoke;
 mod logs;
+mod package;
+mod restore;
 mod routes;
 mod tags;
 mod tail;
@@ -257,6 +259,16 @@ impl Fleet for AwsFleet {
     ) -> Result<crate::fleet::operations::AliasChange, FleetError> {
         let clients = self.clients_in(&function.region).await;
         aliases::rollback(&clients.lambda, function, alias, to).await
+    }
+
+    async fn restore(
+        &self,
+        function: &Function,
+        version: &str,
+    ) -> Result<crate::fleet::operations::CodeRestore, FleetError> {
+        let clients = self.clients_in(&function.region).await;
+        let wait = self.settings.operation_timeout;
+        restore::restore(&clients.lambda, function, version, wait).await
     }
 
     async fn live_tail(

@@ -9,7 +9,7 @@ use crate::analysis::filter_pattern::FilterPattern;
 use crate::analysis::latency::Window;
 use crate::analysis::report;
 use crate::fleet::logs::{LogRecord, LogSink};
-use crate::fleet::operations::{AliasChange, CodeSource, InvokeRequest, InvokeResult};
+use crate::fleet::operations::{AliasChange, CodeRestore, CodeSource, InvokeRequest, InvokeResult};
 use crate::fleet::reports::{LogGroupSize, QueryAnswer, ReportBatch, ReportSink, TimedReport};
 use crate::fleet::{
     Alias, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function, Provider,
@@ -160,6 +160,15 @@ impl Fleet for LocalFleet {
         to: Option<String>,
     ) -> Result<AliasChange, FleetError> {
         operations::rollback(self, &function.name, alias, to)
+    }
+
+    /// Refused: locally `$LATEST` is the service's working directory, the operator's own files,
+    /// which a rollback must not overwrite.
+    async fn restore(&self, function: &Function, version: &str) -> Result<CodeRestore, FleetError> {
+        Err(FleetError::Unsupported(format!(
+            "the local fleet runs {}'s working directory as $LATEST and will not overwrite it with version {version}'s code; point an alias at it (rollback --alias A --to {version}) or restore the files with your version control",
+            function.name
+        )))
     }
 
     async fn reports(
