@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use aws_sdk_lambda::operation::update_function_code::UpdateFunctionCodeOutput;
+use aws_sdk_lambda::operation::update_function_code::builders::UpdateFunctionCodeFluentBuilder;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{AliasRoutingConfiguration, LastUpdateStatus};
 
@@ -75,18 +77,7 @@ pub async fn deploy(
             ));
         }
     };
-    let updated = update.send().await.map_err(|e| {
-        if e.as_service_error()
-            .is_some_and(|s| s.is_precondition_failed_exception())
-        {
-            failed(
-                "UpdateFunctionCode",
-                format!("{name} changed since it was read (revision conflict)"),
-            )
-        } else {
-            classify("lambda", "UpdateFunctionCode", &e)
-        }
-    })?;
+    let updated = send_code(update, name).await?;
     let new_sha = updated.code_sha256().unwrap_or_default().to_owned();
     let state = format!(
         "$LATEST of {name} now has the new code ({new_sha}, was {}); the alias {alias} is unchanged",
@@ -153,6 +144,25 @@ pub async fn deploy(
         published: Some(version),
         code_before,
         code_after: Some(new_sha),
+    })
+}
+
+/// Sends an `UpdateFunctionCode` guarded by a revision: a concurrent change is a conflict.
+pub(super) async fn send_code(
+    update: UpdateFunctionCodeFluentBuilder,
+    name: &str,
+) -> Result<UpdateFunctionCodeOutput, FleetError> {
+    update.send().await.map_err(|e| {
+        if e.as_service_error()
+            .is_some_and(|s| s.is_precondition_failed_exception())
+        {
+            failed(
+                "UpdateFunctionCode",
+                format!("{name} changed since it was read (revision conflict)"),
+            )
+        } else {
+            classify("lambda", "UpdateFunctionCode", &e)
+        }
     })
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use aws_sdk_lambda::primitives::Blob;
 
-use super::deploy::wait_until_updated;
+use super::deploy::{send_code, wait_until_updated};
 use super::errors::{classify, failed, partial};
 use super::package::download;
 use crate::fleet::artifact::{DIRECT_UPLOAD_LIMIT, code_sha256};
@@ -102,18 +102,7 @@ pub async fn restore(
         }
         update = update.zip_file(Blob::new(bytes));
     }
-    update.send().await.map_err(|e| {
-        if e.as_service_error()
-            .is_some_and(|s| s.is_precondition_failed_exception())
-        {
-            failed(
-                "UpdateFunctionCode",
-                format!("{name} changed since it was read (revision conflict)"),
-            )
-        } else {
-            classify("lambda", "UpdateFunctionCode", &e)
-        }
-    })?;
+    send_code(update, name).await?;
     wait_until_updated(lambda, name, wait).await.map_err(|e| {
         partial(
             "UpdateFunctionCode",
