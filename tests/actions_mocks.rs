@@ -23,7 +23,7 @@ use aws_sdk_lambda::types::{InvocationType as SdkType, LogType};
 use aws_smithy_mocks::mock;
 use base64::Engine;
 use mfn_tui::fleet::aws::AwsFleet;
-use mfn_tui::fleet::operations::{CodeSource, InvocationType, InvokeRequest};
+use mfn_tui::fleet::operations::{CodeSource, InvocationType, InvokeRequest, Step};
 use mfn_tui::fleet::{Fleet, Function, Target};
 use support::mocks::clients;
 
@@ -186,11 +186,31 @@ async fn a_deploy_that_fails_halfway_says_what_state_the_function_is_in() {
         4,
     );
     let function = Function::new("users-prod-login", "", "eu-west-1");
+    let (steps, mut started) = tokio::sync::mpsc::unbounded_channel();
     let e = fleet
-        .deploy(&function, CodeSource::Zip(b"PK\x05\x06".to_vec()), "live")
+        .deploy(
+            &function,
+            CodeSource::Zip(b"PK\x05\x06".to_vec()),
+            "live",
+            steps,
+        )
         .await
         .unwrap_err()
         .after_change();
+    let mut seen = Vec::new();
+    while let Ok(step) = started.try_recv() {
+        seen.push(step);
+    }
+    assert_eq!(
+        seen,
+        vec![
+            Step::Reading,
+            Step::Sending { bytes: Some(4) },
+            Step::Waiting,
+            Step::Publishing
+        ],
+        "each step as it started, up to the one that failed"
+    );
     assert!(e.contains("PublishVersion"), "{e}");
     assert!(!e.contains("nothing changed"), "something did: {e}");
     assert!(

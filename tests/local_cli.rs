@@ -176,6 +176,14 @@ fn deploy_and_rollback_ask_for_yes_without_a_terminal_refuse_read_only_and_are_a
         stdout.contains("alias live moved from nothing to version 1"),
         "{stdout}"
     );
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        vec![
+            format!("{f}: publishing the code as a version…"),
+            format!("{f}: moving alias live to version 1…"),
+        ],
+        "each step on stderr as it starts"
+    );
     let (code, stdout, _) = mfn(&dir, &["deploy", f, "--alias", "live", "--dry-run"]);
     assert_eq!(code, Some(0));
     assert!(

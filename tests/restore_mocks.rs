@@ -27,7 +27,7 @@ use aws_smithy_mocks::{MockResponse, Rule, mock};
 use mfn_tui::app::state::View;
 use mfn_tui::fleet::artifact::code_sha256;
 use mfn_tui::fleet::aws::AwsFleet;
-use mfn_tui::fleet::operations::CodeRestore;
+use mfn_tui::fleet::operations::{CodeRestore, Step};
 use mfn_tui::fleet::{DiscoveryEvent, Fleet, FleetError, Function, Target};
 use support::mocks::clients;
 use support::package::PackageServer;
@@ -206,16 +206,43 @@ fn function() -> Function {
 }
 
 async fn restore(lambda: &Arc<Lambda>, version: &str) -> Result<CodeRestore, FleetError> {
-    lambda.fleet().restore(&function(), version).await
+    restore_steps(lambda, version).await.0
+}
+
+/// The restore's outcome and the steps it reported as they started.
+async fn restore_steps(
+    lambda: &Arc<Lambda>,
+    version: &str,
+) -> (Result<CodeRestore, FleetError>, Vec<Step>) {
+    let (steps, mut started) = tokio::sync::mpsc::unbounded_channel();
+    let outcome = lambda.fleet().restore(&function(), version, steps).await;
+    let mut seen = Vec::new();
+    while let Ok(step) = started.try_recv() {
+        seen.push(step);
+    }
+    (outcome, seen)
 }
 
 #[tokio::test]
 async fn latest_gets_the_versions_own_package_under_the_revision_read_before() {
     let server = PackageServer::start(200, GOOD.to_vec()).await;
     let lambda = Lambda::new(server.location());
-    let change = restore(&lambda, "1").await.unwrap();
+    let (change, steps) = restore_steps(&lambda, "1").await;
     assert_eq!(
-        change,
+        steps,
+        vec![
+            Step::Reading,
+            Step::Downloading {
+                version: "1".into()
+            },
+            Step::Sending {
+                bytes: Some(GOOD.len())
+            },
+            Step::Waiting,
+        ]
+    );
+    assert_eq!(
+        change.unwrap(),
         CodeRestore {
             function: NAME.into(),
             qualifier: "$LATEST".into(),

@@ -6,7 +6,9 @@ mod support;
 use std::sync::Arc;
 
 use insta::assert_snapshot;
+use mfn_tui::app::Msg;
 use mfn_tui::fleet::Target;
+use mfn_tui::fleet::operations::Step;
 use support::memory_fleet::{denied, two_region_fleet};
 use support::screen::Screen;
 use tokio::sync::Notify;
@@ -359,6 +361,26 @@ async fn shift_d_opens_the_deploy_dialog_which_needs_a_package_and_asks_first() 
     assert!(screen.text().contains("y to confirm"));
     screen.keys("<esc><esc>").await;
     assert!(screen.app.state.deploy.is_none(), "nothing was deployed");
+}
+
+#[tokio::test]
+async fn a_running_deploy_lists_its_steps_as_they_start() {
+    let mut screen = Screen::new(two_region_fleet(), W, 30, false);
+    screen.discover().await;
+    screen.keys("/login<enter><down><enter>D./build").await;
+    // Running, as after a confirmation; the steps arrive as the deploy reports them.
+    screen.app.state.deploy.as_mut().unwrap().running = true;
+    for step in [
+        Step::Reading,
+        Step::Sending {
+            bytes: Some(1_572_864),
+        },
+        Step::Waiting,
+    ] {
+        screen.app.handle(Msg::ChangeStep(step));
+    }
+    assert_eq!(screen.app.state.deploy.as_ref().unwrap().progress.len(), 3);
+    assert_snapshot!("deploy_dialog_running", screen.frame());
 }
 
 #[tokio::test]

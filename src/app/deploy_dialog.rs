@@ -3,6 +3,7 @@
 
 use super::confirmation::Confirmation;
 use crate::fleet::Function;
+use crate::fleet::operations::Step;
 
 /// The field being typed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,8 @@ pub struct DeployDialog {
     pub field: Field,
     pub confirm: Confirmation,
     pub running: bool,
+    /// The steps started so far, the last one running.
+    pub progress: Vec<Step>,
 }
 
 impl DeployDialog {
@@ -38,6 +41,7 @@ impl DeployDialog {
             field: if local { Field::Alias } else { Field::Path },
             confirm: Confirmation::new(protected),
             running: false,
+            progress: Vec::new(),
         }
     }
 

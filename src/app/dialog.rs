@@ -4,7 +4,7 @@
 //! alias moves; `$LATEST` gets a published version's code redeployed.
 
 use super::confirmation::Confirmation;
-use crate::fleet::operations::restore_candidates;
+use crate::fleet::operations::{Step, restore_candidates};
 use crate::fleet::{Alias, Function, Version};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +18,8 @@ pub struct RollbackDialog {
     pub confirm: Confirmation,
     /// The rollback was asked for; waiting for its outcome.
     pub running: bool,
+    /// The steps started so far (a `$LATEST` restore's), the last one running.
+    pub progress: Vec<Step>,
 }
 
 impl RollbackDialog {
@@ -30,6 +32,7 @@ impl RollbackDialog {
             selected: 0,
             confirm: Confirmation::new(protected),
             running: false,
+            progress: Vec::new(),
         };
         if dialog.candidates().is_empty() {
             return Err(match dialog.alias() {

@@ -5,7 +5,7 @@ use crossterm::event::KeyEvent;
 use crate::analysis::by_version::VersionFigures;
 use crate::fleet::follow::FollowMode;
 use crate::fleet::logs::LogRecord;
-use crate::fleet::operations::{InvokeRequest, InvokeResult};
+use crate::fleet::operations::{InvokeRequest, InvokeResult, Step};
 use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
 use crate::fleet::{DiscoveryEvent, Function, Target};
 
@@ -52,6 +52,8 @@ pub enum Msg {
     /// A change to a function was made (a summary, and the function as it is now), or not
     /// (why).
     Changed(ChangeOutcome),
+    /// A step of the running deploy or rollback started.
+    ChangeStep(Step),
     /// The figures of an alias's versions (for the canary dialog), or why not.
     AliasFigures {
         read: u64,

@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::analysis::latency::{SERIES_BUCKETS as BUCKETS, Window};
+use crate::fleet::operations::StepSink;
 use crate::fleet::reports::{alias_versions, estimate_scan, read_latency};
 use crate::fleet::{DiscoveryEvent, Fleet};
 
@@ -136,14 +137,23 @@ impl App {
         }
     }
 
-    /// Runs a change to a function away from the loop and reports its outcome as
-    /// [`Msg::Changed`], even if the work panics, so a dialog never waits forever.
-    fn change<F>(&self, work: F)
+    /// Runs a change to a function away from the loop, reporting each step as it starts
+    /// ([`Msg::ChangeStep`]) and its outcome as [`Msg::Changed`], even if the work panics, so
+    /// a dialog never waits forever.
+    fn change<W, F>(&self, work: W)
     where
+        W: FnOnce(StepSink) -> F,
         F: std::future::Future<Output = ChangeOutcome> + Send + 'static,
     {
         let tx = self.tx.clone();
-        let work = tokio::spawn(work);
+        let (steps, mut started) = mpsc::unbounded_channel();
+        let work = tokio::spawn(work(steps));
+        let forward = tx.clone();
+        tokio::spawn(async move {
+            while let Some(step) = started.recv().await {
+                let _ = forward.send(Msg::ChangeStep(step));
+            }
+        });
         tokio::spawn(async move {
             let outcome = work.await.unwrap_or_else(|e| {
                 Err(format!(
@@ -286,14 +296,16 @@ impl App {
                 alias,
                 to,
             } => {
-                self.change(rollback(self.fleet.clone(), function, alias, to));
+                let fleet = self.fleet.clone();
+                self.change(|steps| rollback(fleet, function, alias, to, steps));
             }
             Effect::Deploy {
                 function,
                 path,
                 alias,
             } => {
-                self.change(deploy(self.fleet.clone(), function, path, alias));
+                let fleet = self.fleet.clone();
+                self.change(|steps| deploy(fleet, function, path, alias, steps));
             }
             Effect::AliasFigures {
                 read,
@@ -316,13 +328,8 @@ impl App {
                 version,
                 additional,
             } => {
-                self.change(route(
-                    self.fleet.clone(),
-                    function,
-                    alias,
-                    version,
-                    additional,
-                ));
+                let fleet = self.fleet.clone();
+                self.change(|_| route(fleet, function, alias, version, additional));
             }
             Effect::Invoke { function, request } => {
                 let (fleet, tx) = (self.fleet.clone(), self.tx.clone());

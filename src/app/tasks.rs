@@ -10,7 +10,7 @@ use crate::analysis::latency::Window;
 use crate::fleet::artifact::{check_zip, zip_dir};
 use crate::fleet::follow::{FollowEvent, FollowSettings, follow_logs};
 use crate::fleet::logs::read_logs;
-use crate::fleet::operations::{AliasChange, CodeSource};
+use crate::fleet::operations::{AliasChange, CodeSource, StepSink};
 use crate::fleet::{Fleet, FleetError, Function};
 
 use super::msg::{ChangeOutcome, Msg};
@@ -23,10 +23,11 @@ pub async fn rollback(
     function: Box<Function>,
     alias: Option<String>,
     to: String,
+    steps: StepSink,
 ) -> ChangeOutcome {
     let Some(alias) = alias else {
         let change = fleet
-            .restore(&function, &to)
+            .restore(&function, &to, steps)
             .await
             .map_err(|e| e.after_change())?;
         let summary = if change.unchanged() {
@@ -64,6 +65,7 @@ pub async fn deploy(
     function: Box<Function>,
     path: Option<String>,
     alias: String,
+    steps: StepSink,
 ) -> ChangeOutcome {
     let source = match path {
         None => CodeSource::WorkingDirectory,
@@ -79,7 +81,7 @@ pub async fn deploy(
         }
     };
     let change = fleet
-        .deploy(&function, source, &alias)
+        .deploy(&function, source, &alias, steps)
         .await
         .map_err(|e| e.after_change())?;
     finish(fleet, &function, "deploy", moved(&change), &change).await

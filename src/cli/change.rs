@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 pub use crate::fleet::operations::parse_weight;
-use crate::fleet::operations::{CodeSource, LATEST, restore_candidates};
+use crate::fleet::operations::{CodeSource, LATEST, Step, StepSink, restore_candidates};
 use crate::fleet::{Fleet, Function};
 
 use super::invoke::function;
@@ -115,7 +115,10 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
     let changed = match action {
         "deploy" => {
             let source = request.source.unwrap_or(CodeSource::WorkingDirectory);
-            fleet.deploy(&f, source, alias).await
+            let (steps, printer) = print_steps(&f.name);
+            let deployed = fleet.deploy(&f, source, alias, steps).await;
+            let _ = printer.await;
+            deployed
         }
         "canary" => {
             let (version, additional) = route.expect("a canary has its route");
@@ -181,7 +184,10 @@ async fn restore(
     {
         return fail(&e);
     }
-    let change = match fleet.restore(f, &version).await {
+    let (steps, printer) = print_steps(&f.name);
+    let restored = fleet.restore(f, &version, steps).await;
+    let _ = printer.await;
+    let change = match restored {
         Ok(c) => c,
         Err(e) => return fail(&e.after_change()),
     };
@@ -200,6 +206,19 @@ async fn restore(
         change.code_before.as_deref().unwrap_or("?")
     );
     audit(fleet.as_ref(), request.action, &change).await
+}
+
+/// Prints each step of a change to stderr as it starts; the printer ends when the change
+/// drops the sink.
+fn print_steps(function: &str) -> (StepSink, tokio::task::JoinHandle<()>) {
+    let (steps, mut started) = tokio::sync::mpsc::unbounded_channel::<Step>();
+    let name = function.to_owned();
+    let printer = tokio::spawn(async move {
+        while let Some(step) = started.recv().await {
+            eprintln!("{name}: {step}…");
+        }
+    });
+    (steps, printer)
 }
 
 /// Appends the change to the audit log; a change the log missed exits with [`exit::PARTIAL`].

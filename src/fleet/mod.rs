@@ -17,7 +17,7 @@ use async_trait::async_trait;
 
 use crate::analysis::latency::Window;
 use logs::LogSink;
-use operations::{AliasChange, CodeRestore, CodeSource, InvokeRequest, InvokeResult};
+use operations::{AliasChange, CodeRestore, CodeSource, InvokeRequest, InvokeResult, StepSink};
 use reports::{LogGroupSize, QueryAnswer, ReportSink};
 
 pub use discovery::{DiscoveryEvent, DiscoverySink};
@@ -108,14 +108,16 @@ pub trait Fleet: Send + Sync {
     }
 
     /// Ships `source` as `function`'s code, publishes it as a version and points `alias` at
-    /// it; a failure says what state the function is in.
+    /// it, sending each step to `steps` as it starts; a failure says what state the function
+    /// is in.
     async fn deploy(
         &self,
         function: &Function,
         source: CodeSource,
         alias: &str,
+        steps: StepSink,
     ) -> Result<AliasChange, FleetError> {
-        let _ = (function, source, alias);
+        let _ = (function, source, alias, steps);
         Err(FleetError::Unsupported(
             "this fleet cannot deploy yet".into(),
         ))
@@ -135,10 +137,15 @@ pub trait Fleet: Send + Sync {
     }
 
     /// Redeploys the code of published `version` as `$LATEST`: the rollback of a function
-    /// served without an alias. Nothing is published or deleted; a failure says what state the
-    /// function is in.
-    async fn restore(&self, function: &Function, version: &str) -> Result<CodeRestore, FleetError> {
-        let _ = (function, version);
+    /// served without an alias, each step sent to `steps` as it starts. Nothing is published
+    /// or deleted; a failure says what state the function is in.
+    async fn restore(
+        &self,
+        function: &Function,
+        version: &str,
+        steps: StepSink,
+    ) -> Result<CodeRestore, FleetError> {
+        let _ = (function, version, steps);
         Err(FleetError::Unsupported(
             "this fleet cannot redeploy a version's code".into(),
         ))

@@ -2,6 +2,7 @@
 //! Every provider answers in these terms; none of its own types cross the trait.
 
 use serde::Serialize;
+use tokio::sync::mpsc;
 
 /// The largest synchronous payload Lambda takes (6 MB).
 pub const SYNC_LIMIT: usize = 6 * 1024 * 1024;
@@ -149,3 +150,43 @@ pub fn restore_candidates(function: &crate::fleet::Function) -> Vec<&crate::flee
     versions.sort_by_key(|v| std::cmp::Reverse(v.version.parse::<u64>().unwrap_or(0)));
     versions
 }
+
+/// A step of a deploy or a restore, sent as it starts, so the operator sees where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Reading the function: its code, its revision, the alias.
+    Reading,
+    /// Downloading version `version`'s package.
+    Downloading { version: String },
+    /// Sending the code (`UpdateFunctionCode`), `bytes` of it when it is a zip.
+    Sending { bytes: Option<usize> },
+    /// Waiting for `LastUpdateStatus` to be `Successful`.
+    Waiting,
+    /// Publishing the code as a version.
+    Publishing,
+    /// Moving (or creating) `alias` to `version`.
+    MovingAlias { alias: String, version: String },
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Step::Reading => write!(f, "reading the function and its revision"),
+            Step::Downloading { version } => write!(f, "downloading version {version}'s package"),
+            Step::Sending { bytes: Some(n) } => write!(
+                f,
+                "sending the code ({}) with UpdateFunctionCode",
+                crate::units::bytes(*n as u64)
+            ),
+            Step::Sending { bytes: None } => write!(f, "sending the code with UpdateFunctionCode"),
+            Step::Waiting => write!(f, "waiting for LastUpdateStatus Successful"),
+            Step::Publishing => write!(f, "publishing the code as a version"),
+            Step::MovingAlias { alias, version } => {
+                write!(f, "moving alias {alias} to version {version}")
+            }
+        }
+    }
+}
+
+/// Where the steps of a change go as they start (nowhere, if the receiver is gone).
+pub type StepSink = mpsc::UnboundedSender<Step>;

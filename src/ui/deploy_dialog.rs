@@ -10,6 +10,7 @@ use crate::app::state::State;
 
 use super::overlay::centered;
 use super::question::question;
+use super::steps::steps;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DeployDialog) {
     let theme = &state.theme;
@@ -74,22 +75,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DeployDialog) {
     lines.push(Line::default());
     let what = format!("publish a new version and move {} to it", d.alias);
     let prompt = if d.running {
-        Line::from(Span::styled(
-            "deploying: update the code, wait for it, publish, move the alias…",
-            theme.accent,
-        ))
+        lines.extend(steps(theme, "deploying", &d.progress));
+        None
     } else if let Some(q) = question(theme, &d.confirm, &d.function.name, &what) {
-        q
+        Some(q)
     } else {
-        Line::from(Span::styled(
+        Some(Line::from(Span::styled(
             match d.problem() {
                 Some(p) => p,
                 None => "tab switches fields · enter deploys · esc closes".to_owned(),
             },
             theme.muted,
-        ))
+        )))
     };
-    lines.push(prompt);
+    lines.extend(prompt);
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

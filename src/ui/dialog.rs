@@ -11,6 +11,7 @@ use crate::fleet::operations::LATEST;
 
 use super::overlay::centered;
 use super::question::question;
+use super::steps::steps;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &RollbackDialog) {
     let theme = &state.theme;
@@ -81,11 +82,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &RollbackDialo
         None => format!("redeploy version {target}'s code as {LATEST}"),
     };
     let prompt = if dialog.running {
-        Line::from(Span::styled("rolling back…", theme.accent))
+        lines.extend(steps(theme, "rolling back", &dialog.progress));
+        None
     } else if let Some(q) = question(theme, &dialog.confirm, &dialog.function.name, &what) {
-        q
+        Some(q)
     } else {
-        Line::from(Span::styled(
+        Some(Line::from(Span::styled(
             match dialog.alias() {
                 Some(_) => {
                     "↑↓ choose a version · enter roll back to it · esc close (no version is deleted)"
@@ -95,9 +97,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &RollbackDialo
                 }
             },
             theme.muted,
-        ))
+        )))
     };
-    lines.push(prompt);
+    lines.extend(prompt);
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

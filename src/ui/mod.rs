@@ -14,6 +14,7 @@ mod logs_view;
 mod overlay;
 pub mod pictures;
 mod question;
+mod steps;
 pub mod theme;
 
 use ratatui::Frame;

@@ -7,6 +7,7 @@ use super::super::dialog::RollbackDialog;
 use super::super::msg::{ChangeOutcome, Effect};
 use super::super::state::{State, View};
 use super::flash;
+use crate::fleet::operations::Step;
 
 /// Opens the dialog on the function shown.
 pub(super) fn open(state: &mut State) {
@@ -76,6 +77,15 @@ pub(super) fn mistyped(state: &mut State, name: &str, what: &str) {
         &format!("type {name} exactly to {what}; esc cancels"),
         true,
     );
+}
+
+/// A step of the running change started: the dialog that asked for it lists it.
+pub(super) fn step(state: &mut State, step: Step) {
+    if let Some(d) = state.deploy.as_mut().filter(|d| d.running) {
+        d.progress.push(step);
+    } else if let Some(d) = state.dialog.as_mut().filter(|d| d.running) {
+        d.progress.push(step);
+    }
 }
 
 /// The outcome of a change: the dialog closes, the function's versions and aliases are shown

@@ -109,6 +109,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             dialog::changed(state, outcome);
             Vec::new()
         }
+        Msg::ChangeStep(step) => {
+            dialog::step(state, step);
+            Vec::new()
+        }
         Msg::LogRecords { .. }
         | Msg::LogMode { .. }
         | Msg::LogFailures { .. }

@@ -12,7 +12,7 @@ use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{AliasRoutingConfiguration, LastUpdateStatus};
 
 use super::errors::{classify, failed, partial};
-use crate::fleet::operations::{AliasChange, AliasTarget, CodeSource};
+use crate::fleet::operations::{AliasChange, AliasTarget, CodeSource, Step, StepSink};
 use crate::fleet::{FleetError, Function};
 
 pub async fn deploy(
@@ -21,8 +21,10 @@ pub async fn deploy(
     source: CodeSource,
     alias: &str,
     wait: Duration,
+    steps: &StepSink,
 ) -> Result<AliasChange, FleetError> {
     let name = function.name.as_str();
+    let _ = steps.send(Step::Reading);
     let config = lambda
         .get_function_configuration()
         .function_name(name)
@@ -69,8 +71,16 @@ pub async fn deploy(
         .function_name(name)
         .set_revision_id(config.revision_id().map(str::to_owned));
     update = match source {
-        CodeSource::Zip(bytes) => update.zip_file(Blob::new(bytes)),
-        CodeSource::S3 { bucket, key } => update.s3_bucket(bucket).s3_key(key),
+        CodeSource::Zip(bytes) => {
+            let _ = steps.send(Step::Sending {
+                bytes: Some(bytes.len()),
+            });
+            update.zip_file(Blob::new(bytes))
+        }
+        CodeSource::S3 { bucket, key } => {
+            let _ = steps.send(Step::Sending { bytes: None });
+            update.s3_bucket(bucket).s3_key(key)
+        }
         CodeSource::WorkingDirectory => {
             return Err(FleetError::Unsupported(
                 "AWS deploys a package: give --zip FILE, --dir DIR or --s3 s3://BUCKET/KEY".into(),
@@ -85,11 +95,13 @@ pub async fn deploy(
     );
 
     // 2. Wait for the update to finish.
+    let _ = steps.send(Step::Waiting);
     let revision = wait_until_updated(lambda, name, wait)
         .await
         .map_err(|e| partial("UpdateFunctionCode", format!("{e}; {state}")))?;
 
     // 3. Publish exactly that code.
+    let _ = steps.send(Step::Publishing);
     let published = lambda
         .publish_version()
         .function_name(name)
@@ -105,6 +117,10 @@ pub async fn deploy(
     let version = published.version().unwrap_or_default().to_owned();
 
     // 4. Move (or create) the alias, under its own revision.
+    let _ = steps.send(Step::MovingAlias {
+        alias: alias.to_owned(),
+        version: version.clone(),
+    });
     let moved = match &current {
         Some(a) => lambda
             .update_alias()

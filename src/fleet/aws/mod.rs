@@ -234,10 +234,11 @@ impl Fleet for AwsFleet {
         function: &Function,
         source: crate::fleet::operations::CodeSource,
         alias: &str,
+        steps: crate::fleet::operations::StepSink,
     ) -> Result<crate::fleet::operations::AliasChange, FleetError> {
         let clients = self.clients_in(&function.region).await;
         let wait = self.settings.operation_timeout;
-        deploy::deploy(&clients.lambda, function, source, alias, wait).await
+        deploy::deploy(&clients.lambda, function, source, alias, wait, &steps).await
     }
 
     async fn route_alias(
@@ -265,10 +266,11 @@ impl Fleet for AwsFleet {
         &self,
         function: &Function,
         version: &str,
+        steps: crate::fleet::operations::StepSink,
     ) -> Result<crate::fleet::operations::CodeRestore, FleetError> {
         let clients = self.clients_in(&function.region).await;
         let wait = self.settings.operation_timeout;
-        restore::restore(&clients.lambda, function, version, wait).await
+        restore::restore(&clients.lambda, function, version, wait, &steps).await
     }
 
     async fn live_tail(

@@ -11,7 +11,7 @@ use super::deploy::{send_code, wait_until_updated};
 use super::errors::{classify, failed, partial};
 use super::package::download;
 use crate::fleet::artifact::{DIRECT_UPLOAD_LIMIT, code_sha256};
-use crate::fleet::operations::{CodeRestore, LATEST};
+use crate::fleet::operations::{CodeRestore, LATEST, Step, StepSink};
 use crate::fleet::{FleetError, Function};
 
 pub async fn restore(
@@ -19,6 +19,7 @@ pub async fn restore(
     function: &Function,
     version: &str,
     wait: Duration,
+    steps: &StepSink,
 ) -> Result<CodeRestore, FleetError> {
     let name = function.name.as_str();
     if version == LATEST || version.parse::<u64>().is_err() {
@@ -28,6 +29,7 @@ pub async fn restore(
         ));
     }
     // $LATEST as it is now; its revision guards the update.
+    let _ = steps.send(Step::Reading);
     let latest = lambda
         .get_function_configuration()
         .function_name(name)
@@ -80,6 +82,7 @@ pub async fn restore(
         );
     let code = source.code();
     if let Some(image) = code.and_then(|c| c.image_uri()) {
+        let _ = steps.send(Step::Sending { bytes: None });
         update = update.image_uri(image);
     } else {
         let location = code.and_then(|c| c.location()).ok_or_else(|| {
@@ -88,6 +91,9 @@ pub async fn restore(
                 format!("version {version} of {name} has no package to download"),
             )
         })?;
+        let _ = steps.send(Step::Downloading {
+            version: version.to_owned(),
+        });
         let bytes = download(location, DIRECT_UPLOAD_LIMIT)
             .await
             .map_err(|e| failed("GetFunction", format!("version {version} of {name}: {e}")))?;
@@ -100,9 +106,13 @@ pub async fn restore(
                 ),
             ));
         }
+        let _ = steps.send(Step::Sending {
+            bytes: Some(bytes.len()),
+        });
         update = update.zip_file(Blob::new(bytes));
     }
     send_code(update, name).await?;
+    let _ = steps.send(Step::Waiting);
     wait_until_updated(lambda, name, wait).await.map_err(|e| {
         partial(
             "UpdateFunctionCode",

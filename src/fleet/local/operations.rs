@@ -5,7 +5,7 @@ use hyper::body::Bytes;
 
 use crate::fleet::FleetError;
 use crate::fleet::operations::{
-    AliasChange, AliasTarget, InvocationType, InvokeRequest, InvokeResult,
+    AliasChange, AliasTarget, InvocationType, InvokeRequest, InvokeResult, Step, StepSink,
 };
 
 use super::fleet::{InvokeError, LocalFleet};
@@ -83,10 +83,32 @@ fn refusal(e: InvokeError) -> FleetError {
     }
 }
 
-pub fn deploy(fleet: &LocalFleet, name: &str, alias: &str) -> Result<AliasChange, FleetError> {
-    let moved = fleet
-        .deploy(name, alias)
+/// Publishes the working directory and moves `alias` to it, each step sent as it starts.
+pub fn deploy(
+    fleet: &LocalFleet,
+    name: &str,
+    alias: &str,
+    steps: &StepSink,
+) -> Result<AliasChange, FleetError> {
+    let _ = steps.send(Step::Publishing);
+    let version = fleet
+        .publish(name, "deployed by mfn-tui")
         .map_err(|message| service("Deploy", message))?;
+    let _ = steps.send(Step::MovingAlias {
+        alias: alias.to_owned(),
+        version: version.version.to_string(),
+    });
+    let moved = fleet
+        .set_alias(name, alias, version.version, None)
+        .map_err(|message| {
+            FleetError::Partial {
+                operation: "Deploy".into(),
+                message: format!(
+                    "{message}; version {} is published with the working directory, and the alias {alias} is unchanged",
+                    version.version
+                ),
+            }
+        })?;
     change(fleet, name, moved, true)
 }
 

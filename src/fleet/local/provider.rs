@@ -9,7 +9,9 @@ use crate::analysis::filter_pattern::FilterPattern;
 use crate::analysis::latency::Window;
 use crate::analysis::report;
 use crate::fleet::logs::{LogRecord, LogSink};
-use crate::fleet::operations::{AliasChange, CodeRestore, CodeSource, InvokeRequest, InvokeResult};
+use crate::fleet::operations::{
+    AliasChange, CodeRestore, CodeSource, InvokeRequest, InvokeResult, StepSink,
+};
 use crate::fleet::reports::{LogGroupSize, QueryAnswer, ReportBatch, ReportSink, TimedReport};
 use crate::fleet::{
     Alias, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function, Provider,
@@ -134,13 +136,14 @@ impl Fleet for LocalFleet {
         function: &Function,
         source: CodeSource,
         alias: &str,
+        steps: StepSink,
     ) -> Result<AliasChange, FleetError> {
         if source != CodeSource::WorkingDirectory {
             return Err(FleetError::Unsupported(
                 "the local fleet deploys the service's working directory; --zip, --dir and --s3 are for AWS".into(),
             ));
         }
-        operations::deploy(self, &function.name, alias)
+        operations::deploy(self, &function.name, alias, &steps)
     }
 
     async fn route_alias(
@@ -164,7 +167,12 @@ impl Fleet for LocalFleet {
 
     /// Refused: locally `$LATEST` is the service's working directory, the operator's own files,
     /// which a rollback must not overwrite.
-    async fn restore(&self, function: &Function, version: &str) -> Result<CodeRestore, FleetError> {
+    async fn restore(
+        &self,
+        function: &Function,
+        version: &str,
+        _steps: StepSink,
+    ) -> Result<CodeRestore, FleetError> {
         Err(FleetError::Unsupported(format!(
             "the local fleet runs {}'s working directory as $LATEST and will not overwrite it with version {version}'s code; point an alias at it (rollback --alias A --to {version}) or restore the files with your version control",
             function.name
