@@ -355,12 +355,39 @@ async fn shift_d_opens_the_deploy_dialog_which_needs_a_package_and_asks_first() 
         "nothing to deploy yet"
     );
     assert!(!screen.app.state.deploy.as_ref().unwrap().confirm.asking());
-    screen.keys("./build").await;
+    // A file that is not a zip is refused, and what was typed stays to fix.
+    screen.keys("Cargo.toml<enter>").await;
+    until_read(&mut screen).await;
+    assert!(screen.text().contains("is not a zip file"));
+    let d = screen.app.state.deploy.as_ref().unwrap();
+    assert!(!d.confirm.asking() && d.package.is_none());
+    assert_eq!(d.path, "Cargo.toml");
+    // A directory is zipped, and its code SHA-256 and size shown before the question.
+    for _ in 0.."Cargo.toml".len() {
+        screen.keys("<bs>").await;
+    }
+    screen.keys("tests/fixtures/local/basics<enter>").await;
+    until_read(&mut screen).await;
+    let d = screen.app.state.deploy.as_ref().unwrap();
+    let zipped =
+        mfn_tui::fleet::artifact::zip_dir(std::path::Path::new("tests/fixtures/local/basics"))
+            .unwrap();
+    assert_eq!(
+        d.package.as_ref().unwrap().code_sha256,
+        mfn_tui::fleet::artifact::code_sha256(&zipped)
+    );
+    assert!(d.confirm.asking());
     assert_snapshot!("deploy_dialog", screen.frame());
-    screen.keys("<enter>").await;
     assert!(screen.text().contains("y to confirm"));
     screen.keys("<esc><esc>").await;
     assert!(screen.app.state.deploy.is_none(), "nothing was deployed");
+}
+
+/// Handles messages until the deploy dialog has read the package it was asked to.
+async fn until_read(screen: &mut Screen) {
+    while screen.app.state.deploy.as_ref().unwrap().preparing {
+        screen.app.next_batch().await;
+    }
 }
 
 #[tokio::test]

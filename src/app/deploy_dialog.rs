@@ -2,7 +2,10 @@
 //! directory for AWS), the alias to move, and a confirmation like the rollback's.
 
 use super::confirmation::Confirmation;
+use std::sync::Arc;
+
 use crate::fleet::Function;
+use crate::fleet::artifact::code_sha256;
 use crate::fleet::operations::Step;
 
 /// The field being typed in.
@@ -22,9 +25,31 @@ pub struct DeployDialog {
     pub alias: String,
     pub field: Field,
     pub confirm: Confirmation,
+    /// The package is being read (and zipped) to show what would ship.
+    pub preparing: bool,
+    /// The package read from `path`, shown before confirming and shipped as it was shown.
+    pub package: Option<Package>,
     pub running: bool,
     /// The steps started so far, the last one running.
     pub progress: Vec<Step>,
+}
+
+/// A package read from the path typed: what the dry run shows, and what ships.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Package {
+    pub path: String,
+    pub code_sha256: String,
+    pub bytes: Arc<Vec<u8>>,
+}
+
+impl Package {
+    pub fn new(path: String, bytes: Arc<Vec<u8>>) -> Package {
+        Package {
+            path,
+            code_sha256: code_sha256(&bytes),
+            bytes,
+        }
+    }
 }
 
 impl DeployDialog {
@@ -40,12 +65,18 @@ impl DeployDialog {
             alias,
             field: if local { Field::Alias } else { Field::Path },
             confirm: Confirmation::new(protected),
+            preparing: false,
+            package: None,
             running: false,
             progress: Vec::new(),
         }
     }
 
+    /// The field being typed in; a package read from an older path is dropped.
     pub fn field_mut(&mut self) -> &mut String {
+        if self.field == Field::Path {
+            self.package = None;
+        }
         match self.field {
             Field::Path => &mut self.path,
             Field::Alias => &mut self.alias,

@@ -1,11 +1,13 @@
 //! Messages into the update loop, and the effects it asks the runner to carry out.
 
+use std::sync::Arc;
+
 use crossterm::event::KeyEvent;
 
 use crate::analysis::by_version::VersionFigures;
 use crate::fleet::follow::FollowMode;
 use crate::fleet::logs::LogRecord;
-use crate::fleet::operations::{InvokeRequest, InvokeResult, Step};
+use crate::fleet::operations::{CodeSource, InvokeRequest, InvokeResult, Step};
 use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
 use crate::fleet::{DiscoveryEvent, Function, Target};
 
@@ -52,6 +54,11 @@ pub enum Msg {
     /// A change to a function was made (a summary, and the function as it is now), or not
     /// (why).
     Changed(ChangeOutcome),
+    /// The package at `path` was read for the deploy dialog (its bytes), or not (why).
+    PackageRead {
+        path: String,
+        package: Result<Arc<Vec<u8>>, String>,
+    },
     /// A step of the running deploy or rollback started.
     ChangeStep(Step),
     /// The figures of an alias's versions (for the canary dialog), or why not.
@@ -99,12 +106,17 @@ pub enum Effect {
         pattern: Option<String>,
     },
     StopLogs,
-    /// Deploy `path` (a zip or a directory; `None`: a local function's working directory) to
-    /// `function` and move `alias`; reports [`Msg::Changed`].
+    /// Deploy `source` (the package the dialog showed, or a local function's working
+    /// directory) to `function` and move `alias`; reports [`Msg::Changed`].
     Deploy {
         function: Box<Function>,
-        path: Option<String>,
+        source: CodeSource,
         alias: String,
+    },
+    /// Read (and zip) the package at `path` for the deploy dialog to show; reports
+    /// [`Msg::PackageRead`].
+    ReadPackage {
+        path: String,
     },
     /// Read the figures of each version in `weights` over the last `since_ms`; reports
     /// [`Msg::AliasFigures`].

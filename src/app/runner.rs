@@ -301,11 +301,24 @@ impl App {
             }
             Effect::Deploy {
                 function,
-                path,
+                source,
                 alias,
             } => {
                 let fleet = self.fleet.clone();
-                self.change(|steps| deploy(fleet, function, path, alias, steps));
+                self.change(|steps| deploy(fleet, function, source, alias, steps));
+            }
+            Effect::ReadPackage { path } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let read = path.clone();
+                    let package = tokio::task::spawn_blocking(move || {
+                        crate::fleet::artifact::package(std::path::Path::new(&read))
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(format!("reading the package stopped ({e})")))
+                    .map(Arc::new);
+                    let _ = tx.send(Msg::PackageRead { path, package });
+                });
             }
             Effect::AliasFigures {
                 read,

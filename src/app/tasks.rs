@@ -7,7 +7,6 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use crate::analysis::latency::Window;
-use crate::fleet::artifact::{check_zip, zip_dir};
 use crate::fleet::follow::{FollowEvent, FollowSettings, follow_logs};
 use crate::fleet::logs::read_logs;
 use crate::fleet::operations::{AliasChange, CodeSource, StepSink};
@@ -58,28 +57,14 @@ fn moved(change: &AliasChange) -> String {
     )
 }
 
-/// Deploys `path` (a zip file or a directory; `None`: the working directory of a local
-/// function) and moves `alias`, records it, and reads the function again.
+/// Deploys `source` and moves `alias`, records it, and reads the function again.
 pub async fn deploy(
     fleet: Arc<dyn Fleet>,
     function: Box<Function>,
-    path: Option<String>,
+    source: CodeSource,
     alias: String,
     steps: StepSink,
 ) -> ChangeOutcome {
-    let source = match path {
-        None => CodeSource::WorkingDirectory,
-        Some(p) => {
-            let path = std::path::PathBuf::from(&p);
-            let bytes = if path.is_dir() {
-                zip_dir(&path)?
-            } else {
-                std::fs::read(&path).map_err(|e| format!("{p}: {e}"))?
-            };
-            check_zip(&bytes, &p)?;
-            CodeSource::Zip(bytes)
-        }
-    };
     let change = fleet
         .deploy(&function, source, &alias, steps)
         .await

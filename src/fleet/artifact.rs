@@ -76,6 +76,18 @@ pub fn check_zip(bytes: &[u8], what: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The package at `path`: a zip file as it is, or a directory zipped; checked.
+pub fn package(path: &Path) -> Result<Vec<u8>, String> {
+    let what = path.display().to_string();
+    let bytes = if path.is_dir() {
+        zip_dir(path)?
+    } else {
+        std::fs::read(path).map_err(|e| format!("{what}: {e}"))?
+    };
+    check_zip(&bytes, &what)?;
+    Ok(bytes)
+}
+
 /// Lambda's `CodeSha256` of a package: SHA-256, base64.
 pub fn code_sha256(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes))

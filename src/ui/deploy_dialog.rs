@@ -72,6 +72,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DeployDialog) {
         ),
         theme.muted,
     )));
+    if let Some(p) = &d.package {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<8}", "new"), theme.muted),
+            Span::styled(
+                format!(
+                    "code {} ({})",
+                    p.code_sha256,
+                    crate::units::bytes(p.bytes.len() as u64)
+                ),
+                theme.accent,
+            ),
+        ]));
+    } else if d.preparing {
+        lines.push(Line::from(Span::styled(
+            format!("reading {}…", d.path.trim()),
+            theme.accent,
+        )));
+    }
     lines.push(Line::default());
     let what = format!("publish a new version and move {} to it", d.alias);
     let prompt = if d.running {

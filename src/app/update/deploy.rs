@@ -2,10 +2,13 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use std::sync::Arc;
+
 use crate::fleet::Provider;
+use crate::fleet::operations::CodeSource;
 
 use super::super::confirmation::Answer;
-use super::super::deploy_dialog::DeployDialog;
+use super::super::deploy_dialog::{DeployDialog, Package};
 use super::super::msg::Effect;
 use super::super::state::{State, View};
 use super::dialog::mistyped;
@@ -51,6 +54,15 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Enter => match d.problem() {
             Some(p) => flash(state, &p, true),
+            // Show what would ship before asking: the package is read (and zipped) first.
+            None if !d.local && d.package.is_none() => {
+                if !d.preparing {
+                    d.preparing = true;
+                    return vec![Effect::ReadPackage {
+                        path: d.path.trim().to_owned(),
+                    }];
+                }
+            }
             None => d.confirm.ask(),
         },
         KeyCode::Char(c) if !ctrl => d.field_mut().push(c),
@@ -59,15 +71,39 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Asks for the deploy the dialog shows.
+/// The package read for the dialog: shown, then the question asked; or why it cannot ship,
+/// the path kept to fix.
+pub(super) fn package_read(state: &mut State, path: String, package: Result<Arc<Vec<u8>>, String>) {
+    let Some(d) = state.deploy.as_mut() else {
+        return;
+    };
+    if !d.preparing || d.path.trim() != path {
+        return;
+    }
+    d.preparing = false;
+    match package {
+        Ok(bytes) => {
+            d.package = Some(Package::new(path, bytes));
+            d.confirm.ask();
+        }
+        Err(e) => flash(state, &e, true),
+    }
+}
+
+/// Asks for the deploy the dialog shows: the package it showed, or the working directory.
 fn start(state: &mut State) -> Vec<Effect> {
     let Some(d) = state.deploy.as_mut() else {
         return Vec::new();
     };
+    let source = match (&d.package, d.local) {
+        (_, true) => CodeSource::WorkingDirectory,
+        (Some(p), false) => CodeSource::Zip(p.bytes.as_ref().clone()),
+        (None, false) => return Vec::new(),
+    };
     d.running = true;
     vec![Effect::Deploy {
         function: Box::new(d.function.clone()),
-        path: (!d.local).then(|| d.path.trim().to_owned()),
+        source,
         alias: d.alias.trim().to_owned(),
     }]
 }

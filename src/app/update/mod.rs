@@ -109,6 +109,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             dialog::changed(state, outcome);
             Vec::new()
         }
+        Msg::PackageRead { path, package } => {
+            deploy::package_read(state, path, package);
+            Vec::new()
+        }
         Msg::ChangeStep(step) => {
             dialog::step(state, step);
             Vec::new()
