@@ -58,6 +58,25 @@ async fn rollback_moves_one_alias_of_one_function_and_nothing_else() {
     );
     let (code, _, stderr) = run(&emulator, &["rollback", f, "--alias", "stable", "--yes"]);
     assert_eq!(code, Some(1), "{stderr}");
+    for args in [
+        &["rollback", "nope-dev-fn", "--alias", "live", "--yes"][..],
+        &["invoke", "nope-dev-fn", "--payload", "{}"],
+        &[
+            "canary",
+            "nope-dev-fn",
+            "--alias",
+            "live",
+            "--abort",
+            "--yes",
+        ],
+    ] {
+        let (code, _, stderr) = run(&emulator, args);
+        assert_ne!(code, Some(0), "{args:?}");
+        assert!(
+            stderr.contains("no function `nope-dev-fn`"),
+            "{args:?}: {stderr}"
+        );
+    }
     assert_eq!(snapshot(&emulator), before, "refusals change nothing");
 
     let (code, stdout, stderr) = run(&emulator, &["rollback", f, "--alias", "live", "--yes"]);
