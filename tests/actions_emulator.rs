@@ -4,6 +4,7 @@
 
 mod support;
 
+use mfn_tui::audit::AuditLog;
 use mfn_tui::fleet::Target;
 use mfn_tui::fleet::aws::{AwsFleet, Clients};
 use serde_json::Value;
@@ -120,80 +121,72 @@ async fn rollback_moves_one_alias_of_one_function_and_nothing_else() {
 }
 
 /// The dashboard against the emulator: `B` in a function's view, a version chosen, `y`, and
-/// only that function's alias moved. Its own runtime, so the state directory (for the audit
-/// log) is set before any thread exists.
-#[test]
-fn the_dashboard_rolls_an_alias_back_by_keys_and_nothing_else_moves() {
-    let state = std::env::temp_dir().join(format!("mfn-tui-keys-{}", std::process::id()));
-    // SAFETY: no other thread exists yet (nextest runs each test in its own process and the
-    // runtime is built below), so nothing reads the environment concurrently.
-    unsafe { std::env::set_var("XDG_STATE_HOME", &state) };
+/// only that function's alias moved, with the change in the audit log.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dashboard_rolls_an_alias_back_by_keys_and_nothing_else_moves() {
+    let audit = std::env::temp_dir().join(format!("mfn-tui-keys-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&audit);
     let f = "users-dev-login";
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            let emulator = Emulator::start();
-            seed_fleet(&emulator).await;
-            let before = snapshot(&emulator);
-            let config = emulator.sdk_config(EAST).await;
-            let fleet = AwsFleet::with_clients(
-                vec![(Target::new(None, EAST), Clients::from_sdk_config(&config))],
-                8,
-            );
-            let mut screen = Screen::new(fleet, 140, 40, false);
-            screen.discover().await;
-            screen.keys("/dev-login<enter><down><enter>B").await;
-            let dialog = screen
-                .app
-                .state
-                .dialog
-                .as_ref()
-                .expect("the dialog is open");
-            assert_eq!(dialog.function.name, f);
-            assert_eq!(dialog.alias().unwrap().name, "live");
-            assert_eq!(dialog.target().unwrap().version, "1");
-            screen.keys("<enter>y").await;
-            let wait = async {
-                while screen.app.state.dialog.is_some() {
-                    screen.app.next_batch().await;
-                }
-            };
-            tokio::time::timeout(std::time::Duration::from_secs(30), wait)
-                .await
-                .expect("the rollback came back");
-            let text = screen.text();
-            assert!(text.contains("alias live now runs version 1"), "{text}");
-            let shown = &screen
-                .app
-                .state
-                .inventory
-                .functions()
-                .find(|x| x.name == f)
-                .unwrap()
-                .aliases[0];
-            assert_eq!(shown.version, "1", "the view shows the alias as it is now");
-            let after = snapshot(&emulator);
-            for ((name, b), (_, a)) in before.iter().zip(&after) {
-                if name != f {
-                    assert_eq!(a, b, "{name} must not change");
-                    continue;
-                }
-                let mut expected = b.clone();
-                expected["aliases"][0]["version"] = "1".into();
-                expected["aliases"][0]["weights"] = serde_json::json!({"1": 1.0});
-                assert_eq!(a, &expected, "only the alias of {f} moved");
-            }
-        });
-    let audit = std::fs::read_to_string(state.join("mfn-tui/audit.jsonl")).unwrap();
-    let entry: Value = serde_json::from_str(audit.lines().last().unwrap()).unwrap();
-    assert_eq!(
-        (&entry["action"], &entry["function"]),
-        (&"rollback".into(), &f.into())
+    let emulator = Emulator::start();
+    seed_fleet(&emulator).await;
+    let before = snapshot(&emulator);
+    let config = emulator.sdk_config(EAST).await;
+    let fleet = AwsFleet::with_clients(
+        vec![(Target::new(None, EAST), Clients::from_sdk_config(&config))],
+        8,
     );
+    let mut screen = Screen::new(fleet, 140, 40, false);
+    screen.app.audit = AuditLog::at(&audit);
+    screen.discover().await;
+    screen.keys("/dev-login<enter><down><enter>B").await;
+    let dialog = screen
+        .app
+        .state
+        .dialog
+        .as_ref()
+        .expect("the dialog is open");
+    assert_eq!(dialog.function.name, f);
+    assert_eq!(dialog.alias().unwrap().name, "live");
+    assert_eq!(dialog.target().unwrap().version, "1");
+    screen.keys("<enter>y").await;
+    let wait = async {
+        while screen.app.state.dialog.is_some() {
+            screen.app.next_batch().await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), wait)
+        .await
+        .expect("the rollback came back");
+    let text = screen.text();
+    assert!(text.contains("alias live now runs version 1"), "{text}");
+    let shown = screen
+        .app
+        .state
+        .inventory
+        .functions()
+        .find(|x| x.name == f)
+        .unwrap();
+    assert_eq!(
+        shown.aliases[0].version, "1",
+        "the view shows the alias as it is now"
+    );
+    let after = snapshot(&emulator);
+    for ((name, b), (_, a)) in before.iter().zip(&after) {
+        if name != f {
+            assert_eq!(a, b, "{name} must not change");
+            continue;
+        }
+        let mut expected = b.clone();
+        expected["aliases"][0]["version"] = "1".into();
+        expected["aliases"][0]["weights"] = serde_json::json!({"1": 1.0});
+        assert_eq!(a, &expected, "only the alias of {f} moved");
+    }
+    let written = std::fs::read_to_string(&audit).unwrap();
+    let entry: Value = serde_json::from_str(written.lines().last().unwrap()).unwrap();
+    assert_eq!(entry["action"], "rollback");
+    assert_eq!(entry["function"], f);
     assert_eq!(entry["after"]["version"], "1");
-    let _ = std::fs::remove_dir_all(&state);
+    let _ = std::fs::remove_file(&audit);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -330,6 +330,8 @@ async fn a_canary_is_started_watched_and_promoted_from_the_dashboard() {
     fleet.deploy(f, "live").unwrap();
 
     let mut screen = support::screen::Screen::over(fleet.clone(), 140, 40, false);
+    let audit = root.join("audit.jsonl");
+    screen.app.audit = mfn_tui::audit::AuditLog::at(&audit);
     screen.discover().await;
     screen.keys("/hello<enter><down><enter>K").await;
     // 50% to version 1, the rest staying on 2.
@@ -368,5 +370,12 @@ async fn a_canary_is_started_watched_and_promoted_from_the_dashboard() {
     }
     let alias = fleet.store.alias(f, "live").unwrap().unwrap();
     assert_eq!((alias.version, alias.additional), (1, None), "promoted");
+    let written = std::fs::read_to_string(&audit).unwrap();
+    let actions: Vec<serde_json::Value> = written
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(actions.len(), 2, "the start and the promotion: {written}");
+    assert!(actions.iter().all(|a| a["action"] == "canary"));
     fleet.shutdown().await;
 }

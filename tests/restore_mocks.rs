@@ -25,6 +25,7 @@ use aws_sdk_lambda::types::{
 };
 use aws_smithy_mocks::{MockResponse, Rule, mock};
 use mfn_tui::app::state::View;
+use mfn_tui::audit::AuditLog;
 use mfn_tui::fleet::artifact::code_sha256;
 use mfn_tui::fleet::aws::AwsFleet;
 use mfn_tui::fleet::operations::{CodeRestore, Step};
@@ -335,62 +336,55 @@ async fn latest_already_running_that_code_sends_nothing() {
 
 /// The TUI end to end: `B` on a function without aliases offers `$LATEST`, the versions with
 /// other code, and after confirming, version 1's code runs, the view shows it, and the audit
-/// log has it. Its own runtime, so the state directory is set before any thread exists.
-#[test]
-fn the_tui_rolls_latest_back_by_keys_and_audits_it() {
-    let state = std::env::temp_dir().join(format!("mfn-restore-{}", std::process::id()));
-    // SAFETY: no other thread exists yet (nextest runs each test in its own process and the
-    // runtime is built below), so nothing reads the environment concurrently.
-    unsafe { std::env::set_var("XDG_STATE_HOME", &state) };
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
+/// log has it.
+#[tokio::test]
+async fn the_tui_rolls_latest_back_by_keys_and_audits_it() {
+    let audit = std::env::temp_dir().join(format!("mfn-restore-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&audit);
+    let server = PackageServer::start(200, GOOD.to_vec()).await;
+    let lambda = Lambda::new(server.location());
+    let mut screen = Screen::new(lambda.fleet(), 120, 30, false);
+    screen.app.audit = AuditLog::at(&audit);
+    let mut f = function();
+    f.versions = lambda
+        .fleet()
+        .function(NAME, REGION)
+        .await
         .unwrap()
-        .block_on(async {
-            let server = PackageServer::start(200, GOOD.to_vec()).await;
-            let lambda = Lambda::new(server.location());
-            let mut screen = Screen::new(lambda.fleet(), 120, 30, false);
-            let target = Target::new(None, REGION);
-            let mut f = function();
-            f.versions = lambda
-                .fleet()
-                .function(NAME, REGION)
-                .await
-                .unwrap()
-                .unwrap()
-                .versions;
-            let state = &mut screen.app.state;
-            state.inventory.apply(DiscoveryEvent::Functions {
-                target,
-                functions: vec![f],
-            });
-            state.view = View::Function { arn: ARN.into() };
-            screen.keys("B").await;
-            let dialog = screen
-                .app
-                .state
-                .dialog
-                .as_ref()
-                .expect("the dialog is open");
-            assert!(dialog.alias().is_none(), "it offers $LATEST");
-            insta::assert_snapshot!("restore_dialog", screen.frame());
-            screen.keys("<enter>y").await;
-            assert!(
-                lambda.sent().is_empty(),
-                "a protected stage takes the name, not y"
-            );
-            screen.keys(&format!("<esc><enter>{NAME}<enter>")).await;
-            while screen.app.state.dialog.is_some() {
-                screen.app.next_batch().await;
-            }
-            let text = screen.text();
-            assert!(text.contains("$LATEST runs version 1's code now"), "{text}");
-            assert_eq!(lambda.sent().len(), 1);
-            let shown = screen.app.state.inventory.function(ARN).unwrap();
-            assert_eq!(shown.code_sha256, code_sha256(GOOD), "read again");
-        });
-    let audit = std::fs::read_to_string(state.join("mfn-tui/audit.jsonl")).unwrap();
-    let line: serde_json::Value = serde_json::from_str(audit.lines().last().unwrap()).unwrap();
+        .unwrap()
+        .versions;
+    let state = &mut screen.app.state;
+    state.inventory.apply(DiscoveryEvent::Functions {
+        target: Target::new(None, REGION),
+        functions: vec![f],
+    });
+    state.view = View::Function { arn: ARN.into() };
+    screen.keys("B").await;
+    let dialog = screen
+        .app
+        .state
+        .dialog
+        .as_ref()
+        .expect("the dialog is open");
+    assert!(dialog.alias().is_none(), "it offers $LATEST");
+    insta::assert_snapshot!("restore_dialog", screen.frame());
+    screen.keys("<enter>y").await;
+    assert!(
+        lambda.sent().is_empty(),
+        "a protected stage takes the name, not y"
+    );
+    screen.keys(&format!("<esc><enter>{NAME}<enter>")).await;
+    while screen.app.state.dialog.is_some() {
+        screen.app.next_batch().await;
+    }
+    let text = screen.text();
+    assert!(text.contains("$LATEST runs version 1's code now"), "{text}");
+    assert_eq!(lambda.sent().len(), 1);
+    let shown = screen.app.state.inventory.function(ARN).unwrap();
+    assert_eq!(shown.code_sha256, code_sha256(GOOD), "read again");
+
+    let written = std::fs::read_to_string(&audit).unwrap();
+    let line: serde_json::Value = serde_json::from_str(written.lines().last().unwrap()).unwrap();
     assert_eq!(line["action"], "rollback");
     assert_eq!(line["who"], support::mocks::CALLER);
     assert_eq!(line["function"], NAME);
@@ -398,5 +392,5 @@ fn the_tui_rolls_latest_back_by_keys_and_audits_it() {
     assert_eq!(line["version"], "1");
     assert_eq!(line["code_before"], code_sha256(NOW).as_str());
     assert_eq!(line["code_after"], code_sha256(GOOD).as_str());
-    let _ = std::fs::remove_dir_all(&state);
+    let _ = std::fs::remove_file(&audit);
 }

@@ -1,6 +1,7 @@
 //! The TUI: state, messages, the pure update, the keymap, and the loop that runs effects.
 
 pub mod canary_dialog;
+mod changes;
 pub mod command;
 pub mod confirmation;
 pub mod deploy_dialog;

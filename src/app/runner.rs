@@ -10,15 +10,15 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::analysis::latency::{SERIES_BUCKETS as BUCKETS, Window};
+use crate::audit::AuditLog;
 use crate::fleet::operations::StepSink;
 use crate::fleet::reports::{alias_versions, estimate_scan, read_latency};
 use crate::fleet::{DiscoveryEvent, Fleet};
 
+use super::changes::{Acting, deploy, rollback, route};
 use super::msg::{ChangeOutcome, Effect, Msg};
 use super::state::State;
-use super::tasks::{
-    Tail, deploy, rollback, route, save_event, save_lines, saved_events, tail_logs,
-};
+use super::tasks::{Tail, save_event, save_lines, saved_events, tail_logs};
 use super::update::update;
 
 /// How often the spinner moves while discovery runs. When nothing runs, nothing ticks.
@@ -30,6 +30,8 @@ pub(super) const READERS: usize = 8;
 /// The state, the fleet effects run against, and the channel their outcomes come back on.
 pub struct App {
     pub state: State,
+    /// Where the changes made from the dashboard are recorded (the user's audit log).
+    pub audit: AuditLog,
     fleet: Arc<dyn Fleet>,
     tx: mpsc::UnboundedSender<Msg>,
     rx: mpsc::UnboundedReceiver<Msg>,
@@ -43,6 +45,7 @@ impl App {
         let (tx, rx) = mpsc::unbounded_channel();
         App {
             state,
+            audit: AuditLog::user(),
             fleet,
             tx,
             rx,
@@ -134,6 +137,14 @@ impl App {
                 Ok(Some(msg)) => self.handle(msg),
                 Ok(None) | Err(_) => return,
             }
+        }
+    }
+
+    /// What a change from the dashboard acts on, and where it is recorded.
+    fn acting(&self) -> Acting {
+        Acting {
+            fleet: self.fleet.clone(),
+            audit: self.audit.clone(),
         }
     }
 
@@ -296,16 +307,16 @@ impl App {
                 alias,
                 to,
             } => {
-                let fleet = self.fleet.clone();
-                self.change(|steps| rollback(fleet, function, alias, to, steps));
+                let on = self.acting();
+                self.change(|steps| rollback(on, function, alias, to, steps));
             }
             Effect::Deploy {
                 function,
                 source,
                 alias,
             } => {
-                let fleet = self.fleet.clone();
-                self.change(|steps| deploy(fleet, function, source, alias, steps));
+                let on = self.acting();
+                self.change(|steps| deploy(on, function, source, alias, steps));
             }
             Effect::ReadPackage { path } => {
                 let tx = self.tx.clone();
@@ -341,8 +352,8 @@ impl App {
                 version,
                 additional,
             } => {
-                let fleet = self.fleet.clone();
-                self.change(|_| route(fleet, function, alias, version, additional));
+                let on = self.acting();
+                self.change(|_| route(on, function, alias, version, additional));
             }
             Effect::Invoke { function, request } => {
                 let (fleet, tx) = (self.fleet.clone(), self.tx.clone());

@@ -1,5 +1,5 @@
-//! The work effects start, away from the loop: tailing logs, saving them, rolling an alias back.
-//! Each reports its outcome as messages.
+//! The logs work effects start, away from the loop: reading and following logs, saving them,
+//! saved events. Each reports its outcome as messages.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,105 +9,10 @@ use tokio::sync::mpsc;
 use crate::analysis::latency::Window;
 use crate::fleet::follow::{FollowEvent, FollowSettings, follow_logs};
 use crate::fleet::logs::read_logs;
-use crate::fleet::operations::{AliasChange, CodeSource, StepSink};
-use crate::fleet::{Fleet, FleetError, Function};
+use crate::fleet::{Fleet, FleetError};
 
-use super::msg::{ChangeOutcome, Msg};
+use super::msg::Msg;
 use super::runner::READERS;
-
-/// Rolls `alias` back to `to` (no alias: redeploys version `to`'s code as `$LATEST`), records
-/// it in the audit log, and reads the function again.
-pub async fn rollback(
-    fleet: Arc<dyn Fleet>,
-    function: Box<Function>,
-    alias: Option<String>,
-    to: String,
-    steps: StepSink,
-) -> ChangeOutcome {
-    let Some(alias) = alias else {
-        let change = fleet
-            .restore(&function, &to, steps)
-            .await
-            .map_err(|e| e.after_change())?;
-        let summary = if change.unchanged() {
-            format!(
-                "{}: $LATEST already runs version {to}'s code; nothing changed",
-                change.function
-            )
-        } else {
-            format!(
-                "{}: $LATEST runs version {to}'s code now ({})",
-                change.function, change.code_after
-            )
-        };
-        return finish(fleet, &function, "rollback", summary, &change).await;
-    };
-    let change = fleet
-        .rollback(&function, &alias, Some(to))
-        .await
-        .map_err(|e| e.after_change())?;
-    finish(fleet, &function, "rollback", moved(&change), &change).await
-}
-
-/// What an alias change did, in a line.
-fn moved(change: &AliasChange) -> String {
-    format!(
-        "{}: alias {} now runs version {}",
-        change.function, change.after.alias, change.after.version
-    )
-}
-
-/// Deploys `source` and moves `alias`, records it, and reads the function again.
-pub async fn deploy(
-    fleet: Arc<dyn Fleet>,
-    function: Box<Function>,
-    source: CodeSource,
-    alias: String,
-    steps: StepSink,
-) -> ChangeOutcome {
-    let change = fleet
-        .deploy(&function, source, &alias, steps)
-        .await
-        .map_err(|e| e.after_change())?;
-    finish(fleet, &function, "deploy", moved(&change), &change).await
-}
-
-/// Points `alias` at `version` and a weighted second one (a canary's steps), records it, and
-/// reads the function again.
-pub async fn route(
-    fleet: Arc<dyn Fleet>,
-    function: Box<Function>,
-    alias: String,
-    version: String,
-    additional: Option<(String, f64)>,
-) -> ChangeOutcome {
-    let change = fleet
-        .route_alias(&function, &alias, version, additional)
-        .await
-        .map_err(|e| e.after_change())?;
-    finish(fleet, &function, "canary", moved(&change), &change).await
-}
-
-/// After a change: the audit log, the summary, and the function as it is now.
-async fn finish<C: serde::Serialize>(
-    fleet: Arc<dyn Fleet>,
-    function: &Function,
-    action: &str,
-    mut summary: String,
-    change: &C,
-) -> ChangeOutcome {
-    let who = crate::audit::who(fleet.as_ref()).await;
-    if let Err(e) = crate::audit::record(who, &fleet.context().provider, action, change) {
-        summary.push_str(&format!(" (the audit log could not be written: {e})"));
-    }
-    let refreshed = fleet
-        .function(&function.name, &function.region)
-        .await
-        .ok()
-        .flatten()
-        .map(Box::new);
-    Ok((summary, refreshed))
-}
 
 /// What a logs session reads and follows.
 pub struct Tail {

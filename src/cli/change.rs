@@ -6,6 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use crate::audit::AuditLog;
 use crate::config::Config;
 pub use crate::fleet::operations::parse_weight;
 use crate::fleet::operations::{CodeSource, LATEST, Step, StepSink, restore_candidates};
@@ -224,7 +225,7 @@ fn print_steps(function: &str) -> (StepSink, tokio::task::JoinHandle<()>) {
 /// Appends the change to the audit log; a change the log missed exits with [`exit::PARTIAL`].
 async fn audit<C: serde::Serialize>(fleet: &dyn Fleet, action: &str, change: &C) -> ExitCode {
     let who = crate::audit::who(fleet).await;
-    match crate::audit::record(who, &fleet.context().provider, action, change) {
+    match AuditLog::user().record(who, &fleet.context().provider, action, change) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mfn-tui: the change was made, but the audit log could not be written: {e}");
