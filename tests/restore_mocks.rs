@@ -26,7 +26,7 @@ use aws_sdk_lambda::types::{
 use aws_smithy_mocks::{MockResponse, Rule, mock};
 use mfn_tui::app::state::View;
 use mfn_tui::audit::AuditLog;
-use mfn_tui::fleet::artifact::code_sha256;
+use mfn_tui::fleet::artifact::{DIRECT_UPLOAD_LIMIT, code_sha256};
 use mfn_tui::fleet::aws::AwsFleet;
 use mfn_tui::fleet::operations::{CodeRestore, Step};
 use mfn_tui::fleet::{DiscoveryEvent, Fleet, FleetError, Function, Target};
@@ -280,6 +280,18 @@ async fn an_expired_address_is_reported_without_its_signature() {
     let e = restore(&lambda, "1").await.unwrap_err().after_change();
     assert!(e.contains("HTTP 403") && e.contains("try again"), "{e}");
     assert!(!e.contains("SIGNATURE") && !e.contains("TOKEN"), "{e}");
+    assert!(e.ends_with("nothing changed"), "{e}");
+    assert!(lambda.sent().is_empty());
+}
+
+#[tokio::test]
+async fn a_package_over_the_direct_upload_limit_is_refused_with_a_hint_to_use_s3() {
+    let mut big = GOOD.to_vec();
+    big.resize(DIRECT_UPLOAD_LIMIT + 1, b' ');
+    let server = PackageServer::start(200, big).await;
+    let lambda = Lambda::new(server.location());
+    let e = restore(&lambda, "1").await.unwrap_err().after_change();
+    assert!(e.contains("over 50 MB") && e.contains("--s3"), "{e}");
     assert!(e.ends_with("nothing changed"), "{e}");
     assert!(lambda.sent().is_empty());
 }

@@ -46,7 +46,7 @@ pub async fn download(url: &str, limit: usize) -> Result<Vec<u8>, String> {
     {
         if bytes.len() + chunk.len() > limit {
             return Err(format!(
-                "the package is over {} MB, more than Lambda takes directly",
+                "the package is over {} MB, more than Lambda takes directly; upload it to S3 and deploy with --s3 s3://BUCKET/KEY",
                 limit / 1024 / 1024
             ));
         }
