@@ -5,10 +5,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 use crate::analysis::by_version::VersionFigures;
 
 use super::super::canary_dialog::{CanaryDialog, CanaryStep};
-use super::super::confirmation::Answer;
 use super::super::msg::Effect;
 use super::super::state::{State, View};
-use super::dialog::mistyped;
+use super::dialog::answered;
 use super::flash;
 
 /// Opens the dialog on the function shown, and reads its alias's figures.
@@ -57,14 +56,8 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     if d.confirm.asking() {
         let name = d.function.name.clone();
-        return match d.confirm.key(key, &name) {
-            Answer::Confirmed => start(state),
-            Answer::Mistyped => {
-                mistyped(state, &name, "change it");
-                Vec::new()
-            }
-            Answer::Pending | Answer::Cancelled => Vec::new(),
-        };
+        let answer = d.confirm.key(key, &name);
+        return answered(state, answer, &name, "change it", start);
     }
     let ask = |d: &mut CanaryDialog, step| match d.route(step) {
         Ok(_) => {

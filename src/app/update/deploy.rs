@@ -7,11 +7,10 @@ use std::sync::Arc;
 use crate::fleet::Provider;
 use crate::fleet::operations::CodeSource;
 
-use super::super::confirmation::Answer;
 use super::super::deploy_dialog::{DeployDialog, Package};
 use super::super::msg::Effect;
 use super::super::state::{State, View};
-use super::dialog::mistyped;
+use super::dialog::answered;
 use super::flash;
 
 /// Opens the dialog on the function shown.
@@ -37,14 +36,8 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if d.confirm.asking() {
         let name = d.function.name.clone();
-        return match d.confirm.key(key, &name) {
-            Answer::Confirmed => start(state),
-            Answer::Mistyped => {
-                mistyped(state, &name, "deploy it");
-                Vec::new()
-            }
-            Answer::Pending | Answer::Cancelled => Vec::new(),
-        };
+        let answer = d.confirm.key(key, &name);
+        return answered(state, answer, &name, "deploy it", start);
     }
     match key.code {
         KeyCode::Esc => state.deploy = None,

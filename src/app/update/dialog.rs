@@ -34,14 +34,8 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     if dialog.confirm.asking() {
         let name = dialog.function.name.clone();
-        return match dialog.confirm.key(key, &name) {
-            Answer::Confirmed => start(state),
-            Answer::Mistyped => {
-                mistyped(state, &name, "roll it back");
-                Vec::new()
-            }
-            Answer::Pending | Answer::Cancelled => Vec::new(),
-        };
+        let answer = dialog.confirm.key(key, &name);
+        return answered(state, answer, &name, "roll it back", start);
     }
     match key.code {
         KeyCode::Esc | KeyCode::Char('q') => state.dialog = None,
@@ -70,8 +64,27 @@ fn start(state: &mut State) -> Vec<Effect> {
     }]
 }
 
+/// What a key answered to a dialog's question: `start` the change once confirmed; a mistyped
+/// name (a protected stage) says what to type.
+pub(super) fn answered(
+    state: &mut State,
+    answer: Answer,
+    name: &str,
+    what: &str,
+    start: impl FnOnce(&mut State) -> Vec<Effect>,
+) -> Vec<Effect> {
+    match answer {
+        Answer::Confirmed => start(state),
+        Answer::Mistyped => {
+            mistyped(state, name, what);
+            Vec::new()
+        }
+        Answer::Pending | Answer::Cancelled => Vec::new(),
+    }
+}
+
 /// The name typed to confirm a change in a protected stage was not the function's.
-pub(super) fn mistyped(state: &mut State, name: &str, what: &str) {
+fn mistyped(state: &mut State, name: &str, what: &str) {
     flash(
         state,
         &format!("type {name} exactly to {what}; esc cancels"),
