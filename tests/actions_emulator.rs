@@ -16,6 +16,40 @@ fn run(emulator: &Emulator, args: &[&str]) -> (Option<i32>, String, String) {
     support::cli::mfn_against(&emulator.endpoint, EAST, args)
 }
 
+/// Asserts that every function but `target` is as it was after `what`; the target's snapshot
+/// before and after.
+fn only_target<'a>(
+    before: &'a [(String, Value)],
+    after: &'a [(String, Value)],
+    target: &str,
+    what: &str,
+) -> (&'a Value, &'a Value) {
+    let names = |s: &[(String, Value)]| s.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(before),
+        names(after),
+        "{what} added or removed a function"
+    );
+    let mut pair = None;
+    for ((name, b), (_, a)) in before.iter().zip(after) {
+        if name == target {
+            pair = Some((b, a));
+        } else {
+            assert_eq!(a, b, "{what} changed {name}");
+        }
+    }
+    pair.expect("the target is in the fleet")
+}
+
+/// `users-dev-login` as it is once its alias `live` was rolled back to version 1: the canary
+/// dropped, nothing else moved.
+fn rolled_back(before: &Value) -> Value {
+    let mut expected = before.clone();
+    expected["aliases"][0]["version"] = "1".into();
+    expected["aliases"][0]["weights"] = serde_json::json!({"1": 1.0});
+    expected
+}
+
 /// Every function of the fleet as `ls --json` describes it, by name.
 fn snapshot(emulator: &Emulator) -> Vec<(String, Value)> {
     let (code, stdout, stderr) = run(emulator, &["ls", "--json"]);
@@ -87,16 +121,12 @@ async fn rollback_moves_one_alias_of_one_function_and_nothing_else() {
         "{stdout}"
     );
     let after = snapshot(&emulator);
-    for ((name, b), (_, a)) in before.iter().zip(&after) {
-        if name != f {
-            assert_eq!(a, b, "{name} must not change");
-            continue;
-        }
-        let mut expected = b.clone();
-        expected["aliases"][0]["version"] = "1".into();
-        expected["aliases"][0]["weights"] = serde_json::json!({"1": 1.0});
-        assert_eq!(a, &expected, "only the alias of {f} moved, canary dropped");
-    }
+    let (b, a) = only_target(&before, &after, f, "the rollback");
+    assert_eq!(
+        a,
+        &rolled_back(b),
+        "only the alias of {f} moved, canary dropped"
+    );
     // The audit log names the STS caller, the alias before and after, and the code of each.
     let audit = std::env::temp_dir()
         .join(format!("mfn-tui-cli-{}", std::process::id()))
@@ -171,16 +201,8 @@ async fn the_dashboard_rolls_an_alias_back_by_keys_and_nothing_else_moves() {
         "the view shows the alias as it is now"
     );
     let after = snapshot(&emulator);
-    for ((name, b), (_, a)) in before.iter().zip(&after) {
-        if name != f {
-            assert_eq!(a, b, "{name} must not change");
-            continue;
-        }
-        let mut expected = b.clone();
-        expected["aliases"][0]["version"] = "1".into();
-        expected["aliases"][0]["weights"] = serde_json::json!({"1": 1.0});
-        assert_eq!(a, &expected, "only the alias of {f} moved");
-    }
+    let (b, a) = only_target(&before, &after, f, "the rollback by keys");
+    assert_eq!(a, &rolled_back(b), "only the alias of {f} moved");
     let written = std::fs::read_to_string(&audit).unwrap();
     let entry: Value = serde_json::from_str(written.lines().last().unwrap()).unwrap();
     assert_eq!(entry["action"], "rollback");
@@ -245,20 +267,15 @@ async fn deploy_from_a_directory_publishes_a_version_and_moves_only_its_alias() 
         "{stdout}"
     );
     let after = snapshot(&emulator);
-    for ((name, b), (_, a)) in before.iter().zip(&after) {
-        if name != f {
-            assert_eq!(a, b, "{name} must not change");
-            continue;
-        }
-        assert_ne!(a["code_sha256"], b["code_sha256"], "new code");
-        assert_eq!(a["versions"].as_array().unwrap().len(), 1);
-        assert_eq!(a["versions"][0]["code_sha256"], a["code_sha256"]);
-        assert_eq!(a["aliases"][0]["name"], "live");
-        assert_eq!(a["aliases"][0]["version"], "1");
-        assert_eq!(a["memory_mb"], b["memory_mb"], "configuration untouched");
-        assert_eq!(a["environment"], b["environment"]);
-        assert_eq!(a["tags"], b["tags"]);
-    }
+    let (b, a) = only_target(&before, &after, f, "the deploy");
+    assert_ne!(a["code_sha256"], b["code_sha256"], "new code");
+    assert_eq!(a["versions"].as_array().unwrap().len(), 1);
+    assert_eq!(a["versions"][0]["code_sha256"], a["code_sha256"]);
+    assert_eq!(a["aliases"][0]["name"], "live");
+    assert_eq!(a["aliases"][0]["version"], "1");
+    assert_eq!(a["memory_mb"], b["memory_mb"], "configuration untouched");
+    assert_eq!(a["environment"], b["environment"]);
+    assert_eq!(a["tags"], b["tags"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -359,11 +376,13 @@ async fn a_long_random_sequence_of_actions_only_ever_changes_its_target() {
             _ => run(&emulator, &["invoke", target]),
         };
         let after = snapshot(&emulator);
-        for ((name, b), (_, a)) in state.iter().zip(&after) {
-            if name != target {
-                assert_eq!(a, b, "step {step} ({action} {target}) changed {name}");
-                continue;
-            }
+        {
+            let (b, a) = only_target(
+                &state,
+                &after,
+                target,
+                &format!("step {step} ({action} {target})"),
+            );
             for field in CONFIGURATION {
                 assert_eq!(
                     a[field], b[field],
