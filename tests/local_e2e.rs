@@ -167,10 +167,7 @@ fn an_alias_is_rolled_back_by_keys_in_the_dashboard() {
     assert!(stdout.contains("to version 2"), "{stdout}");
 
     let tmux = Tmux::new("local-rollback");
-    start_dashboard(&tmux, &dir, &config, Some(&services));
-    tmux.wait_for("1 functions · 1 services");
-    tmux.keys(&["/", "h", "e", "l", "l", "o", "Enter", "Down", "Enter"]);
-    tmux.wait_for("greeter-dev-hello ─");
+    open_greeter(&tmux, &dir, &config, &services);
     tmux.keys(&["B"]);
     let screen = tmux.wait_for("Roll back greeter-dev-hello");
     assert!(screen.contains("now    version 2"), "{screen}");
@@ -207,10 +204,7 @@ fn a_local_function_is_deployed_by_keys_from_its_working_directory() {
     let services = greeter(&dir);
     let config = config_on_a_free_port(&dir);
     let tmux = Tmux::new("local-deploy");
-    start_dashboard(&tmux, &dir, &config, Some(&services));
-    tmux.wait_for("1 functions · 1 services");
-    tmux.keys(&["/", "h", "e", "l", "l", "o", "Enter", "Down", "Enter"]);
-    tmux.wait_for("greeter-dev-hello ─");
+    open_greeter(&tmux, &dir, &config, &services);
     tmux.keys(&["D"]);
     tmux.wait_for("Deploy greeter-dev-hello");
     tmux.keys(&["Enter"]);
@@ -223,4 +217,12 @@ fn a_local_function_is_deployed_by_keys_from_its_working_directory() {
     let doc: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["functions"][0]["aliases"][0]["version"], "1");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Starts the dashboard on the greeter fleet and opens its one function's view.
+fn open_greeter(tmux: &Tmux, dir: &Path, config: &Path, services: &Path) {
+    start_dashboard(tmux, dir, config, Some(services));
+    tmux.wait_for("1 functions · 1 services");
+    tmux.keys(&["/", "h", "e", "l", "l", "o", "Enter", "Down", "Enter"]);
+    tmux.wait_for("greeter-dev-hello ─");
 }
