@@ -200,19 +200,21 @@ async fn handle(
     }
 }
 
+/// A route of stage `dev`, for this module's tests and its children's.
+#[cfg(test)]
+fn route(kind: ApiKind, method: &str, template: &str, function: &str) -> GatewayRoute {
+    GatewayRoute {
+        kind,
+        method: method.into(),
+        template: template.into(),
+        function: function.into(),
+        stage: "dev".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn route(kind: ApiKind, method: &str, template: &str, function: &str) -> GatewayRoute {
-        GatewayRoute {
-            kind,
-            method: method.into(),
-            template: template.into(),
-            function: function.into(),
-            stage: "dev".into(),
-        }
-    }
 
     #[test]
     fn literal_routes_win_and_parameters_are_decoded() {

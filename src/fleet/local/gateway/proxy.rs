@@ -254,17 +254,8 @@ pub(super) fn decode(s: &str, plus_is_space: bool) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::route;
     use super::*;
-
-    fn route(kind: ApiKind, method: &str, template: &str, function: &str) -> GatewayRoute {
-        GatewayRoute {
-            kind,
-            method: method.into(),
-            template: template.into(),
-            function: function.into(),
-            stage: "dev".into(),
-        }
-    }
 
     #[test]
     fn proxy_events_carry_what_api_gateway_puts_in_them() {
