@@ -30,6 +30,31 @@ pub struct ReportBatch {
     pub bytes_scanned: u64,
 }
 
+impl ReportBatch {
+    /// The REPORT records among a page of `function_arn`'s log lines (timestamp, message),
+    /// which cost `bytes_scanned` to read; other lines are skipped.
+    pub fn from_lines<'a>(
+        function_arn: &str,
+        lines: impl IntoIterator<Item = (i64, &'a str)>,
+        bytes_scanned: u64,
+    ) -> ReportBatch {
+        let reports = lines
+            .into_iter()
+            .filter_map(|(timestamp_ms, message)| {
+                Some(TimedReport {
+                    timestamp_ms,
+                    report: crate::analysis::report::parse(message)?,
+                })
+            })
+            .collect();
+        ReportBatch {
+            function_arn: function_arn.to_owned(),
+            reports,
+            bytes_scanned,
+        }
+    }
+}
+
 /// Where a provider sends a function's records.
 pub type ReportSink = mpsc::UnboundedSender<ReportBatch>;
 

@@ -4,9 +4,8 @@ use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 
 use super::errors::classify;
 use crate::analysis::latency::Window;
-use crate::analysis::report;
 use crate::fleet::logs::{LogRecord, LogSink};
-use crate::fleet::reports::{ReportBatch, ReportSink, TimedReport};
+use crate::fleet::reports::{ReportBatch, ReportSink};
 use crate::fleet::{FleetError, Function};
 
 /// Both formats' REPORT records; events matching neither are never sent by the service.
@@ -79,22 +78,12 @@ pub async fn reports(
     sink: ReportSink,
 ) -> Result<(), FleetError> {
     pages(logs, function, window, Some(REPORT_PATTERN), None, |page| {
-        let reports = page
+        let lines = page
             .events
             .iter()
-            .filter_map(|e| {
-                Some(TimedReport {
-                    timestamp_ms: e.timestamp_ms,
-                    report: report::parse(&e.message)?,
-                })
-            })
-            .collect();
-        sink.send(ReportBatch {
-            function_arn: function.arn.clone(),
-            reports,
-            bytes_scanned: page.bytes,
-        })
-        .is_ok()
+            .map(|e| (e.timestamp_ms, e.message.as_str()));
+        sink.send(ReportBatch::from_lines(&function.arn, lines, page.bytes))
+            .is_ok()
     })
     .await
 }

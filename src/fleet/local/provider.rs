@@ -7,12 +7,11 @@ use async_trait::async_trait;
 
 use crate::analysis::filter_pattern::FilterPattern;
 use crate::analysis::latency::Window;
-use crate::analysis::report;
 use crate::fleet::logs::{LogRecord, LogSink};
 use crate::fleet::operations::{
     AliasChange, CodeRestore, CodeSource, InvokeRequest, InvokeResult, StepSink,
 };
-use crate::fleet::reports::{LogGroupSize, QueryAnswer, ReportBatch, ReportSink, TimedReport};
+use crate::fleet::reports::{LogGroupSize, QueryAnswer, ReportBatch, ReportSink};
 use crate::fleet::{
     Alias, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function, Provider,
     Route, Target, Version,
@@ -187,21 +186,9 @@ impl Fleet for LocalFleet {
     ) -> Result<(), FleetError> {
         self.pages(&function.log_group, window, |events| {
             let bytes = events.iter().map(|e| e.message.len() as u64).sum();
-            let reports = events
-                .iter()
-                .filter_map(|e| {
-                    Some(TimedReport {
-                        timestamp_ms: e.timestamp_ms,
-                        report: report::parse(&e.message)?,
-                    })
-                })
-                .collect();
-            sink.send(ReportBatch {
-                function_arn: function.arn.clone(),
-                reports,
-                bytes_scanned: bytes,
-            })
-            .is_ok()
+            let lines = events.iter().map(|e| (e.timestamp_ms, e.message.as_str()));
+            sink.send(ReportBatch::from_lines(&function.arn, lines, bytes))
+                .is_ok()
         })
         .await
     }
