@@ -22,6 +22,31 @@ pub struct VersionFigures {
     pub cold_p99_ms: Option<f64>,
 }
 
+impl VersionFigures {
+    /// The columns of [`VersionFigures::row`], for `canary --status` and the canary dialog.
+    pub fn header() -> String {
+        format!(
+            "{:<10} {:>6} {:>8} {:>7} {:>9} {:>9} {:>9}",
+            "VERSION", "SHARE", "INVOKES", "ERRORS", "WARM P50", "WARM P99", "COLD P99"
+        )
+    }
+
+    /// The version's figures as one line of a side-by-side table.
+    pub fn row(&self) -> String {
+        let ms = |v: Option<f64>| v.map_or("-".to_owned(), crate::units::millis);
+        format!(
+            "{:<10} {:>5.0}% {:>8} {:>7} {:>9} {:>9} {:>9}",
+            self.version,
+            self.share * 100.0,
+            self.invocations,
+            self.errors,
+            ms(self.warm_p50_ms),
+            ms(self.warm_p99_ms),
+            ms(self.cold_p99_ms)
+        )
+    }
+}
+
 /// The version a log stream belongs to: `2026/11/28/[3]abc…` → `3`.
 pub fn stream_version(stream: &str) -> Option<&str> {
     let start = stream.find('[')? + 1;

@@ -4,11 +4,11 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use crate::analysis::by_version::VersionFigures;
 use crate::analysis::latency::Window;
 use crate::analysis::window::parse_duration;
 use crate::fleet::Fleet;
 use crate::fleet::reports::alias_versions;
-use crate::units::millis;
 
 use super::fail;
 use super::invoke::function;
@@ -31,22 +31,9 @@ pub async fn status(fleet: Arc<dyn Fleet>, name: &str, alias: &str, since: &str)
         Err(e) => return fail(&e.to_string()),
     };
     println!("{name} alias {alias}, last {since}");
-    println!(
-        "{:<10} {:>6} {:>8} {:>7} {:>9} {:>9} {:>9}",
-        "VERSION", "SHARE", "INVOKES", "ERRORS", "WARM P50", "WARM P99", "COLD P99"
-    );
-    let ms = |v: Option<f64>| v.map_or("-".to_owned(), millis);
+    println!("{}", VersionFigures::header());
     for v in &figures {
-        println!(
-            "{:<10} {:>5.0}% {:>8} {:>7} {:>9} {:>9} {:>9}",
-            v.version,
-            v.share * 100.0,
-            v.invocations,
-            v.errors,
-            ms(v.warm_p50_ms),
-            ms(v.warm_p99_ms),
-            ms(v.cold_p99_ms),
-        );
+        println!("{}", v.row());
     }
     ExitCode::SUCCESS
 }

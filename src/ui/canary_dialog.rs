@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+use crate::analysis::by_version::VersionFigures;
 use crate::app::canary_dialog::{CanaryDialog, CanaryStep};
 use crate::app::state::State;
-use crate::units::millis;
 
 use super::overlay::centered;
 use super::question::question;
@@ -29,10 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CanaryDialog) {
             theme.muted,
         ));
     let mut lines = vec![Line::from(Span::styled(
-        format!(
-            "{:<10} {:>6} {:>8} {:>7} {:>9} {:>9} {:>9}",
-            "VERSION", "SHARE", "INVOKES", "ERRORS", "WARM P50", "WARM P99", "COLD P99"
-        ),
+        VersionFigures::header(),
         theme.title,
     ))];
     match &d.figures {
@@ -45,26 +42,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CanaryDialog) {
         ))),
         Some(Err(e)) => lines.push(Line::from(Span::styled(e.clone(), theme.error))),
         Some(Ok(figures)) => {
-            let ms = |v: Option<f64>| v.map_or("-".to_owned(), millis);
             for v in figures {
                 let style = if v.errors > 0 {
                     theme.error
                 } else {
                     theme.text
                 };
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        "{:<10} {:>5.0}% {:>8} {:>7} {:>9} {:>9} {:>9}",
-                        v.version,
-                        v.share * 100.0,
-                        v.invocations,
-                        v.errors,
-                        ms(v.warm_p50_ms),
-                        ms(v.warm_p99_ms),
-                        ms(v.cold_p99_ms)
-                    ),
-                    style,
-                )));
+                lines.push(Line::from(Span::styled(v.row(), style)));
             }
         }
     }
