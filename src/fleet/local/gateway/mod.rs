@@ -77,6 +77,12 @@ pub fn routes(fleet: &LocalFleet) -> Vec<GatewayRoute> {
             })
         })
         .collect();
+    most_specific_first(&mut routes);
+    routes
+}
+
+/// Orders routes as API Gateway matches them: more literal segments first, `ANY` last.
+fn most_specific_first(routes: &mut [GatewayRoute]) {
     routes.sort_by_key(|r| {
         let literal = r
             .template
@@ -85,7 +91,6 @@ pub fn routes(fleet: &LocalFleet) -> Vec<GatewayRoute> {
             .count();
         (std::cmp::Reverse(literal), r.method == "ANY")
     });
-    routes
 }
 
 /// The route `method path` takes, and its path parameters.
@@ -230,14 +235,7 @@ mod tests {
             ),
             route(ApiKind::Http, "ANY", "/files/{proxy+}", "files"),
         ];
-        routes.sort_by_key(|r| {
-            let literal = r
-                .template
-                .split('/')
-                .filter(|s| !s.starts_with('{'))
-                .count();
-            (std::cmp::Reverse(literal), r.method == "ANY")
-        });
+        most_specific_first(&mut routes);
         let (r, p) = find(&routes, "GET", "/comments/boom").unwrap();
         assert_eq!((r.function.as_str(), p.len()), ("boom", 0));
         let (r, p) = find(&routes, "GET", "/comments/a%20b").unwrap();
