@@ -325,9 +325,9 @@ async fn a_canary_is_started_watched_and_promoted_from_the_dashboard() {
     })
     .unwrap();
     let f = "greeter-dev-hello";
-    fleet.deploy(f, "live").unwrap();
+    support::local::deploy(&fleet, f, "live").await;
     support::local::set_answer(&services, "v2");
-    fleet.deploy(f, "live").unwrap();
+    support::local::deploy(&fleet, f, "live").await;
 
     let mut screen = support::screen::Screen::over(fleet.clone(), 140, 40, false);
     let audit = root.join("audit.jsonl");

@@ -62,8 +62,11 @@ async fn deploy_moves_the_alias_and_rollback_restores_the_previous_behaviour() {
         "v1",
         "the alias is untouched"
     );
-    let moved = fleet.deploy(f, "live").unwrap();
-    assert_eq!((moved.before.unwrap().version, moved.after.version), (1, 2));
+    let moved = support::local::deploy(&fleet, f, "live").await;
+    assert_eq!(
+        (moved.before.unwrap().version, moved.after.version),
+        ("1".to_string(), "2".to_string())
+    );
     assert_eq!(answer(&fleet, Some("live")).await, "v2");
     assert_ne!(
         fleet.store.versions(f).unwrap()[1].code_sha256,

@@ -3,6 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use mfn_tui::fleet::Fleet;
+use mfn_tui::fleet::local::LocalFleet;
+use mfn_tui::fleet::operations::{AliasChange, CodeSource};
+
 /// The greeter service copied into `root/services/greeter`; returns `root/services`.
 pub fn greeter(root: &Path) -> PathBuf {
     let service = root.join("services/greeter");
@@ -23,4 +27,19 @@ pub fn set_answer(services: &Path, answer: &str) {
     let mut new = text.clone();
     new.replace_range(start..end, &format!("ANSWER = \"{answer}\""));
     std::fs::write(path, new).unwrap();
+}
+
+/// Deploys `name`'s working directory and moves `alias` to it, the way the CLI and the
+/// dashboard do: through the `Fleet` trait.
+pub async fn deploy(fleet: &LocalFleet, name: &str, alias: &str) -> AliasChange {
+    let function = fleet
+        .function(name, "local")
+        .await
+        .unwrap()
+        .expect("the function exists");
+    let (steps, _started) = tokio::sync::mpsc::unbounded_channel();
+    fleet
+        .deploy(&function, CodeSource::WorkingDirectory, alias, steps)
+        .await
+        .unwrap()
 }

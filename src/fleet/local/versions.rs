@@ -91,12 +91,6 @@ impl LocalFleet {
         })
     }
 
-    /// Publishes the working directory and moves `alias` to the new version.
-    pub fn deploy(&self, function: &str, alias: &str) -> Result<AliasMove, String> {
-        let version = self.publish(function, "deployed by mfn-tui")?;
-        self.set_alias(function, alias, version.version, None)
-    }
-
     /// Moves `alias` back: to `to`, or to the newest version older than where it points.
     pub fn rollback(
         &self,
