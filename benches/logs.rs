@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use mfn_tui::app::State;
 use mfn_tui::app::logs::LogsPane;
 use mfn_tui::app::state::View;
-use mfn_tui::fleet::logs::LogRecord;
+use mfn_tui::fleet::LogRecord;
 use mfn_tui::fleet::{FleetContext, Function, Provider, Target};
 use mfn_tui::ui;
 use ratatui::Terminal;

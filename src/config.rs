@@ -23,6 +23,7 @@ pub struct Config {
     pub logs: LogsSettings,
     pub local: LocalSettings,
     pub safety: SafetySettings,
+    pub timeouts: TimeoutSettings,
     /// Action name → keys.
     pub keymap: BTreeMap<String, Vec<String>>,
     /// Colour name → colour.
@@ -56,6 +57,39 @@ pub struct LogsSettings {
 pub struct SafetySettings {
     /// Stages where a change is confirmed by typing the function's name.
     pub protected_stages: Vec<String>,
+}
+
+/// How long the slow parts of a change may take: each its own budget, apart from the
+/// ordinary call's `[discovery] operation_timeout_ms`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeoutSettings {
+    /// Sending a package (`UpdateFunctionCode` with up to 50 MB).
+    pub upload_ms: u64,
+    /// A synchronous invocation waits for the function's own timeout plus this.
+    pub invoke_margin_ms: u64,
+    /// Waiting for `LastUpdateStatus` after the code changed.
+    pub update_wait_ms: u64,
+    /// Waiting for a published version to be `Active` (a SnapStart snapshot takes minutes).
+    pub version_wait_ms: u64,
+}
+
+impl TimeoutSettings {
+    pub fn upload(&self) -> Duration {
+        Duration::from_millis(self.upload_ms)
+    }
+
+    pub fn invoke_margin(&self) -> Duration {
+        Duration::from_millis(self.invoke_margin_ms)
+    }
+
+    pub fn update_wait(&self) -> Duration {
+        Duration::from_millis(self.update_wait_ms)
+    }
+
+    pub fn version_wait(&self) -> Duration {
+        Duration::from_millis(self.version_wait_ms)
+    }
 }
 
 /// The local fleet (`--local`).

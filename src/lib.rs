@@ -10,5 +10,6 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod fleet;
+pub mod tui;
 pub mod ui;
 pub mod units;

@@ -117,7 +117,7 @@ async fn rollback_moves_one_alias_of_one_function_and_nothing_else() {
     let (code, stdout, stderr) = run(&emulator, &["rollback", f, "--alias", "live", "--yes"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        stdout.contains("alias live moved from version 2 to version 1"),
+        stdout.contains("alias live moved from version 2 (10% to version 1) to version 1"),
         "{stdout}"
     );
     let after = snapshot(&emulator);
@@ -169,18 +169,13 @@ async fn the_dashboard_rolls_an_alias_back_by_keys_and_nothing_else_moves() {
     screen.app.audit = AuditLog::at(&audit);
     screen.discover().await;
     screen.keys("/dev-login<enter><down><enter>B").await;
-    let dialog = screen
-        .app
-        .state
-        .dialog
-        .as_ref()
-        .expect("the dialog is open");
+    let dialog = screen.rollback_dialog().expect("the dialog is open");
     assert_eq!(dialog.function.name, f);
     assert_eq!(dialog.alias().unwrap().name, "live");
     assert_eq!(dialog.target().unwrap().version, "1");
     screen.keys("<enter>y").await;
     let wait = async {
-        while screen.app.state.dialog.is_some() {
+        while screen.modal().is_some() {
             screen.app.next_batch().await;
         }
     };
@@ -188,7 +183,10 @@ async fn the_dashboard_rolls_an_alias_back_by_keys_and_nothing_else_moves() {
         .await
         .expect("the rollback came back");
     let text = screen.text();
-    assert!(text.contains("alias live now runs version 1"), "{text}");
+    assert!(
+        text.contains("alias live moved from version 2 (10% to version 1) to version 1"),
+        "{text}"
+    );
     let shown = screen
         .app
         .state

@@ -17,9 +17,9 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+use mfn_tui::fleet::LogRecord;
 use mfn_tui::fleet::aws::AwsFleet;
 use mfn_tui::fleet::follow::{FollowEvent, FollowMode, FollowSettings, follow_logs};
-use mfn_tui::fleet::logs::LogRecord;
 use mfn_tui::fleet::{Fleet, Function, Target};
 use support::mocks::clients;
 

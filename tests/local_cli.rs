@@ -176,13 +176,23 @@ fn deploy_and_rollback_ask_for_yes_without_a_terminal_refuse_read_only_and_are_a
         stdout.contains("alias live moved from nothing to version 1"),
         "{stdout}"
     );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("deploy {f} in account")),
+        "the plan first: {stderr}"
+    );
+    assert!(
+        lines.contains(&"alias live does not exist yet; it is created"),
+        "{stderr}"
+    );
     assert_eq!(
-        stderr.lines().collect::<Vec<_>>(),
-        vec![
+        lines[lines.len() - 3..],
+        [
+            format!("{f}: reading the function and its revision…"),
             format!("{f}: publishing the code as a version…"),
             format!("{f}: moving alias live to version 1…"),
         ],
-        "each step on stderr as it starts"
+        "then each step on stderr as it starts"
     );
     let (code, stdout, _) = mfn(&dir, &["deploy", f, "--alias", "live", "--dry-run"]);
     assert_eq!(code, Some(0));
@@ -305,7 +315,7 @@ fn a_canary_splits_an_alias_shows_both_versions_and_is_promoted() {
     );
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        stdout.contains("version 2 with 50% to version 1"),
+        stdout.contains("to version 2 (50% to version 1)"),
         "{stdout}"
     );
     for _ in 0..16 {
@@ -360,5 +370,8 @@ fn a_canary_splits_an_alias_shows_both_versions_and_is_promoted() {
                 .to_owned()
         })
         .collect();
-    assert_eq!(actions, vec!["deploy", "deploy", "canary", "canary"]);
+    assert_eq!(
+        actions,
+        vec!["deploy", "deploy", "canary-start", "canary-promote"]
+    );
 }

@@ -174,7 +174,7 @@ fn an_alias_is_rolled_back_by_keys_in_the_dashboard() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("y to confirm");
     tmux.keys(&["y"]);
-    tmux.wait_for("alias live now runs version 1");
+    tmux.wait_for("alias live moved from version 2 to version 1");
     tmux.keys(&["q"]);
 
     let (code, stdout, _) = mfn(&dir, &config, Some(&services), &["ls", "--json"]);
@@ -210,7 +210,7 @@ fn a_local_function_is_deployed_by_keys_from_its_working_directory() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("y to confirm");
     tmux.keys(&["y"]);
-    tmux.wait_for("alias live now runs version 1");
+    tmux.wait_for("alias live moved from nothing to version 1 (published 1)");
     tmux.keys(&["q"]);
     let (code, stdout, _) = mfn(&dir, &config, Some(&services), &["ls", "--json"]);
     assert_eq!(code, Some(0));

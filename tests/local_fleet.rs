@@ -269,10 +269,7 @@ async fn the_invoke_dialog_shows_the_answer_the_tail_and_what_it_cost() {
     screen.discover().await;
     screen.keys("/comments<enter><down><enter>i").await;
     let name = screen
-        .app
-        .state
-        .invoke
-        .as_ref()
+        .invoke_dialog()
         .expect("the dialog")
         .function
         .name
@@ -280,15 +277,12 @@ async fn the_invoke_dialog_shows_the_answer_the_tail_and_what_it_cost() {
     assert_eq!(name, "comments-dev-getComment");
     // `{}` has no id: the handler answers 400, a valid proxy response.
     screen.keys("<c-s>").await;
-    while screen.app.state.invoke.as_ref().unwrap().running {
+    while screen.running() {
         screen.app.next_batch().await;
     }
     let text = screen.text();
     let outcome = screen
-        .app
-        .state
-        .invoke
-        .as_ref()
+        .invoke_dialog()
         .unwrap()
         .outcome
         .clone()
@@ -336,7 +330,7 @@ async fn a_canary_is_started_watched_and_promoted_from_the_dashboard() {
     screen.keys("/hello<enter><down><enter>K").await;
     // 50% to version 1, the rest staying on 2.
     screen.keys("<bs><bs><bs>50%<enter>y").await;
-    while screen.app.state.canary.is_some() {
+    while screen.modal().is_some() {
         screen.app.next_batch().await;
     }
     let alias = fleet.store.alias(f, "live").unwrap().unwrap();
@@ -345,14 +339,11 @@ async fn a_canary_is_started_watched_and_promoted_from_the_dashboard() {
         fleet.call(f, Some("live"), "{}".into()).await.unwrap();
     }
     screen.keys("K").await;
-    while screen.app.state.canary.as_ref().unwrap().figures.is_none() {
+    while screen.canary_dialog().unwrap().figures.is_none() {
         screen.app.next_batch().await;
     }
     let figures = screen
-        .app
-        .state
-        .canary
-        .as_ref()
+        .canary_dialog()
         .unwrap()
         .figures
         .clone()
@@ -365,7 +356,7 @@ async fn a_canary_is_started_watched_and_promoted_from_the_dashboard() {
         "both versions answered: {figures:?}"
     );
     screen.keys("py").await;
-    while screen.app.state.canary.is_some() {
+    while screen.modal().is_some() {
         screen.app.next_batch().await;
     }
     let alias = fleet.store.alias(f, "live").unwrap().unwrap();
@@ -376,6 +367,7 @@ async fn a_canary_is_started_watched_and_promoted_from_the_dashboard() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(actions.len(), 2, "the start and the promotion: {written}");
-    assert!(actions.iter().all(|a| a["action"] == "canary"));
+    assert_eq!(actions[0]["action"], "canary-start");
+    assert_eq!(actions[1]["action"], "canary-promote");
     fleet.shutdown().await;
 }

@@ -9,7 +9,7 @@ use insta::assert_snapshot;
 use mfn_tui::app::Msg;
 use mfn_tui::app::logs::TailStatus;
 use mfn_tui::app::state::View;
-use mfn_tui::fleet::logs::LogRecord;
+use mfn_tui::fleet::LogRecord;
 use support::memory_fleet::two_region_fleet;
 use support::screen::Screen;
 

@@ -24,11 +24,12 @@ use aws_sdk_lambda::types::{
     Architecture, FunctionCodeLocation, FunctionConfiguration, LastUpdateStatus,
 };
 use aws_smithy_mocks::{MockResponse, Rule, mock};
+use mfn_tui::app::modal::Dialog;
 use mfn_tui::app::state::View;
 use mfn_tui::audit::AuditLog;
 use mfn_tui::fleet::artifact::{DIRECT_UPLOAD_LIMIT, code_sha256};
 use mfn_tui::fleet::aws::AwsFleet;
-use mfn_tui::fleet::operations::{CodeRestore, Step};
+use mfn_tui::fleet::{CodeRestore, Step};
 use mfn_tui::fleet::{DiscoveryEvent, Fleet, FleetError, Function, Target};
 use support::mocks::clients;
 use support::package::PackageServer;
@@ -114,15 +115,26 @@ impl Lambda {
         let function =
             mock!(aws_sdk_lambda::Client::get_function).then_compute_response(move |input| {
                 let version = input.qualifier().unwrap_or("$LATEST");
-                match me.versions.get(version) {
+                let latest = me.latest_sha();
+                let sha = match version {
+                    "$LATEST" => Some(&latest),
+                    v => me.versions.get(v),
+                };
+                match sha {
                     Some(sha) => MockResponse::Output(
                         GetFunctionOutput::builder()
                             .configuration(
                                 FunctionConfiguration::builder()
                                     .function_name(NAME)
+                                    .function_arn(format!("{ARN}:{version}"))
                                     .version(version)
                                     .code_sha256(sha)
                                     .architectures(Architecture::Arm64)
+                                    .environment(
+                                        aws_sdk_lambda::types::EnvironmentResponse::builder()
+                                            .variables("TABLE", "invoices")
+                                            .build(),
+                                    )
                                     .build(),
                             )
                             .code(
@@ -166,6 +178,7 @@ impl Lambda {
                 *latest = (code_sha256(&zip), latest.1 + 1);
                 MockResponse::Output(
                     UpdateFunctionCodeOutput::builder()
+                        .function_arn(ARN)
                         .code_sha256(latest.0.clone())
                         .last_update_status(LastUpdateStatus::InProgress)
                         .build(),
@@ -182,6 +195,7 @@ impl Lambda {
                             .version(version)
                             .code_sha256(sha)
                             .last_modified("2026-11-20T10:00:00.000+0000")
+                            .state(aws_sdk_lambda::types::State::Active)
                             .description(format!("release {version}"))
                             .build(),
                     );
@@ -239,7 +253,7 @@ async fn latest_gets_the_versions_own_package_under_the_revision_read_before() {
             Step::Sending {
                 bytes: Some(GOOD.len())
             },
-            Step::Waiting,
+            Step::Waiting { elapsed_s: 0 },
         ]
     );
     assert_eq!(
@@ -360,7 +374,7 @@ async fn the_tui_rolls_latest_back_by_keys_and_audits_it() {
     let mut f = function();
     f.versions = lambda
         .fleet()
-        .function(NAME, REGION)
+        .function(&Target::new(None, REGION), NAME)
         .await
         .unwrap()
         .unwrap()
@@ -372,12 +386,9 @@ async fn the_tui_rolls_latest_back_by_keys_and_audits_it() {
     });
     state.view = View::Function { arn: ARN.into() };
     screen.keys("B").await;
-    let dialog = screen
-        .app
-        .state
-        .dialog
-        .as_ref()
-        .expect("the dialog is open");
+    let Some(Dialog::Rollback(dialog)) = screen.app.state.modal.as_ref().map(|m| &m.dialog) else {
+        panic!("the rollback dialog is open");
+    };
     assert!(dialog.alias().is_none(), "it offers $LATEST");
     insta::assert_snapshot!("restore_dialog", screen.frame());
     screen.keys("<enter>y").await;
@@ -386,7 +397,7 @@ async fn the_tui_rolls_latest_back_by_keys_and_audits_it() {
         "a protected stage takes the name, not y"
     );
     screen.keys(&format!("<esc><enter>{NAME}<enter>")).await;
-    while screen.app.state.dialog.is_some() {
+    while screen.app.state.modal.is_some() {
         screen.app.next_batch().await;
     }
     let text = screen.text();
@@ -394,12 +405,21 @@ async fn the_tui_rolls_latest_back_by_keys_and_audits_it() {
     assert_eq!(lambda.sent().len(), 1);
     let shown = screen.app.state.inventory.function(ARN).unwrap();
     assert_eq!(shown.code_sha256, code_sha256(GOOD), "read again");
+    assert_eq!(
+        shown.environment.keys().collect::<Vec<_>>(),
+        vec!["TABLE"],
+        "the function read again keeps its environment"
+    );
 
     let written = std::fs::read_to_string(&audit).unwrap();
     let line: serde_json::Value = serde_json::from_str(written.lines().last().unwrap()).unwrap();
-    assert_eq!(line["action"], "rollback");
+    assert_eq!(line["action"], "restore");
+    assert_eq!(line["outcome"], "done");
     assert_eq!(line["who"], support::mocks::CALLER);
     assert_eq!(line["function"], NAME);
+    assert_eq!(line["arn"], ARN);
+    assert_eq!(line["account"], "123456789012");
+    assert_eq!(line["region"], REGION);
     assert_eq!(line["qualifier"], "$LATEST");
     assert_eq!(line["version"], "1");
     assert_eq!(line["code_before"], code_sha256(NOW).as_str());

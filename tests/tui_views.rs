@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use insta::assert_snapshot;
 use mfn_tui::app::Msg;
+use mfn_tui::app::modal::Dialog;
+use mfn_tui::fleet::Step;
 use mfn_tui::fleet::Target;
-use mfn_tui::fleet::operations::Step;
 use support::memory_fleet::{denied, two_region_fleet};
 use support::screen::Screen;
 use tokio::sync::Notify;
@@ -286,24 +287,25 @@ async fn shift_b_opens_the_rollback_dialog_with_versions_and_asks_before_anythin
     let mut screen = Screen::new(two_region_fleet(), W, 30, false);
     screen.discover().await;
     screen.keys("/login<enter><down><enter>B").await;
-    let pane = screen
-        .app
-        .state
-        .dialog
-        .as_ref()
-        .expect("the dialog is open");
-    assert_eq!(pane.function.name, "users-dev-login");
+    let modal = screen.app.state.modal.as_ref().expect("the dialog is open");
+    assert!(matches!(modal.dialog, Dialog::Rollback(_)));
+    assert_eq!(modal.function().name, "users-dev-login");
     assert_snapshot!("rollback_dialog", screen.frame());
     screen.keys("<enter>").await;
-    assert!(screen.text().contains("y to confirm"));
-    screen.keys("n").await;
-    let pane = screen.app.state.dialog.as_ref().unwrap();
+    let text = screen.text();
+    assert!(text.contains("y to confirm"), "{text}");
     assert!(
-        !pane.confirm.asking() && !pane.running,
+        text.contains("alias live: version 2 (10% to version 1) → version 1"),
+        "the plan is shown before the question: {text}"
+    );
+    screen.keys("n").await;
+    let modal = screen.app.state.modal.as_ref().unwrap();
+    assert!(
+        modal.confirm.is_none() && !modal.running,
         "any other key cancels"
     );
     screen.keys("<esc>").await;
-    assert!(screen.app.state.dialog.is_none());
+    assert!(screen.app.state.modal.is_none());
 }
 
 #[tokio::test]
@@ -311,7 +313,7 @@ async fn read_only_mode_has_no_rollback_key() {
     let mut screen = Screen::new(two_region_fleet(), W, H, true);
     screen.discover().await;
     screen.keys("/login<enter><down><enter>B").await;
-    assert!(screen.app.state.dialog.is_none());
+    assert!(screen.app.state.modal.is_none());
     assert!(!screen.text().contains("rollback"));
 }
 
@@ -320,27 +322,22 @@ async fn i_opens_the_invoke_dialog_with_templates_and_refuses_a_payload_that_is_
     let mut screen = Screen::new(two_region_fleet(), W, 30, false);
     screen.discover().await;
     screen.keys("/login<enter><down><enter>i<c-t>").await;
-    let dialog = screen
-        .app
-        .state
-        .invoke
-        .as_ref()
-        .expect("the dialog is open");
+    let dialog = screen.invoke_dialog().expect("the dialog is open");
     assert_eq!(dialog.templates[dialog.template].0, "API Gateway REST");
     assert_snapshot!("invoke_dialog", screen.frame());
     // Break the JSON: the problem shows as you type, and sending is refused, keeping the text.
     screen.keys("x").await;
-    let text = screen.app.state.invoke.as_ref().unwrap().text();
+    let text = screen.invoke_dialog().unwrap().text();
     assert!(screen.text().contains("not valid JSON"));
     screen.keys("<c-s>").await;
-    let dialog = screen.app.state.invoke.as_ref().unwrap();
+    let dialog = screen.invoke_dialog().unwrap();
     assert!(
-        !dialog.running && dialog.outcome.is_none(),
+        !screen.running() && dialog.outcome.is_none(),
         "nothing was sent"
     );
     assert_eq!(dialog.text(), text, "what was typed is kept");
     screen.keys("<esc>").await;
-    assert!(screen.app.state.invoke.is_none());
+    assert!(screen.app.state.modal.is_none());
 }
 
 #[tokio::test]
@@ -348,19 +345,19 @@ async fn shift_d_opens_the_deploy_dialog_which_needs_a_package_and_asks_first() 
     let mut screen = Screen::new(two_region_fleet(), W, 30, false);
     screen.discover().await;
     screen.keys("/login<enter><down><enter>D").await;
-    assert!(screen.app.state.deploy.is_some());
+    assert!(screen.deploy_dialog().is_some());
     screen.keys("<enter>").await;
     assert!(
         screen.text().contains("give a zip file or a directory"),
         "nothing to deploy yet"
     );
-    assert!(!screen.app.state.deploy.as_ref().unwrap().confirm.asking());
+    assert!(!screen.asking());
     // A file that is not a zip is refused, and what was typed stays to fix.
     screen.keys("Cargo.toml<enter>").await;
     until_read(&mut screen).await;
     assert!(screen.text().contains("is not a zip file"));
-    let d = screen.app.state.deploy.as_ref().unwrap();
-    assert!(!d.confirm.asking() && d.package.is_none());
+    let d = screen.deploy_dialog().unwrap();
+    assert!(!screen.asking() && d.package.is_none());
     assert_eq!(d.path, "Cargo.toml");
     // A directory is zipped, and its code SHA-256 and size shown before the question.
     for _ in 0.."Cargo.toml".len() {
@@ -368,7 +365,7 @@ async fn shift_d_opens_the_deploy_dialog_which_needs_a_package_and_asks_first() 
     }
     screen.keys("tests/fixtures/local/basics<enter>").await;
     until_read(&mut screen).await;
-    let d = screen.app.state.deploy.as_ref().unwrap();
+    let d = screen.deploy_dialog().unwrap();
     let zipped =
         mfn_tui::fleet::artifact::zip_dir(std::path::Path::new("tests/fixtures/local/basics"))
             .unwrap();
@@ -376,16 +373,19 @@ async fn shift_d_opens_the_deploy_dialog_which_needs_a_package_and_asks_first() 
         d.package.as_ref().unwrap().code_sha256,
         mfn_tui::fleet::artifact::code_sha256(&zipped)
     );
-    assert!(d.confirm.asking());
+    assert!(
+        screen.asking(),
+        "the deploy of exactly that package is planned and asked about"
+    );
     assert_snapshot!("deploy_dialog", screen.frame());
     assert!(screen.text().contains("y to confirm"));
     screen.keys("<esc><esc>").await;
-    assert!(screen.app.state.deploy.is_none(), "nothing was deployed");
+    assert!(screen.app.state.modal.is_none(), "nothing was deployed");
 }
 
 /// Handles messages until the deploy dialog has read the package it was asked to.
 async fn until_read(screen: &mut Screen) {
-    while screen.app.state.deploy.as_ref().unwrap().preparing {
+    while screen.deploy_dialog().unwrap().preparing {
         screen.app.next_batch().await;
     }
 }
@@ -396,17 +396,23 @@ async fn a_running_deploy_lists_its_steps_as_they_start() {
     screen.discover().await;
     screen.keys("/login<enter><down><enter>D./build").await;
     // Running, as after a confirmation; the steps arrive as the deploy reports them.
-    screen.app.state.deploy.as_mut().unwrap().running = true;
+    screen.app.state.modal.as_mut().unwrap().running = true;
     for step in [
         Step::Reading,
         Step::Sending {
             bytes: Some(1_572_864),
         },
-        Step::Waiting,
+        Step::Waiting { elapsed_s: 0 },
+        Step::Waiting { elapsed_s: 3 },
     ] {
         screen.app.handle(Msg::ChangeStep(step));
     }
-    assert_eq!(screen.app.state.deploy.as_ref().unwrap().progress.len(), 3);
+    let modal = screen.app.state.modal.as_ref().unwrap();
+    assert_eq!(
+        modal.progress.len(),
+        3,
+        "a wait reported again takes its own place"
+    );
     assert_snapshot!("deploy_dialog_running", screen.frame());
 }
 
@@ -415,12 +421,16 @@ async fn shift_k_shows_the_alias_versions_side_by_side_and_asks_before_promoting
     let mut screen = Screen::new(two_region_fleet(), W, 30, false);
     screen.discover().await;
     screen.keys("/login<enter><down><enter>K").await;
-    while screen.app.state.canary.as_ref().unwrap().figures.is_none() {
+    while screen.canary_dialog().unwrap().figures.is_none() {
         screen.app.next_batch().await;
     }
     assert_snapshot!("canary_dialog", screen.frame());
     screen.keys("p").await;
-    assert!(screen.text().contains("promote the canary? y to confirm"));
+    let text = screen.text();
+    assert!(
+        text.contains("promote the canary of users-dev-login? y to confirm"),
+        "{text}"
+    );
     screen.keys("<esc><esc>").await;
-    assert!(screen.app.state.canary.is_none(), "nothing moved");
+    assert!(screen.app.state.modal.is_none(), "nothing moved");
 }

@@ -4,7 +4,6 @@
 pub mod by_version;
 pub mod cost;
 pub mod filter_pattern;
-pub mod fleet_cost;
 pub mod histogram;
 pub mod insights;
 pub mod latency;

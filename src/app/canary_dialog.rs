@@ -1,17 +1,12 @@
 //! The canary dialog: an alias's versions side by side (share, invocations, errors, latency),
-//! and the steps of a canary: start one on another version at a weight, promote it, abort it.
+//! and the steps of a canary — start one on another version at a weight, promote it, abort it —
+//! each asked for as a change that the core plans (the route, the versions' state) and the
+//! operator confirms.
 
-use super::confirmation::Confirmation;
 use crate::analysis::by_version::VersionFigures;
+use crate::fleet::change::Change;
+use crate::fleet::change::limits::parse_weight;
 use crate::fleet::{Alias, Function, Version};
-
-/// A change the dialog asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CanaryStep {
-    Start,
-    Promote,
-    Abort,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CanaryDialog {
@@ -21,17 +16,13 @@ pub struct CanaryDialog {
     pub selected: usize,
     /// The share typed for a new canary: `10%`, `10` or `0.1`.
     pub weight: String,
-    pub figures: Option<Result<Vec<VersionFigures>, String>>,
+    pub figures: Option<Result<Vec<VersionFigures>, crate::fleet::FleetError>>,
     /// Numbers the figures asked for: an answer to an earlier request is dropped.
     pub reading: u64,
-    pub confirm: Confirmation,
-    /// The step being confirmed.
-    pub step: CanaryStep,
-    pub running: bool,
 }
 
 impl CanaryDialog {
-    pub fn open(function: Function, protected: bool) -> Result<CanaryDialog, String> {
+    pub fn open(function: Function) -> Result<CanaryDialog, String> {
         if function.aliases.is_empty() {
             return Err(format!(
                 "{} has no alias: deploy with an alias first (D)",
@@ -45,9 +36,6 @@ impl CanaryDialog {
             weight: "10%".into(),
             figures: None,
             reading: 0,
-            confirm: Confirmation::new(protected),
-            step: CanaryStep::Start,
-            running: false,
         })
     }
 
@@ -90,22 +78,31 @@ impl CanaryDialog {
         self.figures = None;
     }
 
-    /// Where `step` points the alias: its version and weighted second one; or why it cannot.
-    pub fn route(&self, step: CanaryStep) -> Result<(String, Option<(String, f64)>), String> {
-        let primary = self.alias().version.clone();
-        match (step, self.canary()) {
-            (CanaryStep::Start, _) => {
-                let version = self
-                    .candidates()
-                    .get(self.selected)
-                    .map(|v| v.version.clone())
-                    .ok_or("no other published version to send traffic to")?;
-                let weight = crate::fleet::operations::parse_weight(&self.weight)?;
-                Ok((primary, Some((version, weight))))
-            }
-            (CanaryStep::Promote, Some((v, _))) => Ok((v, None)),
-            (CanaryStep::Abort, Some(_)) => Ok((primary, None)),
-            (_, None) => Err(format!("`{}` has no canary to end", self.alias().name)),
+    /// A canary on the chosen version at the typed share.
+    pub fn start(&self) -> Result<Change, String> {
+        let version = self
+            .candidates()
+            .get(self.selected)
+            .map(|v| v.version.clone())
+            .ok_or("no other published version to send traffic to")?;
+        Ok(Change::CanaryStart {
+            alias: self.alias().name.clone(),
+            version,
+            weight: parse_weight(&self.weight)?,
+        })
+    }
+
+    /// The canary's version becomes the alias's only one.
+    pub fn promote(&self) -> Change {
+        Change::CanaryPromote {
+            alias: self.alias().name.clone(),
+        }
+    }
+
+    /// All traffic back to the alias's primary version.
+    pub fn abort(&self) -> Change {
+        Change::CanaryAbort {
+            alias: self.alias().name.clone(),
         }
     }
 }

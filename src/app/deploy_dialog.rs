@@ -1,12 +1,12 @@
 //! The deploy dialog: what to ship (the working directory of a local function, or a zip file or
-//! directory for AWS), the alias to move, and a confirmation like the rollback's.
+//! directory for AWS, read and shown before asking) and the alias to move. The change it asks
+//! for is planned and confirmed like every other, and ships exactly the package shown.
 
-use super::confirmation::Confirmation;
 use std::sync::Arc;
 
-use crate::fleet::Function;
 use crate::fleet::artifact::code_sha256;
-use crate::fleet::operations::Step;
+use crate::fleet::change::Change;
+use crate::fleet::{CodeSource, Function};
 
 /// The field being typed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,14 +24,10 @@ pub struct DeployDialog {
     pub path: String,
     pub alias: String,
     pub field: Field,
-    pub confirm: Confirmation,
     /// The package is being read (and zipped) to show what would ship.
     pub preparing: bool,
     /// The package read from `path`, shown before confirming and shipped as it was shown.
     pub package: Option<Package>,
-    pub running: bool,
-    /// The steps started so far, the last one running.
-    pub progress: Vec<Step>,
 }
 
 /// A package read from the path typed: what the dry run shows, and what ships.
@@ -53,7 +49,7 @@ impl Package {
 }
 
 impl DeployDialog {
-    pub fn open(function: Function, local: bool, protected: bool) -> DeployDialog {
+    pub fn open(function: Function, local: bool) -> DeployDialog {
         let alias = function
             .aliases
             .first()
@@ -64,11 +60,8 @@ impl DeployDialog {
             path: String::new(),
             alias,
             field: if local { Field::Alias } else { Field::Path },
-            confirm: Confirmation::new(protected),
             preparing: false,
             package: None,
-            running: false,
-            progress: Vec::new(),
         }
     }
 
@@ -92,7 +85,7 @@ impl DeployDialog {
         }
     }
 
-    /// What is missing before the deploy can be confirmed.
+    /// What is missing before the deploy can be planned.
     pub fn problem(&self) -> Option<String> {
         if !self.local && self.path.trim().is_empty() {
             return Some("give a zip file or a directory to deploy".into());
@@ -101,6 +94,20 @@ impl DeployDialog {
             return Some("give the alias to move (a name, not a version number)".into());
         }
         None
+    }
+
+    /// The deploy the dialog shows: the package it read (or, locally, the working directory)
+    /// to the alias typed; `None` while the package is not read yet.
+    pub fn change(&self) -> Option<Change> {
+        let source = match (&self.package, self.local) {
+            (_, true) => CodeSource::WorkingDirectory,
+            (Some(p), false) => CodeSource::Zip(p.bytes.clone()),
+            (None, false) => return None,
+        };
+        Some(Change::Deploy {
+            source,
+            alias: self.alias.trim().to_owned(),
+        })
     }
 
     /// The alias's version and code now, if it exists.
@@ -127,7 +134,7 @@ mod tests {
     #[test]
     fn aws_needs_a_path_and_every_deploy_an_alias_name() {
         let f = Function::new("users-prod-login", "arn", "eu-west-1");
-        let mut d = DeployDialog::open(f.clone(), false, true);
+        let mut d = DeployDialog::open(f.clone(), false);
         assert!(d.problem().unwrap().contains("zip file or a directory"));
         d.field_mut().push_str("./build");
         d.next_field();
@@ -137,8 +144,11 @@ mod tests {
         d.field_mut().clear();
         d.field_mut().push_str("live");
         assert!(d.problem().is_none());
-        assert!(d.confirm.protected, "confirmed by typing the name");
-        let local = DeployDialog::open(f, true, false);
+        assert!(
+            d.change().is_none(),
+            "nothing to plan before the package is read"
+        );
+        let local = DeployDialog::open(f, true);
         assert_eq!(local.field, Field::Alias);
         assert!(
             local.problem().is_none(),

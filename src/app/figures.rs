@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 
 use crate::analysis::cost::Cost;
-use crate::analysis::fleet_cost::{CostReport, cost_report};
 use crate::analysis::histogram::Percentiles;
 use crate::analysis::latency::LatencyStats;
 use crate::analysis::pricing::PricingTable;
+use crate::fleet::cost_report::{CostReport, cost_report};
 use crate::fleet::inventory::service_key;
 use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
 use crate::fleet::{Inventory, ServiceKey};

@@ -3,7 +3,8 @@
 //! kind of invocation, and the outcome once it comes back.
 
 use crate::fleet::Function;
-use crate::fleet::operations::{EVENT_LIMIT, InvocationType, SYNC_LIMIT, check_payload};
+use crate::fleet::InvocationType;
+use crate::fleet::change::limits::{EVENT_LIMIT, SYNC_LIMIT, check_payload};
 
 /// The bundled templates, by name.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -53,7 +54,6 @@ pub struct InvokeDialog {
     pub kind: InvocationType,
     /// Why the payload cannot be sent as it is (checked as you type).
     pub problem: Option<String>,
-    pub running: bool,
     pub outcome: Option<Result<InvokeOutcome, String>>,
     /// The size limit for the current kind.
     pub limit: usize,
@@ -85,7 +85,6 @@ impl InvokeDialog {
             qualifier: 0,
             kind: InvocationType::RequestResponse,
             problem: None,
-            running: false,
             outcome: None,
             limit: SYNC_LIMIT,
         };
@@ -220,6 +219,7 @@ mod tests {
             code_sha256: String::new(),
             last_modified: String::new(),
             description: String::new(),
+            state: crate::fleet::VersionState::Active,
         }];
         let mut d = InvokeDialog::open(f);
         assert_eq!(d.qualifiers, vec!["$LATEST", "3"]);

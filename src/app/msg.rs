@@ -5,15 +5,12 @@ use std::sync::Arc;
 use crossterm::event::KeyEvent;
 
 use crate::analysis::by_version::VersionFigures;
+use crate::fleet::change::{Outcome, Plan};
 use crate::fleet::follow::FollowMode;
-use crate::fleet::logs::LogRecord;
-use crate::fleet::operations::{CodeSource, InvokeRequest, InvokeResult, Step};
 use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
-use crate::fleet::{DiscoveryEvent, Function, Target};
-
-/// What a change to a function came to: a summary and the function read again, or why it
-/// failed (saying what state the function is in).
-pub type ChangeOutcome = Result<(String, Option<Box<Function>>), String>;
+use crate::fleet::{
+    DiscoveryEvent, FleetError, Function, InvokeRequest, InvokeResult, LogRecord, Step, Target,
+};
 
 /// Something that happened: input, time, or the outcome of an effect.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,30 +41,33 @@ pub enum Msg {
         session: u64,
         mode: FollowMode,
     },
-    /// Reading logs of `session` failed for these functions (what, why).
+    /// Reading logs of `session` failed for these functions (which, why).
     LogFailures {
         session: u64,
-        failures: Vec<(String, String)>,
+        failures: Vec<(String, FleetError)>,
     },
     /// Time to read the window's figures again (a local fleet's, whose reads cost nothing).
     RefreshFigures,
-    /// A change to a function was made (a summary, and the function as it is now), or not
-    /// (why).
-    Changed(ChangeOutcome),
+    /// A confirmed plan was carried out (or not, or halfway: the outcome says), and the
+    /// function as it is now, read again.
+    Applied {
+        outcome: Box<Outcome>,
+        refreshed: Option<Box<Function>>,
+    },
     /// The package at `path` was read for the deploy dialog (its bytes), or not (why).
     PackageRead {
         path: String,
         package: Result<Arc<Vec<u8>>, String>,
     },
-    /// A step of the running deploy or rollback started.
+    /// A step of the running change started.
     ChangeStep(Step),
     /// The figures of an alias's versions (for the canary dialog), or why not.
     AliasFigures {
         read: u64,
-        figures: Result<Vec<VersionFigures>, String>,
+        figures: Result<Vec<VersionFigures>, FleetError>,
     },
     /// An invocation from the dialog came back (its result and round trip), or failed (why).
-    Invoked(Result<(InvokeResult, f64), String>),
+    Invoked(Result<(InvokeResult, f64), FleetError>),
     /// Events saved for a function: name and body each.
     SavedEvents {
         function: String,
@@ -106,13 +106,9 @@ pub enum Effect {
         pattern: Option<String>,
     },
     StopLogs,
-    /// Deploy `source` (the package the dialog showed, or a local function's working
-    /// directory) to `function` and move `alias`; reports [`Msg::Changed`].
-    Deploy {
-        function: Box<Function>,
-        source: CodeSource,
-        alias: String,
-    },
+    /// Carry out a plan the operator confirmed; reports each [`Msg::ChangeStep`] and then
+    /// [`Msg::Applied`].
+    Apply(Box<Plan>),
     /// Read (and zip) the package at `path` for the deploy dialog to show; reports
     /// [`Msg::PackageRead`].
     ReadPackage {
@@ -125,13 +121,6 @@ pub enum Effect {
         function: Box<Function>,
         weights: std::collections::BTreeMap<String, f64>,
         since_ms: i64,
-    },
-    /// Point `alias` at `version` (and a weighted second one); reports [`Msg::Changed`].
-    RouteAlias {
-        function: Box<Function>,
-        alias: String,
-        version: String,
-        additional: Option<(String, f64)>,
     },
     /// Invoke `function`; reports [`Msg::Invoked`].
     Invoke {
@@ -146,13 +135,6 @@ pub enum Effect {
     SaveEvent {
         function: String,
         body: String,
-    },
-    /// Point `alias` of `function` back at version `to`, or (no alias) redeploy version `to`'s
-    /// code as `$LATEST`; reports [`Msg::Changed`].
-    Rollback {
-        function: Box<Function>,
-        alias: Option<String>,
-        to: String,
     },
     /// Write `lines` to `path`, or to a new file named after `name` in the data directory;
     /// reports [`Msg::LogsSaved`].

@@ -1,18 +1,15 @@
 //! The TUI's state: one value, owned by the loop, changed only by [`crate::app::update`].
 
 use crate::config::LogsSettings;
+use crate::fleet::change::Safety;
 use crate::fleet::{DiscoveryEvent, FleetContext, Inventory};
 
-use crate::ui::Theme;
-
-use super::canary_dialog::CanaryDialog;
-use super::deploy_dialog::DeployDialog;
-use super::dialog::RollbackDialog;
 use super::figures::Figures;
 use super::fleet_table::FleetTable;
-use super::invoke_dialog::InvokeDialog;
 use super::keymap::{Keymap, Scope};
 use super::logs::LogsPane;
+use super::modal::Modal;
+use super::theme::Theme;
 
 /// The screen under the overlays.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +61,8 @@ pub struct State {
     pub inventory: Inventory,
     pub keymap: Keymap,
     pub theme: Theme,
-    pub read_only: bool,
+    /// Read-only mode and the protected stages: the rules every change is planned under.
+    pub safety: Safety,
     pub view: View,
     pub overlay: Option<Overlay>,
     pub overlay_scroll: u16,
@@ -76,16 +74,8 @@ pub struct State {
     /// Re-read the figures this often (a local fleet); `None` reads them on request only.
     pub refresh_figures: Option<std::time::Duration>,
     pub logs: Option<LogsPane>,
-    /// The rollback dialog, when open.
-    pub dialog: Option<RollbackDialog>,
-    /// The invoke dialog, when open.
-    pub invoke: Option<InvokeDialog>,
-    /// The deploy dialog, when open.
-    pub deploy: Option<DeployDialog>,
-    /// The canary dialog, when open.
-    pub canary: Option<CanaryDialog>,
-    /// Stages whose changes are confirmed by typing the function's name.
-    pub protected_stages: Vec<String>,
+    /// The dialog open over the view, if any.
+    pub modal: Option<Modal>,
     /// Numbers log sessions, so records of a closed one are dropped.
     pub log_sessions: u64,
     /// Numbers reads of a dialog's figures, so an answer for a closed one is dropped.
@@ -106,10 +96,10 @@ impl State {
         theme: Theme,
         figures: Figures,
         log_settings: LogsSettings,
-        read_only: bool,
+        safety: Safety,
     ) -> Self {
         // Read-only mode has no key that changes anything.
-        let keymap = if read_only {
+        let keymap = if safety.read_only {
             keymap.read_only()
         } else {
             keymap
@@ -119,7 +109,7 @@ impl State {
             inventory,
             keymap,
             theme,
-            read_only,
+            safety,
             view: View::Fleet,
             overlay: None,
             overlay_scroll: 0,
@@ -130,11 +120,7 @@ impl State {
             log_settings,
             refresh_figures: None,
             logs: None,
-            dialog: None,
-            invoke: None,
-            deploy: None,
-            canary: None,
-            protected_stages: Vec::new(),
+            modal: None,
             log_sessions: 0,
             dialog_reads: 0,
             flash: None,
@@ -172,14 +158,6 @@ impl State {
             body
         };
         usize::from(list.saturating_sub(2)).max(1)
-    }
-
-    /// Whether changes to `f` are confirmed by typing its name (its stage is protected).
-    pub fn protected(&self, f: &crate::fleet::Function) -> bool {
-        f.placement
-            .stage
-            .as_ref()
-            .is_some_and(|s| self.protected_stages.contains(s))
     }
 
     /// Which keys apply: the view's, then the global ones.

@@ -12,13 +12,16 @@ use tokio::task::JoinSet;
 use crate::analysis::histogram::{Histogram, Percentiles};
 use crate::analysis::latency::{LatencyStats, Window};
 use crate::analysis::report;
-use crate::fleet::operations::{InvocationType, InvokeRequest};
 use crate::fleet::{Fleet, FleetError};
+use crate::fleet::{InvocationType, InvokeRequest};
 use crate::units::millis;
 
 use super::args::InvocationArgs;
-use super::invoke::{SYNC_LIMIT, function, load_payload};
+use super::invoke::load_payload;
 use super::{exit, fail};
+use crate::fleet::change::limits::SYNC_LIMIT;
+use crate::fleet::change::{Operation, Safety};
+use crate::fleet::locate::locate;
 
 /// What `--json` prints. Field names are stable; latency fields are null without samples.
 #[derive(Serialize)]
@@ -35,14 +38,19 @@ struct JsonBench {
     init: Option<Percentiles>,
 }
 
+/// Runs `name` `count` times, `concurrency` at once (`load`); read-only mode refuses it, as it
+/// refuses `invoke`.
 pub async fn run(
     fleet: Arc<dyn Fleet>,
+    safety: &Safety,
     name: &str,
     args: &InvocationArgs,
-    count: usize,
-    concurrency: usize,
+    (count, concurrency): (usize, usize),
     json: bool,
 ) -> ExitCode {
+    if let Err(refusal) = safety.permit(Operation::Invoke, name) {
+        return fail(&refusal.to_string());
+    }
     if count == 0 || concurrency == 0 {
         eprintln!("mfn-tui: -n and -c must be at least 1");
         return ExitCode::from(2);
@@ -54,7 +62,7 @@ pub async fn run(
             return ExitCode::from(2);
         }
     };
-    let function = match function(fleet.as_ref(), name).await {
+    let function = match locate(fleet.clone(), name).await {
         Ok(f) => Arc::new(f),
         Err(e) => return fail(&e),
     };

@@ -11,18 +11,18 @@ use crate::fleet::Fleet;
 use crate::fleet::reports::alias_versions;
 
 use super::fail;
-use super::invoke::function;
+use crate::fleet::locate::locate;
 
 pub async fn status(fleet: Arc<dyn Fleet>, name: &str, alias: &str, since: &str) -> ExitCode {
     let since_ms = match parse_duration(since) {
         Ok(ms) => ms,
         Err(e) => return fail(&e),
     };
-    let f = match function(fleet.as_ref(), name).await {
+    let f = match locate(fleet.clone(), name).await {
         Ok(f) => f,
         Err(e) => return fail(&e),
     };
-    let Some(a) = f.aliases.iter().find(|a| a.name == alias) else {
+    let Some(a) = f.alias(alias) else {
         return fail(&format!("{name} has no alias `{alias}`"));
     };
     let window = Window::ending_at(crate::clock::now_ms() + 1, since_ms);

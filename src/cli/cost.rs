@@ -7,10 +7,10 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::analysis::cost::{Cost, FleetMonth};
-use crate::analysis::fleet_cost::cost_report;
 use crate::analysis::latency::Window;
 use crate::config::Config;
 use crate::fleet::Fleet;
+use crate::fleet::cost_report::cost_report;
 
 use super::args::{CostBy, CostFormat, WindowArgs};
 use super::{fail, finish, read};

@@ -8,17 +8,19 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::analysis::cost::invocation_cost;
-use crate::analysis::fleet_cost::priced_as;
 use crate::analysis::report::{self, InvocationReport};
 use crate::config::Config;
-use crate::fleet::operations::{InvocationType, InvokeRequest, InvokeResult};
+use crate::fleet::cost_report::priced_as;
 use crate::fleet::{Fleet, Function};
+use crate::fleet::{InvocationType, InvokeRequest, InvokeResult};
 use crate::units::{invocation_dollars, millis};
 
 use super::args::InvocationArgs;
 use super::{exit, fail};
 
-pub use crate::fleet::operations::{EVENT_LIMIT, SYNC_LIMIT};
+use crate::fleet::change::limits::{EVENT_LIMIT, SYNC_LIMIT};
+use crate::fleet::change::{Operation, Safety};
+use crate::fleet::locate::locate;
 
 /// The payload of `--payload` (JSON text, or `@FILE`), checked: valid JSON within `limit`.
 pub fn load_payload(arg: &str, limit: usize) -> Result<Vec<u8>, String> {
@@ -29,24 +31,8 @@ pub fn load_payload(arg: &str, limit: usize) -> Result<Vec<u8>, String> {
         ),
         None => (arg.as_bytes().to_vec(), "--payload".to_owned()),
     };
-    crate::fleet::operations::check_payload(&bytes, &source, limit)?;
+    crate::fleet::change::limits::check_payload(&bytes, &source, limit)?;
     Ok(bytes)
-}
-
-/// The function named `name`, with its versions, aliases and routes, read by name in the fleet's
-/// first region (no need to discover the whole fleet to act on one function).
-pub async fn function(fleet: &dyn Fleet, name: &str) -> Result<Function, String> {
-    let region = fleet
-        .context()
-        .targets
-        .first()
-        .map(|t| t.region.clone())
-        .ok_or("no region to act in: pass --region")?;
-    fleet
-        .function(name, &region)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no function `{name}` here; `mfn-tui ls` lists them"))
 }
 
 /// What `--json` prints. Field names are stable.
@@ -91,11 +77,15 @@ pub fn tail_report(function: &Function, config: &Config, tail: &[String]) -> Opt
 pub async fn run(
     fleet: Arc<dyn Fleet>,
     config: &Config,
+    safety: &Safety,
     name: &str,
     args: &InvocationArgs,
     kind: InvocationType,
     json: bool,
 ) -> ExitCode {
+    if let Err(refusal) = safety.permit(Operation::Invoke, name) {
+        return fail(&refusal.to_string());
+    }
     let limit = if kind == InvocationType::Event {
         EVENT_LIMIT
     } else {
@@ -108,7 +98,7 @@ pub async fn run(
             return ExitCode::from(2);
         }
     };
-    let function = match function(fleet.as_ref(), name).await {
+    let function = match locate(fleet.clone(), name).await {
         Ok(f) => f,
         Err(e) => return fail(&e),
     };
@@ -208,9 +198,14 @@ mod tests {
             "{e}"
         );
         let big = format!("\"{}\"", "x".repeat(300 * 1024));
-        assert!(load_payload(&big, SYNC_LIMIT).is_ok());
-        let e = load_payload(&big, EVENT_LIMIT).unwrap_err();
-        assert!(e.contains("over the 0.25 MB"), "{e}");
+        assert!(
+            load_payload(&big, EVENT_LIMIT).is_ok(),
+            "256 KB is no longer the limit"
+        );
+        let queued = format!("\"{}\"", "x".repeat(1100 * 1024));
+        assert!(load_payload(&queued, SYNC_LIMIT).is_ok());
+        let e = load_payload(&queued, EVENT_LIMIT).unwrap_err();
+        assert!(e.contains("over the 1.0 MB"), "{e}");
         let e = load_payload("@/nonexistent/event.json", SYNC_LIMIT).unwrap_err();
         assert!(e.contains("/nonexistent/event.json"), "{e}");
         assert_eq!(load_payload("{}", SYNC_LIMIT).unwrap(), b"{}");

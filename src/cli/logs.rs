@@ -14,8 +14,9 @@ use crate::analysis::latency::Window;
 use crate::analysis::logline::request_id;
 use crate::analysis::window::parse_duration;
 use crate::config::Config;
+use crate::fleet::LogRecord;
 use crate::fleet::follow::{FollowEvent, FollowMode, FollowSettings, follow_logs};
-use crate::fleet::logs::{LogRecord, read_logs};
+use crate::fleet::logs::read_logs;
 use crate::fleet::{Fleet, FleetError, Inventory, discover_to_end};
 
 use super::{exit, fail, read};

@@ -20,13 +20,15 @@ use std::time::{Duration, Instant};
 use crate::app::State;
 use crate::app::figures::Figures;
 use crate::app::keymap::Keymap;
+use crate::app::theme::Theme;
 use crate::config::Config;
-use crate::fleet::aws::{AwsFleet, AwsOptions};
+use crate::fleet::aws::{AwsFleet, AwsOptions, Budgets};
+use crate::fleet::change::Safety;
+use crate::fleet::change::limits::parse_weight;
 use crate::fleet::local::fleet::state_dir_for;
 use crate::fleet::local::{LocalFleet, LocalOptions};
-use crate::fleet::operations::{CodeSource, InvocationType};
+use crate::fleet::{CodeSource, InvocationType};
 use crate::fleet::{Fleet, FleetError, Inventory};
-use crate::ui::Theme;
 
 pub use args::{Cli, Command, GlobalArgs};
 
@@ -72,16 +74,16 @@ fn code_source(
         (Some(path), _, _) => {
             let bytes =
                 std::fs::read(&path).map_err(|e| format!("--zip {}: {e}", path.display()))?;
-            check_zip(&bytes, &path.display().to_string())?;
-            Ok(CodeSource::Zip(bytes))
+            check_zip(&bytes, &format!("--zip {}", path.display()))?;
+            Ok(CodeSource::Zip(bytes.into()))
         }
         (_, Some(dir), _) => {
             if !dir.is_dir() {
                 return Err(format!("--dir {}: not a directory", dir.display()));
             }
             let bytes = zip_dir(&dir)?;
-            check_zip(&bytes, &format!("{} zipped", dir.display()))?;
-            Ok(CodeSource::Zip(bytes))
+            check_zip(&bytes, &format!("--dir {} zipped", dir.display()))?;
+            Ok(CodeSource::Zip(bytes.into()))
         }
         (_, _, Some(url)) => {
             let (bucket, key) = url
@@ -186,7 +188,8 @@ async fn run_command(
                 (_, true) => InvocationType::DryRun,
                 _ => InvocationType::RequestResponse,
             };
-            invoke::run(fleet, &config, &function, &invocation, kind, json).await
+            let safety = Safety::from_config(&config, cli.global.read_only);
+            invoke::run(fleet, &config, &safety, &function, &invocation, kind, json).await
         }
         Some(Command::Bench {
             function,
@@ -194,7 +197,18 @@ async fn run_command(
             count,
             concurrency,
             json,
-        }) => bench::run(fleet, &function, &invocation, count, concurrency, json).await,
+        }) => {
+            let safety = Safety::from_config(&config, cli.global.read_only);
+            bench::run(
+                fleet,
+                &safety,
+                &function,
+                &invocation,
+                (count, concurrency),
+                json,
+            )
+            .await
+        }
         Some(Command::Deploy {
             function,
             alias,
@@ -207,17 +221,13 @@ async fn run_command(
             let source = match code_source(zip, dir, s3, local.is_some()) {
                 Ok(s) => s,
                 Err(e) => {
-                    eprintln!("mfn-tui: {e}");
+                    eprintln!("mfn-tui: {e}; nothing changed");
                     return ExitCode::from(2);
                 }
             };
             let request = change::ChangeRequest {
-                action: "deploy",
-                canary: None,
-                source: Some(source),
                 function: &function,
-                alias: alias.as_deref(),
-                to: None,
+                asked: change::Asked::Deploy { source, alias },
                 yes,
                 dry_run,
                 read_only: cli.global.read_only,
@@ -238,16 +248,20 @@ async fn run_command(
             if status {
                 return canary::status(fleet, &function, &alias, &since).await;
             }
-            let step = match (version, weight, promote, abort) {
-                (Some(version), Some(weight), _, _) => match change::parse_weight(&weight) {
-                    Ok(weight) => change::CanaryStep::Start { version, weight },
+            let asked = match (version, weight, promote, abort) {
+                (Some(version), Some(weight), _, _) => match parse_weight(&weight) {
+                    Ok(weight) => change::Asked::CanaryStart {
+                        alias,
+                        version,
+                        weight,
+                    },
                     Err(e) => {
-                        eprintln!("mfn-tui: {e}");
+                        eprintln!("mfn-tui: --{e}");
                         return ExitCode::from(2);
                     }
                 },
-                (_, _, true, _) => change::CanaryStep::Promote,
-                (_, _, _, true) => change::CanaryStep::Abort,
+                (_, _, true, _) => change::Asked::CanaryPromote { alias },
+                (_, _, _, true) => change::Asked::CanaryAbort { alias },
                 _ => {
                     eprintln!(
                         "mfn-tui: canary needs --version V --weight W, --promote, --abort or --status"
@@ -256,12 +270,8 @@ async fn run_command(
                 }
             };
             let request = change::ChangeRequest {
-                action: "canary",
-                canary: Some(step),
-                source: None,
                 function: &function,
-                alias: Some(&alias),
-                to: None,
+                asked,
                 yes,
                 dry_run: false,
                 read_only: cli.global.read_only,
@@ -275,12 +285,8 @@ async fn run_command(
             yes,
         }) => {
             let request = change::ChangeRequest {
-                action: "rollback",
-                canary: None,
-                source: None,
                 function: &function,
-                alias: alias.as_deref(),
-                to,
+                asked: change::Asked::Rollback { alias, to },
                 yes,
                 dry_run: false,
                 read_only: cli.global.read_only,
@@ -322,13 +328,12 @@ async fn tui(
         theme,
         Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
         config.logs.clone(),
-        read_only,
+        Safety::from_config(config, read_only),
     );
-    state.protected_stages = config.safety.protected_stages.clone();
     if state.context.provider == crate::fleet::Provider::Local {
         state.refresh_figures = Some(Duration::from_millis(config.local.refresh_ms.max(500)));
     }
-    match crate::app::terminal::run_tui(state, fleet, started).await {
+    match crate::tui::terminal::run_tui(state, fleet, started).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("terminal: {e}")),
     }
@@ -353,6 +358,12 @@ pub async fn aws_fleet(global: &GlobalArgs, config: &Config) -> Result<AwsFleet,
         connect_timeout: d.connect_timeout(),
         operation_timeout: d.operation_timeout(),
         log_page_size: config.logs.page_size,
+        budgets: Budgets {
+            upload: config.timeouts.upload(),
+            invoke_margin: config.timeouts.invoke_margin(),
+            update_wait: config.timeouts.update_wait(),
+            version_wait: config.timeouts.version_wait(),
+        },
     })
     .await
 }

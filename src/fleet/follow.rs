@@ -12,8 +12,8 @@ use tokio::task::JoinSet;
 
 use crate::analysis::latency::Window;
 
-use super::logs::{LogRecord, read_logs};
-use super::{Fleet, FleetError, Function, LIVE_TAIL_GROUPS};
+use super::logs::read_logs;
+use super::{Fleet, FleetError, Function, LIVE_TAIL_GROUPS, LogRecord};
 
 /// What to follow: the server-side pattern, where to start, how often to poll, and whether
 /// to try Live Tail first.

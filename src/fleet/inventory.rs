@@ -5,10 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::discovery::DiscoveryEvent;
 use super::error::FleetError;
 use super::grouping::GroupingRules;
 use super::model::{Alias, EventSource, Function, Route, ServiceKey, Target, Version};
+use super::provider_types::DiscoveryEvent;
 
 /// The scope of a failed function list: nothing of that target could be seen.
 pub const LIST_FUNCTIONS: &str = "ListFunctions";
@@ -79,7 +79,8 @@ impl Inventory {
                 self.accounts.insert(target, account);
             }
             DiscoveryEvent::Functions { target, functions } => {
-                for function in functions {
+                for mut function in functions {
+                    function.target = target.clone();
                     self.origin.insert(function.arn.clone(), target.clone());
                     let arn = function.arn.clone();
                     self.functions.insert(arn.clone(), function);
@@ -325,6 +326,7 @@ mod tests {
             code_sha256: "OLD".into(),
             last_modified: String::new(),
             description: String::new(),
+            state: crate::fleet::VersionState::Active,
         }];
         inv.refresh(again);
         let now = inv.function(&f.arn).unwrap();

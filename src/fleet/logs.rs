@@ -2,26 +2,12 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
 use crate::analysis::latency::Window;
 
-use super::{Fleet, FleetError, Function};
-
-/// One log event of one function.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LogRecord {
-    pub timestamp_ms: i64,
-    pub function: String,
-    pub log_stream: String,
-    pub event_id: String,
-    pub message: String,
-}
-
-/// Where a provider sends a function's log events, a page at a time.
-pub type LogSink = mpsc::UnboundedSender<Vec<LogRecord>>;
+use super::{Fleet, FleetError, Function, LogRecord};
 
 /// The history of `functions` over `window` (server-side `pattern` if given), oldest first,
 /// at most `cap` records (the newest), and the functions whose logs could not be read.

@@ -139,6 +139,45 @@ pub struct Placement {
 /// The name of the group for functions that no rule places.
 pub const UNGROUPED: &str = "(ungrouped)";
 
+/// Whether a published version can serve traffic: Lambda's `State` of the version. A
+/// SnapStart version stays `Pending` for minutes while its snapshot is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VersionState {
+    Active,
+    Pending,
+    /// Idle for weeks: Lambda reactivates it on the next invocation, which fails meanwhile.
+    Inactive,
+    Failed,
+    /// The provider did not say.
+    Unknown,
+}
+
+impl VersionState {
+    /// Lambda's name of the state (`Active`, `Pending`, `Inactive`, `Failed`).
+    pub fn from_lambda(state: Option<&str>) -> VersionState {
+        match state {
+            Some("Active") => VersionState::Active,
+            Some("Pending") => VersionState::Pending,
+            Some("Inactive") => VersionState::Inactive,
+            Some("Failed") => VersionState::Failed,
+            _ => VersionState::Unknown,
+        }
+    }
+}
+
+impl fmt::Display for VersionState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            VersionState::Active => "Active",
+            VersionState::Pending => "Pending",
+            VersionState::Inactive => "Inactive",
+            VersionState::Failed => "Failed",
+            VersionState::Unknown => "unknown",
+        })
+    }
+}
+
 /// A published version of a function.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Version {
@@ -146,6 +185,7 @@ pub struct Version {
     pub code_sha256: String,
     pub last_modified: String,
     pub description: String,
+    pub state: VersionState,
 }
 
 /// An alias, with the share of traffic each version gets.
@@ -197,6 +237,9 @@ pub struct Function {
     pub arn: String,
     pub region: String,
     pub account: String,
+    /// The profile × region that discovered it: every call about this function goes through
+    /// this target's credentials, never another profile's in the same region.
+    pub target: Target,
     pub runtime: Option<String>,
     pub architecture: String,
     pub handler: Option<String>,
@@ -220,13 +263,16 @@ pub struct Function {
 }
 
 impl Function {
-    /// A function as `ListFunctions` describes it, before tags, versions, aliases and routes arrive.
+    /// A function as `ListFunctions` describes it, before tags, versions, aliases and routes
+    /// arrive; reached through the default credentials of `region` until [`Function::target`]
+    /// says otherwise.
     pub fn new(name: &str, arn: &str, region: &str) -> Self {
         Function {
             name: name.to_owned(),
             arn: arn.to_owned(),
             region: region.to_owned(),
             account: account_of_arn(arn).unwrap_or_default().to_owned(),
+            target: Target::new(None, region),
             runtime: None,
             architecture: "x86_64".into(),
             handler: None,
@@ -250,6 +296,16 @@ impl Function {
                 grouped_by: GroupedBy::Ungrouped,
             },
         }
+    }
+
+    /// Published version `version`, if there is one.
+    pub fn version(&self, version: &str) -> Option<&Version> {
+        self.versions.iter().find(|v| v.version == version)
+    }
+
+    /// Alias `name`, if there is one.
+    pub fn alias(&self, name: &str) -> Option<&Alias> {
+        self.aliases.iter().find(|a| a.name == name)
     }
 }
 

@@ -9,68 +9,10 @@ use tokio::task::JoinSet;
 
 use crate::analysis::insights::{self, InsightsFigures};
 use crate::analysis::latency::{LatencyStats, Window};
-use crate::analysis::report::InvocationReport;
 use crate::analysis::window::estimated_scan_bytes;
 
 use super::inventory::service_key;
-use super::{Fleet, FleetError, Function, ServiceKey};
-
-/// A REPORT record with the time its log event was written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TimedReport {
-    pub timestamp_ms: i64,
-    pub report: InvocationReport,
-}
-
-/// One page of a function's records, and the log bytes read to get it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReportBatch {
-    pub function_arn: String,
-    pub reports: Vec<TimedReport>,
-    pub bytes_scanned: u64,
-}
-
-impl ReportBatch {
-    /// The REPORT records among a page of `function_arn`'s log lines (timestamp, message),
-    /// which cost `bytes_scanned` to read; other lines are skipped.
-    pub fn from_lines<'a>(
-        function_arn: &str,
-        lines: impl IntoIterator<Item = (i64, &'a str)>,
-        bytes_scanned: u64,
-    ) -> ReportBatch {
-        let reports = lines
-            .into_iter()
-            .filter_map(|(timestamp_ms, message)| {
-                Some(TimedReport {
-                    timestamp_ms,
-                    report: crate::analysis::report::parse(message)?,
-                })
-            })
-            .collect();
-        ReportBatch {
-            function_arn: function_arn.to_owned(),
-            reports,
-            bytes_scanned,
-        }
-    }
-}
-
-/// Where a provider sends a function's records.
-pub type ReportSink = mpsc::UnboundedSender<ReportBatch>;
-
-/// What a log group holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LogGroupSize {
-    pub stored_bytes: u64,
-    pub created_ms: i64,
-}
-
-/// The answer of a Logs Insights query: one map (field → value) per row.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct QueryAnswer {
-    pub rows: Vec<BTreeMap<String, String>>,
-    pub bytes_scanned: f64,
-}
+use super::{Fleet, FleetError, Function, QueryAnswer, ReportBatch, ServiceKey};
 
 /// What reading a window will scan, before it is read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -86,9 +28,9 @@ pub async fn estimate_scan(
     functions: &[Function],
     window: Window,
 ) -> Result<ScanEstimate, FleetError> {
-    let mut groups: Vec<(&str, &str)> = functions
+    let mut groups: Vec<(&crate::fleet::Target, &str)> = functions
         .iter()
-        .map(|f| (f.region.as_str(), f.log_group.as_str()))
+        .map(|f| (&f.target, f.log_group.as_str()))
         .collect();
     groups.sort();
     groups.dedup();
@@ -96,8 +38,8 @@ pub async fn estimate_scan(
         bytes: 0,
         groups: groups.len(),
     };
-    for (region, group) in groups {
-        if let Some(size) = fleet.log_group_size(region, group).await? {
+    for (target, group) in groups {
+        if let Some(size) = fleet.log_group_size(target, group).await? {
             estimate.bytes += estimated_scan_bytes(size.stored_bytes, size.created_ms, &window);
         }
     }
@@ -224,10 +166,9 @@ async fn insights_of(
     members: &[&Function],
     window: Window,
 ) -> Result<(InsightsFigures, f64), FleetError> {
-    let region = members
-        .first()
-        .map(|f| f.region.as_str())
-        .unwrap_or_default();
+    let Some(target) = members.first().map(|f| &f.target) else {
+        return Ok((InsightsFigures::default(), 0.0));
+    };
     let mut groups: Vec<String> = members.iter().map(|f| f.log_group.clone()).collect();
     groups.sort();
     groups.dedup();
@@ -237,7 +178,7 @@ async fn insights_of(
         .any(|f| f.log_group != format!("/aws/lambda/{}", f.name));
     let warm = fleet
         .insights_query(
-            region,
+            target,
             &groups,
             &insights::query(insights::Kind::Warm, &names, shared),
             window,
@@ -245,7 +186,7 @@ async fn insights_of(
         .await?;
     let cold = fleet
         .insights_query(
-            region,
+            target,
             &groups,
             &insights::query(insights::Kind::Cold, &names, shared),
             window,

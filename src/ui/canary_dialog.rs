@@ -7,13 +7,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::analysis::by_version::VersionFigures;
-use crate::app::canary_dialog::{CanaryDialog, CanaryStep};
+use crate::app::canary_dialog::CanaryDialog;
+use crate::app::modal::Modal;
 use crate::app::state::State;
 
 use super::overlay::centered;
-use super::question::question;
+use super::question::footer;
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CanaryDialog) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, modal: &Modal, d: &CanaryDialog) {
     let theme = &state.theme;
     let area = centered(area, 84, 80);
     let alias = d.alias();
@@ -40,7 +41,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CanaryDialog) {
             ),
             theme.muted,
         ))),
-        Some(Err(e)) => lines.push(Line::from(Span::styled(e.clone(), theme.error))),
+        Some(Err(e)) => lines.push(Line::from(Span::styled(e.to_string(), theme.error))),
         Some(Ok(figures)) => {
             for v in figures {
                 let style = if v.errors > 0 {
@@ -84,22 +85,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CanaryDialog) {
         }
     }
     lines.push(Line::default());
-    let what = match d.step {
-        CanaryStep::Start => "start the canary",
-        CanaryStep::Promote => "promote the canary",
-        CanaryStep::Abort => "abort the canary",
-    };
-    let prompt = if d.running {
-        Line::from(Span::styled("moving the alias…", theme.accent))
-    } else if let Some(q) = question(theme, &d.confirm, &d.function.name, what) {
-        q
-    } else {
-        Line::from(Span::styled(
-            "r re-reads · tab next alias · esc closes",
-            theme.muted,
-        ))
-    };
-    lines.push(prompt);
+    let hint = Line::from(Span::styled(
+        "r re-reads · tab next alias · esc closes",
+        theme.muted,
+    ));
+    lines.extend(footer(theme, modal, "moving the alias", hint));
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

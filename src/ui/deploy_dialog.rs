@@ -6,15 +6,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::app::deploy_dialog::{DeployDialog, Field};
+use crate::app::modal::Modal;
 use crate::app::state::State;
 
 use super::overlay::centered;
-use super::question::question;
-use super::steps::steps;
+use super::question::footer;
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DeployDialog) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, modal: &Modal, d: &DeployDialog) {
     let theme = &state.theme;
-    let area = centered(area, 80, 50);
+    let area = centered(area, 80, 80);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.accent)
@@ -91,22 +91,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DeployDialog) {
         )));
     }
     lines.push(Line::default());
-    let what = format!("publish a new version and move {} to it", d.alias);
-    let prompt = if d.running {
-        lines.extend(steps(theme, "deploying", &d.progress));
-        None
-    } else if let Some(q) = question(theme, &d.confirm, &d.function.name, &what) {
-        Some(q)
-    } else {
-        Some(Line::from(Span::styled(
-            match d.problem() {
-                Some(p) => p,
-                None => "tab switches fields · enter deploys · esc closes".to_owned(),
-            },
-            theme.muted,
-        )))
-    };
-    lines.extend(prompt);
+    let hint = Line::from(Span::styled(
+        match d.problem() {
+            Some(p) => p,
+            None => "tab switches fields · enter deploys · esc closes".to_owned(),
+        },
+        theme.muted,
+    ));
+    lines.extend(footer(theme, modal, "deploying", hint));
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

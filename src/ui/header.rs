@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         context.push(Span::styled("│ endpoint ", theme.muted));
         context.push(Span::styled(format!("{endpoint} "), theme.accent));
     }
-    if state.read_only {
+    if state.safety.read_only {
         context.push(Span::styled(" READ-ONLY ", theme.read_only));
     }
 

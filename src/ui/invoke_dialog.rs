@@ -7,13 +7,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::app::invoke_dialog::InvokeDialog;
+use crate::app::modal::Modal;
 use crate::app::state::State;
-use crate::fleet::operations::InvocationType;
+use crate::fleet::InvocationType;
 use crate::units::millis;
 
 use super::overlay::centered;
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &InvokeDialog) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, modal: &Modal, d: &InvokeDialog) {
     let theme = &state.theme;
     let area = centered(area, 96, 92);
     frame.render_widget(Clear, area);
@@ -42,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &InvokeDialog) {
     let [editor, outcome] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
     draw_editor(frame, editor, state, d);
-    draw_outcome(frame, outcome, state, d);
+    draw_outcome(frame, outcome, state, modal.running, d);
 }
 
 fn draw_editor(frame: &mut Frame, area: Rect, state: &State, d: &InvokeDialog) {
@@ -84,14 +85,14 @@ fn draw_editor(frame: &mut Frame, area: Rect, state: &State, d: &InvokeDialog) {
     frame.render_widget(Paragraph::new(check).wrap(Wrap { trim: true }), status);
 }
 
-fn draw_outcome(frame: &mut Frame, area: Rect, state: &State, d: &InvokeDialog) {
+fn draw_outcome(frame: &mut Frame, area: Rect, state: &State, running: bool, d: &InvokeDialog) {
     let theme = &state.theme;
     let block = Block::default()
         .borders(Borders::LEFT)
         .border_style(theme.muted);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let lines: Vec<Line> = match (&d.outcome, d.running) {
+    let lines: Vec<Line> = match (&d.outcome, running) {
         (_, true) => vec![Line::from(Span::styled(
             format!("{} invoking…", super::spinner(state.spinner)),
             theme.accent,

@@ -4,7 +4,6 @@ mod bottom_line;
 mod canary_dialog;
 mod cost_view;
 mod deploy_dialog;
-mod dialog;
 pub mod fleet_view;
 mod function_view;
 mod header;
@@ -14,15 +13,16 @@ mod logs_view;
 mod overlay;
 pub mod pictures;
 mod question;
+mod rollback_dialog;
 mod steps;
-pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 
+use crate::app::modal::Dialog;
 use crate::app::state::{State, View};
 
-pub use theme::Theme;
+pub use crate::app::theme::Theme;
 
 /// Lines the header takes.
 pub const HEADER_HEIGHT: u16 = 3;
@@ -42,17 +42,13 @@ pub fn draw(frame: &mut Frame, state: &State) {
         View::Cost => cost_view::draw(frame, body, state),
         View::Logs => logs_view::draw(frame, body, state),
     }
-    if let Some(d) = &state.dialog {
-        dialog::draw(frame, body, state, d);
-    }
-    if let Some(d) = &state.invoke {
-        invoke_dialog::draw(frame, body, state, d);
-    }
-    if let Some(d) = &state.deploy {
-        deploy_dialog::draw(frame, body, state, d);
-    }
-    if let Some(d) = &state.canary {
-        canary_dialog::draw(frame, body, state, d);
+    if let Some(modal) = &state.modal {
+        match &modal.dialog {
+            Dialog::Rollback(d) => rollback_dialog::draw(frame, body, state, modal, d),
+            Dialog::Invoke(d) => invoke_dialog::draw(frame, body, state, modal, d),
+            Dialog::Deploy(d) => deploy_dialog::draw(frame, body, state, modal, d),
+            Dialog::Canary(d) => canary_dialog::draw(frame, body, state, modal, d),
+        }
     }
     if let Some(overlay) = state.overlay {
         overlay::draw(frame, body, state, overlay);

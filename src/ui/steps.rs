@@ -3,7 +3,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::fleet::operations::Step;
+use crate::fleet::Step;
 
 use super::Theme;
 

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use mfn_tui::fleet::Fleet;
+use mfn_tui::audit::AuditLog;
+use mfn_tui::fleet::change::{Change, Done, Safety, apply, plan};
 use mfn_tui::fleet::local::LocalFleet;
-use mfn_tui::fleet::operations::{AliasChange, CodeSource};
+use mfn_tui::fleet::{AliasChange, CodeSource, Fleet};
 
 /// The greeter service copied into `root/services/greeter`; returns `root/services`.
 pub fn greeter(root: &Path) -> PathBuf {
@@ -30,16 +31,25 @@ pub fn set_answer(services: &Path, answer: &str) {
 }
 
 /// Deploys `name`'s working directory and moves `alias` to it, the way the CLI and the
-/// dashboard do: through the `Fleet` trait.
+/// dashboard do: planned and applied by the core, recorded in an audit log of the test's.
 pub async fn deploy(fleet: &LocalFleet, name: &str, alias: &str) -> AliasChange {
+    let target = fleet.context().targets[0].clone();
     let function = fleet
-        .function(name, "local")
+        .function(&target, name)
         .await
         .unwrap()
         .expect("the function exists");
+    let change = Change::Deploy {
+        source: CodeSource::WorkingDirectory,
+        alias: alias.to_owned(),
+    };
+    let plan = plan(&function, change, &Safety::default()).unwrap();
     let (steps, _started) = tokio::sync::mpsc::unbounded_channel();
-    fleet
-        .deploy(&function, CodeSource::WorkingDirectory, alias, steps)
-        .await
-        .unwrap()
+    let audit = AuditLog::at(
+        std::env::temp_dir().join(format!("mfn-tui-test-audit-{}.jsonl", std::process::id())),
+    );
+    match apply(fleet, &plan, &audit, steps).await.result {
+        Ok(Done::Alias(change)) => change,
+        other => panic!("the deploy of {name} did not move {alias}: {other:?}"),
+    }
 }

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use mfn_tui::analysis::latency::Window;
-use mfn_tui::fleet::logs::LogSink;
-use mfn_tui::fleet::reports::{LogGroupSize, QueryAnswer, ReportBatch, ReportSink, TimedReport};
 use mfn_tui::fleet::{
-    Alias, ApiKind, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function,
-    Provider, Route, Secret, Target, Version,
+    Alias, AliasChange, AliasTarget, ApiKind, CodeRestore, CodeSource, DiscoveryEvent,
+    DiscoverySink, Fleet, FleetContext, FleetError, Function, InvokeRequest, InvokeResult,
+    LogGroupSize, LogSink, Provider, QueryAnswer, ReportBatch, ReportSink, Route, Secret, StepSink,
+    Target, TimedReport, Version, VersionState,
 };
 use tokio::sync::Notify;
 
@@ -56,9 +56,22 @@ impl Fleet for MemoryFleet {
         }
     }
 
+    /// The function as the script finds it (with its versions and aliases).
+    async fn function(&self, target: &Target, name: &str) -> Result<Option<Function>, FleetError> {
+        let mut inventory = mfn_tui::fleet::Inventory::default();
+        for event in self.script.get(target).into_iter().flatten() {
+            inventory.apply(event.clone());
+        }
+        Ok(inventory.functions().find(|f| f.name == name).cloned())
+    }
+
+    async fn identity(&self, _target: &Target) -> Option<String> {
+        None
+    }
+
     async fn log_group_size(
         &self,
-        _region: &str,
+        _target: &Target,
         log_group: &str,
     ) -> Result<Option<LogGroupSize>, FleetError> {
         // Every group here is a day old.
@@ -74,7 +87,7 @@ impl Fleet for MemoryFleet {
 
     async fn insights_query(
         &self,
-        _region: &str,
+        _target: &Target,
         _log_groups: &[String],
         _query: &str,
         _window: Window,
@@ -92,6 +105,54 @@ impl Fleet for MemoryFleet {
         _sink: LogSink,
     ) -> Result<(), FleetError> {
         Ok(())
+    }
+
+    async fn live_tail(
+        &self,
+        _functions: &[Function],
+        _pattern: Option<String>,
+        _sink: LogSink,
+    ) -> Result<(), FleetError> {
+        Err(FleetError::Unsupported(
+            "the in-memory fleet has no live tail".into(),
+        ))
+    }
+
+    async fn invoke(
+        &self,
+        _function: &Function,
+        _request: InvokeRequest,
+    ) -> Result<InvokeResult, FleetError> {
+        Err(unchangeable())
+    }
+
+    async fn deploy(
+        &self,
+        _function: &Function,
+        _source: CodeSource,
+        _expect: Option<AliasTarget>,
+        _alias: &str,
+        _steps: StepSink,
+    ) -> Result<AliasChange, FleetError> {
+        Err(unchangeable())
+    }
+
+    async fn route_alias(
+        &self,
+        _function: &Function,
+        _from: &AliasTarget,
+        _to: AliasTarget,
+    ) -> Result<AliasChange, FleetError> {
+        Err(unchangeable())
+    }
+
+    async fn restore(
+        &self,
+        _function: &Function,
+        _version: &str,
+        _steps: StepSink,
+    ) -> Result<CodeRestore, FleetError> {
+        Err(unchangeable())
     }
 
     async fn reports(
@@ -115,6 +176,12 @@ impl Fleet for MemoryFleet {
         });
         Ok(())
     }
+}
+
+/// The in-memory fleet only shows: views are tested on it, changes against the emulator and
+/// the local fleet.
+fn unchangeable() -> FleetError {
+    FleetError::Unsupported("the in-memory fleet cannot run or change functions".into())
 }
 
 pub fn function(region: &str, name: &str, runtime: &str, memory_mb: u32) -> Function {
@@ -195,12 +262,14 @@ pub fn two_region_fleet() -> MemoryFleet {
                     code_sha256: "AAAAbbbbCCCCddddEEEE".into(),
                     last_modified: "2026-10-01T09:00:00.000+0000".into(),
                     description: "first release".into(),
+                    state: VersionState::Active,
                 },
                 Version {
                     version: "2".into(),
                     code_sha256: "FFFFggggHHHHiiiiJJJJ".into(),
                     last_modified: "2026-11-20T10:00:00.000+0000".into(),
                     description: "faster login".into(),
+                    state: VersionState::Active,
                 },
             ],
         },

@@ -4,11 +4,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mfn_tui::app::canary_dialog::CanaryDialog;
+use mfn_tui::app::deploy_dialog::DeployDialog;
 use mfn_tui::app::figures::Figures;
+use mfn_tui::app::invoke_dialog::InvokeDialog;
 use mfn_tui::app::keymap::Keymap;
-use mfn_tui::app::{App, Msg, State};
+use mfn_tui::app::modal::{Dialog, Modal};
+use mfn_tui::app::rollback_dialog::RollbackDialog;
+use mfn_tui::app::{Msg, State};
 use mfn_tui::config::Config;
+use mfn_tui::fleet::change::Safety;
 use mfn_tui::fleet::{Fleet, FleetContext, Inventory};
+use mfn_tui::tui::App;
 use mfn_tui::ui::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -92,6 +99,49 @@ impl Screen {
     pub fn text(&mut self) -> String {
         self.frame().to_string()
     }
+
+    /// The dialog open over the view, if any.
+    pub fn modal(&self) -> Option<&Modal> {
+        self.app.state.modal.as_ref()
+    }
+
+    /// Whether what the open dialog asked for runs.
+    pub fn running(&self) -> bool {
+        self.modal().is_some_and(|m| m.running)
+    }
+
+    /// Whether the open dialog asks to confirm a plan.
+    pub fn asking(&self) -> bool {
+        self.modal().is_some_and(|m| m.confirm.is_some())
+    }
+
+    pub fn rollback_dialog(&self) -> Option<&RollbackDialog> {
+        match &self.modal()?.dialog {
+            Dialog::Rollback(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn invoke_dialog(&self) -> Option<&InvokeDialog> {
+        match &self.modal()?.dialog {
+            Dialog::Invoke(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn deploy_dialog(&self) -> Option<&DeployDialog> {
+        match &self.modal()?.dialog {
+            Dialog::Deploy(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn canary_dialog(&self) -> Option<&CanaryDialog> {
+        match &self.modal()?.dialog {
+            Dialog::Canary(d) => Some(d),
+            _ => None,
+        }
+    }
 }
 
 fn key(code: KeyCode) -> KeyEvent {
@@ -101,15 +151,13 @@ fn key(code: KeyCode) -> KeyEvent {
 /// A dashboard's state over `context` with the bundled defaults.
 pub fn default_state(context: FleetContext, read_only: bool) -> State {
     let config = Config::defaults();
-    let mut state = State::new(
+    State::new(
         context,
         Inventory::new(config.grouping.clone()),
         Keymap::from_config(&config.keymap).unwrap(),
         Theme::from_config(&config.theme).unwrap(),
         Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
         config.logs.clone(),
-        read_only,
-    );
-    state.protected_stages = config.safety.protected_stages.clone();
-    state
+        Safety::from_config(&config, read_only),
+    )
 }

@@ -1,6 +1,8 @@
 //! What the operator can ask for with a key, where it applies, and what it is called in the
 //! config and the help.
 
+use crate::fleet::change::{Operation, Safety};
+
 /// Something the operator can ask for with a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Action {
@@ -265,12 +267,21 @@ impl Action {
             .unwrap_or(Scope::Global)
     }
 
-    /// Whether the action changes the fleet (removed in read-only mode).
+    /// The operation on a function this action starts, if any.
+    pub fn operation(self) -> Option<Operation> {
+        match self {
+            Action::Rollback => Some(Operation::Rollback),
+            Action::Invoke => Some(Operation::Invoke),
+            Action::Deploy => Some(Operation::Deploy),
+            Action::Canary => Some(Operation::Canary),
+            _ => None,
+        }
+    }
+
+    /// Whether read-only mode removes the action: the core's one rule of what read-only
+    /// refuses, which the subcommands follow too.
     pub fn mutating(self) -> bool {
-        matches!(
-            self,
-            Action::Rollback | Action::Invoke | Action::Deploy | Action::Canary
-        )
+        self.operation().is_some_and(Safety::refused_in_read_only)
     }
 
     pub fn description(self) -> &'static str {

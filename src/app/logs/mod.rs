@@ -12,13 +12,13 @@ use std::sync::Arc;
 use regex::Regex;
 
 use crate::analysis::cost::invocation_cost;
-use crate::analysis::fleet_cost::priced_as;
 use crate::analysis::logline::{level, request_id};
 use crate::analysis::pricing::PricingTable;
 use crate::analysis::report;
 use crate::fleet::Function;
+use crate::fleet::LogRecord;
+use crate::fleet::cost_report::priced_as;
 use crate::fleet::follow::FollowMode;
-use crate::fleet::logs::LogRecord;
 
 use super::state::View;
 use buffer::{Buffer, Entry};

@@ -3,25 +3,23 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::analysis::by_version::VersionFigures;
+use crate::fleet::FleetError;
 
-use super::super::canary_dialog::{CanaryDialog, CanaryStep};
+use super::super::canary_dialog::CanaryDialog;
+use super::super::modal::Dialog;
 use super::super::msg::Effect;
-use super::super::state::{State, View};
-use super::dialog::answered;
+use super::super::state::State;
 use super::flash;
+use super::modal::{open as open_modal, propose, shown};
 
 /// Opens the dialog on the function shown, and reads its alias's figures.
 pub(super) fn open(state: &mut State) -> Vec<Effect> {
-    let View::Function { arn } = &state.view else {
+    let Some(f) = shown(state) else {
         return Vec::new();
     };
-    let Some(f) = state.inventory.function(arn).cloned() else {
-        return Vec::new();
-    };
-    let protected = state.protected(&f);
-    match CanaryDialog::open(f, protected) {
+    match CanaryDialog::open(f) {
         Ok(d) => {
-            state.canary = Some(d);
+            open_modal(state, Dialog::Canary(d));
             figures(state)
         }
         Err(e) => {
@@ -31,10 +29,18 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
     }
 }
 
+fn dialog(state: &mut State) -> Option<&mut CanaryDialog> {
+    match state.modal.as_mut().map(|m| &mut m.dialog) {
+        Some(Dialog::Canary(d)) => Some(d),
+        _ => None,
+    }
+}
+
 fn figures(state: &mut State) -> Vec<Effect> {
     state.dialog_reads += 1;
     let read = state.dialog_reads;
-    let Some(d) = state.canary.as_mut() else {
+    let since_ms = state.figures.since_ms;
+    let Some(d) = dialog(state) else {
         return Vec::new();
     };
     d.figures = None;
@@ -43,42 +49,27 @@ fn figures(state: &mut State) -> Vec<Effect> {
         read,
         function: Box::new(d.function.clone()),
         weights: d.alias().weights.clone(),
-        since_ms: state.figures.since_ms,
+        since_ms,
     }]
 }
 
+/// A key while the dialog is open (and nothing is being confirmed).
 pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Some(d) = state.canary.as_mut() else {
+    let Some(d) = dialog(state) else {
         return Vec::new();
     };
-    if d.running {
-        return Vec::new();
-    }
-    if d.confirm.asking() {
-        let name = d.function.name.clone();
-        let answer = d.confirm.key(key, &name);
-        return answered(state, answer, &name, "change it", start);
-    }
-    let ask = |d: &mut CanaryDialog, step| match d.route(step) {
-        Ok(_) => {
-            d.step = step;
-            d.confirm.ask();
-            None
-        }
-        Err(e) => Some(e),
-    };
-    let problem = match key.code {
+    let change = match key.code {
         KeyCode::Esc => {
-            state.canary = None;
-            None
+            state.modal = None;
+            return Vec::new();
         }
         KeyCode::Up => {
             d.move_selection(-1);
-            None
+            return Vec::new();
         }
         KeyCode::Down => {
             d.move_selection(1);
-            None
+            return Vec::new();
         }
         KeyCode::Tab => {
             d.next_alias();
@@ -87,50 +78,30 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('r') => return figures(state),
         KeyCode::Backspace => {
             d.weight.pop();
-            None
+            return Vec::new();
         }
         KeyCode::Char(c) if c.is_ascii_digit() || c == '.' || c == '%' => {
             d.weight.push(c);
-            None
-        }
-        KeyCode::Enter => ask(d, CanaryStep::Start),
-        KeyCode::Char('p') => ask(d, CanaryStep::Promote),
-        KeyCode::Char('a') => ask(d, CanaryStep::Abort),
-        _ => None,
-    };
-    if let Some(p) = problem {
-        flash(state, &p, true);
-    }
-    Vec::new()
-}
-
-/// Asks for the step being confirmed.
-fn start(state: &mut State) -> Vec<Effect> {
-    let Some(d) = state.canary.as_mut() else {
-        return Vec::new();
-    };
-    let (version, additional) = match d.route(d.step) {
-        Ok(r) => r,
-        Err(e) => {
-            flash(state, &e, true);
             return Vec::new();
         }
+        KeyCode::Enter => d.start(),
+        KeyCode::Char('p') => Ok(d.promote()),
+        KeyCode::Char('a') => Ok(d.abort()),
+        _ => return Vec::new(),
     };
-    d.running = true;
-    vec![Effect::RouteAlias {
-        function: Box::new(d.function.clone()),
-        alias: d.alias().name.clone(),
-        version,
-        additional,
-    }]
+    match change {
+        Ok(change) => propose(state, change),
+        Err(e) => flash(state, &e, true),
+    }
+    Vec::new()
 }
 
 pub(super) fn figures_read(
     state: &mut State,
     read: u64,
-    result: Result<Vec<VersionFigures>, String>,
+    result: Result<Vec<VersionFigures>, FleetError>,
 ) {
-    if let Some(d) = state.canary.as_mut()
+    if let Some(d) = dialog(state)
         && d.reading == read
     {
         d.figures = Some(result);

@@ -1,46 +1,42 @@
-//! The deploy dialog's keys.
-
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+//! The deploy dialog's keys, and the package it reads before asking.
 
 use std::sync::Arc;
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
 use crate::fleet::Provider;
-use crate::fleet::operations::CodeSource;
 
 use super::super::deploy_dialog::{DeployDialog, Package};
+use super::super::modal::Dialog;
 use super::super::msg::Effect;
-use super::super::state::{State, View};
-use super::dialog::answered;
+use super::super::state::State;
 use super::flash;
+use super::modal::{open as open_modal, propose, shown};
 
 /// Opens the dialog on the function shown.
 pub(super) fn open(state: &mut State) {
-    let View::Function { arn } = &state.view else {
+    let Some(f) = shown(state) else {
         return;
     };
-    let Some(f) = state.inventory.function(arn).cloned() else {
-        return;
-    };
-    let protected = state.protected(&f);
     let local = state.context.provider == Provider::Local;
-    state.deploy = Some(DeployDialog::open(f, local, protected));
+    open_modal(state, Dialog::Deploy(DeployDialog::open(f, local)));
 }
 
+fn dialog(state: &mut State) -> Option<&mut DeployDialog> {
+    match state.modal.as_mut().map(|m| &mut m.dialog) {
+        Some(Dialog::Deploy(d)) => Some(d),
+        _ => None,
+    }
+}
+
+/// A key while the dialog is open (and nothing is being confirmed).
 pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Some(d) = state.deploy.as_mut() else {
+    let Some(d) = dialog(state) else {
         return Vec::new();
     };
-    if d.running {
-        return Vec::new();
-    }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if d.confirm.asking() {
-        let name = d.function.name.clone();
-        let answer = d.confirm.key(key, &name);
-        return answered(state, answer, &name, "deploy it", start);
-    }
     match key.code {
-        KeyCode::Esc => state.deploy = None,
+        KeyCode::Esc => state.modal = None,
         KeyCode::Tab | KeyCode::Up | KeyCode::Down => d.next_field(),
         KeyCode::Backspace => {
             d.field_mut().pop();
@@ -56,7 +52,11 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     }];
                 }
             }
-            None => d.confirm.ask(),
+            None => {
+                if let Some(change) = d.change() {
+                    propose(state, change);
+                }
+            }
         },
         KeyCode::Char(c) if !ctrl => d.field_mut().push(c),
         _ => {}
@@ -64,10 +64,10 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The package read for the dialog: shown, then the question asked; or why it cannot ship,
-/// the path kept to fix.
+/// The package read for the dialog: shown, and the deploy of exactly it planned and asked
+/// about; or why it cannot ship, the path kept to fix.
 pub(super) fn package_read(state: &mut State, path: String, package: Result<Arc<Vec<u8>>, String>) {
-    let Some(d) = state.deploy.as_mut() else {
+    let Some(d) = dialog(state) else {
         return;
     };
     if !d.preparing || d.path.trim() != path {
@@ -77,26 +77,10 @@ pub(super) fn package_read(state: &mut State, path: String, package: Result<Arc<
     match package {
         Ok(bytes) => {
             d.package = Some(Package::new(path, bytes));
-            d.confirm.ask();
+            if let Some(change) = d.change() {
+                propose(state, change);
+            }
         }
         Err(e) => flash(state, &e, true),
     }
-}
-
-/// Asks for the deploy the dialog shows: the package it showed, or the working directory.
-fn start(state: &mut State) -> Vec<Effect> {
-    let Some(d) = state.deploy.as_mut() else {
-        return Vec::new();
-    };
-    let source = match (&d.package, d.local) {
-        (_, true) => CodeSource::WorkingDirectory,
-        (Some(p), false) => CodeSource::Zip(p.bytes.as_ref().clone()),
-        (None, false) => return Vec::new(),
-    };
-    d.running = true;
-    vec![Effect::Deploy {
-        function: Box::new(d.function.clone()),
-        source,
-        alias: d.alias.trim().to_owned(),
-    }]
 }

@@ -4,37 +4,52 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::analysis::cost::invocation_cost;
-use crate::analysis::fleet_cost::priced_as;
 use crate::analysis::report;
-use crate::fleet::operations::{InvokeRequest, InvokeResult};
+use crate::fleet::change::Operation;
+use crate::fleet::cost_report::priced_as;
+use crate::fleet::{FleetError, InvokeRequest, InvokeResult};
 use crate::units::{invocation_dollars, millis};
 
 use super::super::invoke_dialog::{InvokeDialog, InvokeOutcome};
+use super::super::modal::Dialog;
 use super::super::msg::Effect;
-use super::super::state::{State, View};
+use super::super::state::State;
 use super::flash;
+use super::modal::{open as open_modal, shown};
 
-/// Opens the dialog on the function shown, and asks for its saved events.
+/// Opens the dialog on the function shown, and asks for its saved events; read-only mode
+/// refuses it, as the subcommands refuse `invoke`.
 pub(super) fn open(state: &mut State) -> Vec<Effect> {
-    let View::Function { arn } = &state.view else {
+    let Some(f) = shown(state) else {
         return Vec::new();
     };
-    let Some(f) = state.inventory.function(arn).cloned() else {
+    if let Err(refusal) = state.safety.permit(Operation::Invoke, &f.name) {
+        flash(state, &refusal.to_string(), true);
         return Vec::new();
-    };
+    }
     let name = f.name.clone();
-    state.invoke = Some(InvokeDialog::open(f));
+    open_modal(state, Dialog::Invoke(InvokeDialog::open(f)));
     vec![Effect::LoadEvents { function: name }]
+}
+
+/// The open dialog, and whether its invocation runs.
+fn dialog(state: &mut State) -> Option<(&mut InvokeDialog, &mut bool)> {
+    let modal = state.modal.as_mut()?;
+    match &mut modal.dialog {
+        Dialog::Invoke(d) => Some((d, &mut modal.running)),
+        _ => None,
+    }
 }
 
 /// A key while the dialog is open: the editor's, or the dialog's with ctrl.
 pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Some(d) = state.invoke.as_mut() else {
+    let Some((d, running)) = dialog(state) else {
         return Vec::new();
     };
+    let running = *running;
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
-        KeyCode::Esc => state.invoke = None,
+        KeyCode::Esc => state.modal = None,
         KeyCode::Char('s') if ctrl => return send(state),
         KeyCode::Char('w') if ctrl => {
             if d.problem.is_none() {
@@ -49,7 +64,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('t') if ctrl => d.load_template(d.template + 1),
         KeyCode::Char('q') if ctrl => d.next_qualifier(),
         KeyCode::Char('k') if ctrl => d.next_kind(),
-        _ if d.running => {}
+        _ if running => {}
         KeyCode::Enter => d.newline(),
         KeyCode::Backspace => d.backspace(),
         KeyCode::Up => d.move_cursor(-1, 0),
@@ -68,17 +83,17 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 /// Sends the payload, unless it cannot be sent as it is (then what was typed stays).
 fn send(state: &mut State) -> Vec<Effect> {
-    let Some(d) = state.invoke.as_mut() else {
+    let Some((d, running)) = dialog(state) else {
         return Vec::new();
     };
-    if d.running {
+    if *running {
         return Vec::new();
     }
     if let Some(problem) = d.problem.clone() {
         flash(state, &problem, true);
         return Vec::new();
     }
-    d.running = true;
+    *running = true;
     d.outcome = None;
     vec![Effect::Invoke {
         function: Box::new(d.function.clone()),
@@ -91,13 +106,14 @@ fn send(state: &mut State) -> Vec<Effect> {
 }
 
 /// An invocation came back.
-pub(super) fn invoked(state: &mut State, result: Result<(InvokeResult, f64), String>) {
-    let pricing = &state.figures.pricing;
-    let Some(d) = state.invoke.as_mut() else {
+pub(super) fn invoked(state: &mut State, result: Result<(InvokeResult, f64), FleetError>) {
+    let pricing = state.figures.pricing.clone();
+    let Some((d, running)) = dialog(state) else {
         return;
     };
-    d.running = false;
-    d.outcome = Some(result.map(|(r, round_trip_ms)| {
+    *running = false;
+    let pricing = &pricing;
+    d.outcome = Some(result.map_err(|e| e.to_string()).map(|(r, round_trip_ms)| {
         let report = r
             .log_tail
             .iter()
@@ -136,7 +152,7 @@ pub(super) fn invoked(state: &mut State, result: Result<(InvokeResult, f64), Str
 }
 
 pub(super) fn saved_events(state: &mut State, function: &str, events: Vec<(String, String)>) {
-    if let Some(d) = state.invoke.as_mut()
+    if let Some((d, _)) = dialog(state)
         && d.function.name == function
     {
         d.add_saved(events);

@@ -3,11 +3,12 @@
 mod canary;
 mod commands;
 mod deploy;
-mod dialog;
 mod fleet;
 mod input;
 mod invoke;
 mod logs;
+mod modal;
+mod rollback;
 
 use crossterm::event::KeyEventKind;
 
@@ -105,8 +106,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             flash(state, &format!("event not saved: {e}"), true);
             Vec::new()
         }
-        Msg::Changed(outcome) => {
-            dialog::changed(state, outcome);
+        Msg::Applied { outcome, refreshed } => {
+            modal::applied(state, *outcome, refreshed);
             Vec::new()
         }
         Msg::PackageRead { path, package } => {
@@ -114,7 +115,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::ChangeStep(step) => {
-            dialog::step(state, step);
+            modal::step(state, step);
             Vec::new()
         }
         Msg::LogRecords { .. }
@@ -129,17 +130,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.input.is_some() {
                 return input::on_input_key(state, key);
             }
-            if state.dialog.is_some() {
-                return dialog::on_key(state, key);
-            }
-            if state.invoke.is_some() {
-                return invoke::on_key(state, key);
-            }
-            if state.deploy.is_some() {
-                return deploy::on_key(state, key);
-            }
-            if state.canary.is_some() {
-                return canary::on_key(state, key);
+            if state.modal.is_some() {
+                return modal::on_key(state, key);
             }
             match state.keymap.action(&key, state.scope()) {
                 Some(action) => on_action(state, action),
@@ -164,7 +156,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.function = FunctionPane::default();
         }
         Action::Logs if state.view != View::Logs => return logs::open(state),
-        Action::Rollback => dialog::open(state),
+        Action::Rollback => rollback::open(state),
         Action::Invoke => return invoke::open(state),
         Action::Deploy => deploy::open(state),
         Action::Canary => return canary::open(state),

@@ -1,15 +1,19 @@
-//! Moving an alias on AWS: read it (with its `RevisionId`), pick the version, and update it
-//! guarded by that revision, so a concurrent change gives a clear conflict and nothing moves.
+//! Moving an alias on AWS: read it (with its `RevisionId`) by the function's ARN, check it still
+//! points where the plan saw it and that every version it is to run is published and `Active`,
+//! then update it guarded by that revision: a concurrent change is a clear conflict and nothing
+//! moves.
 
 use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 
-use super::errors::classify;
+use super::errors::{classify, failed};
 use super::functions::versions;
-use crate::fleet::operations::{AliasChange, AliasTarget};
-use crate::fleet::{FleetError, Function, Version};
+use super::owner::same_function;
+use crate::fleet::change::describe;
+use crate::fleet::{AliasChange, AliasTarget, FleetError, Function, Version, VersionState};
 
-fn target(c: &GetAliasOutput) -> AliasTarget {
+/// Where an alias, as read, points.
+pub(super) fn target(c: &GetAliasOutput) -> AliasTarget {
     AliasTarget {
         alias: c.name().unwrap_or_default().to_owned(),
         version: c.function_version().unwrap_or_default().to_owned(),
@@ -21,6 +25,50 @@ fn target(c: &GetAliasOutput) -> AliasTarget {
     }
 }
 
+/// Whether two readings of an alias point the same way (shares compared to a millionth).
+pub(super) fn same_target(a: Option<&AliasTarget>, b: Option<&AliasTarget>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            a.alias == b.alias
+                && a.version == b.version
+                && match (&a.additional, &b.additional) {
+                    (None, None) => true,
+                    (Some((va, wa)), Some((vb, wb))) => va == vb && (wa - wb).abs() < 1e-6,
+                    _ => false,
+                }
+        }
+        _ => false,
+    }
+}
+
+/// The alias as it is now, with its revision (`None`: there is no such alias).
+pub(super) async fn read_alias(
+    lambda: &aws_sdk_lambda::Client,
+    function: &Function,
+    alias: &str,
+) -> Result<Option<GetAliasOutput>, FleetError> {
+    match lambda
+        .get_alias()
+        .function_name(&function.arn)
+        .name(alias)
+        .send()
+        .await
+    {
+        Ok(a) => {
+            same_function(function, a.alias_arn())?;
+            Ok(Some(a))
+        }
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception()) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(classify("lambda", "GetAlias", &e)),
+    }
+}
+
 fn code_of(versions: &[Version], version: &str) -> Option<String> {
     versions
         .iter()
@@ -28,142 +76,96 @@ fn code_of(versions: &[Version], version: &str) -> Option<String> {
         .map(|v| v.code_sha256.clone())
 }
 
-/// The alias as it is now (with its revision), and the function's published versions.
-async fn read_alias(
-    lambda: &aws_sdk_lambda::Client,
-    function: &Function,
-    alias: &str,
-) -> Result<(GetAliasOutput, Vec<Version>), FleetError> {
-    let current = lambda
-        .get_alias()
-        .function_name(&function.name)
-        .name(alias)
-        .send()
-        .await
-        .map_err(|e| classify("lambda", "GetAlias", &e))?;
-    Ok((current, versions(lambda, &function.name).await?))
-}
-
-/// Points `alias` at `to`, or at the newest published version older than its current one.
-pub async fn rollback(
-    lambda: &aws_sdk_lambda::Client,
-    function: &Function,
-    alias: &str,
-    to: Option<String>,
-) -> Result<AliasChange, FleetError> {
-    let (current, published) = read_alias(lambda, function, alias).await?;
-    let before = target(&current);
-    let number = |v: &str| v.parse::<u64>().ok();
-    let to = match to {
-        Some(v) => {
-            if !published.iter().any(|p| p.version == v) {
-                return Err(FleetError::Service {
-                    operation: "Rollback".into(),
-                    message: format!("`{}` has no published version {v}", function.name),
-                });
-            }
-            v
-        }
-        None => {
-            let now = number(&before.version).ok_or_else(|| FleetError::Service {
-                operation: "Rollback".into(),
-                message: format!(
-                    "`{alias}` points at {}, not a published version",
-                    before.version
-                ),
-            })?;
-            published
-                .iter()
-                .filter_map(|v| number(&v.version).filter(|n| *n < now))
-                .max()
-                .map(|n| n.to_string())
-                .ok_or_else(|| FleetError::Service {
-                    operation: "Rollback".into(),
-                    message: format!(
-                        "`{alias}` points at version {now}, the oldest there is: nothing to roll back to"
-                    ),
-                })?
-        }
-    };
-    move_alias(lambda, function, alias, &current, &published, to, None).await
-}
-
-/// Points `alias` at `version` with an optional weighted second version, guarded by the alias's
-/// revision.
+/// Points the alias from `from` (where the plan saw it) to `to`, guarded by its revision.
 pub async fn route(
     lambda: &aws_sdk_lambda::Client,
     function: &Function,
-    alias: &str,
-    version: String,
-    additional: Option<(String, f64)>,
+    from: &AliasTarget,
+    to: AliasTarget,
 ) -> Result<AliasChange, FleetError> {
-    let (current, published) = read_alias(lambda, function, alias).await?;
-    for v in std::iter::once(&version).chain(additional.as_ref().map(|a| &a.0)) {
-        if !published.iter().any(|p| &p.version == v) {
-            return Err(FleetError::Service {
-                operation: "UpdateAlias".into(),
-                message: format!("`{}` has no published version {v}", function.name),
-            });
+    let name = &function.name;
+    let alias = to.alias.as_str();
+    let current = read_alias(lambda, function, alias).await?.ok_or_else(|| {
+        failed(
+            "GetAlias",
+            format!("{name} has no alias `{alias}` any more"),
+        )
+    })?;
+    let now = target(&current);
+    if !same_target(Some(&now), Some(from)) {
+        return Err(failed(
+            "GetAlias",
+            format!(
+                "alias {alias} of {name} moved since the plan was made (it points at {}, the plan saw {}); read it again",
+                describe(&now),
+                describe(from)
+            ),
+        ));
+    }
+    let published = versions(lambda, name).await?;
+    for v in std::iter::once(&to.version).chain(to.additional.as_ref().map(|a| &a.0)) {
+        match published.iter().find(|p| &p.version == v) {
+            None => {
+                return Err(failed(
+                    "UpdateAlias",
+                    format!("{name} has no published version {v}"),
+                ));
+            }
+            Some(p) if !matches!(p.state, VersionState::Active | VersionState::Unknown) => {
+                return Err(failed(
+                    "UpdateAlias",
+                    format!(
+                        "version {v} of {name} is {}, not Active: the alias would fail its invocations",
+                        p.state
+                    ),
+                ));
+            }
+            Some(_) => {}
         }
     }
-    move_alias(
-        lambda, function, alias, &current, &published, version, additional,
-    )
-    .await
-}
-
-/// Updates `alias` (read as `current`) to `version` and `additional`, under the revision it was
-/// read at: a concurrent change is a clear conflict and nothing moves. A move with no second
-/// version drops a canary's.
-async fn move_alias(
-    lambda: &aws_sdk_lambda::Client,
-    function: &Function,
-    alias: &str,
-    current: &GetAliasOutput,
-    published: &[Version],
-    version: String,
-    additional: Option<(String, f64)>,
-) -> Result<AliasChange, FleetError> {
     let mut routing = AliasRoutingConfiguration::builder();
-    if let Some((v, w)) = &additional {
+    if let Some((v, w)) = &to.additional {
         routing = routing.additional_version_weights(v, *w);
     }
-    lambda
+    let moved = lambda
         .update_alias()
-        .function_name(&function.name)
+        .function_name(&function.arn)
         .name(alias)
-        .function_version(&version)
+        .function_version(&to.version)
         .routing_config(routing.build())
         .set_revision_id(current.revision_id().map(str::to_owned))
         .send()
-        .await
-        .map_err(|e| {
-            let conflict = e
-                .as_service_error()
-                .is_some_and(|s| s.is_precondition_failed_exception());
-            if conflict {
-                FleetError::Service {
-                    operation: "UpdateAlias".into(),
-                    message: format!(
-                        "`{alias}` of {} changed since it was read (revision conflict); read it again",
-                        function.name
+        .await;
+    if let Err(e) = moved {
+        let conflict = e
+            .as_service_error()
+            .is_some_and(|s| s.is_precondition_failed_exception());
+        // A retry of ours may have found the alias already moved by its first attempt.
+        let ours = conflict
+            && read_alias(lambda, function, alias)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|a| same_target(Some(&target(&a)), Some(&to)));
+        if !ours {
+            return Err(if conflict {
+                failed(
+                    "UpdateAlias",
+                    format!(
+                        "`{alias}` of {name} changed since it was read (revision conflict); read it again"
                     ),
-                }
+                )
             } else {
                 classify("lambda", "UpdateAlias", &e)
-            }
-        })?;
-    let before = target(current);
+            });
+        }
+    }
     Ok(AliasChange {
-        function: function.name.clone(),
-        code_before: code_of(published, &before.version),
-        code_after: code_of(published, &version),
-        before: Some(before),
-        after: AliasTarget {
-            alias: alias.to_owned(),
-            version,
-            additional,
-        },
+        function: name.clone(),
+        code_before: code_of(&published, &now.version),
+        code_after: code_of(&published, &to.version),
+        before: Some(now),
+        after: to,
         published: None,
     })
 }

@@ -1,64 +1,48 @@
-//! Deploying one function on AWS, step by step, each guarded: `UpdateFunctionCode` with the
-//! `RevisionId` read before (a concurrent change is a conflict and nothing changes), waiting
-//! for `LastUpdateStatus` to be `Successful`, `PublishVersion` of exactly that code, then the
-//! alias moved (or created) under its own revision. A failure says what state the function
+//! Deploying one function on AWS, step by step, each guarded, every call by ARN: the alias
+//! must still point where the plan saw it; `UpdateFunctionCode` under the `RevisionId` read
+//! before (a concurrent change is a conflict and nothing changes); `LastUpdateStatus` waited
+//! for; `PublishVersion` of exactly that code; the version waited for until it is `Active` (a
+//! SnapStart snapshot takes minutes; a `Failed` version leaves the alias where it was); then
+//! the alias moved (or created) under its own revision. A failure says what state the function
 //! is in.
 
-use std::time::Duration;
-
-use aws_sdk_lambda::operation::update_function_code::UpdateFunctionCodeOutput;
-use aws_sdk_lambda::operation::update_function_code::builders::UpdateFunctionCodeFluentBuilder;
+use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
 use aws_sdk_lambda::primitives::Blob;
-use aws_sdk_lambda::types::{AliasRoutingConfiguration, LastUpdateStatus};
+use aws_sdk_lambda::types::AliasRoutingConfiguration;
 
+use super::aliases::{read_alias, same_target, target};
 use super::errors::{classify, failed, partial};
-use crate::fleet::operations::{AliasChange, AliasTarget, CodeSource, Step, StepSink};
-use crate::fleet::{FleetError, Function};
+use super::owner::configuration;
+use super::waits::{self, Budgets};
+use crate::fleet::change::describe;
+use crate::fleet::{AliasChange, AliasTarget, CodeSource, FleetError, Function, Step, StepSink};
 
 pub async fn deploy(
     lambda: &aws_sdk_lambda::Client,
     function: &Function,
     source: CodeSource,
+    expect: Option<AliasTarget>,
     alias: &str,
-    wait: Duration,
+    budgets: &Budgets,
     steps: &StepSink,
 ) -> Result<AliasChange, FleetError> {
     let name = function.name.as_str();
     let _ = steps.send(Step::Reading);
-    let config = lambda
-        .get_function_configuration()
-        .function_name(name)
-        .send()
-        .await
-        .map_err(|e| classify("lambda", "GetFunctionConfiguration", &e))?;
-    let code_before_latest = config.code_sha256().map(str::to_owned);
-    let current = match lambda
-        .get_alias()
-        .function_name(name)
-        .name(alias)
-        .send()
-        .await
-    {
-        Ok(a) => Some(a),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_resource_not_found_exception()) =>
-        {
-            None
-        }
-        Err(e) => return Err(classify("lambda", "GetAlias", &e)),
-    };
-    let before = current.as_ref().map(|a| AliasTarget {
-        alias: alias.to_owned(),
-        version: a.function_version().unwrap_or_default().to_owned(),
-        additional: None,
-    });
+    let config = configuration(lambda, function, None).await?;
+    let current = read_alias(lambda, function, alias).await?;
+    let before = current.as_ref().map(target);
+    if !same_target(before.as_ref(), expect.as_ref()) {
+        return Err(failed(
+            "GetAlias",
+            format!(
+                "alias {alias} of {name} moved since the plan was made (it points at {}, the plan saw {}); read it again",
+                before.as_ref().map_or("nothing".to_owned(), describe),
+                expect.as_ref().map_or("nothing".to_owned(), describe)
+            ),
+        ));
+    }
     let code_before = match &before {
-        Some(b) => lambda
-            .get_function_configuration()
-            .function_name(name)
-            .qualifier(&b.version)
-            .send()
+        Some(b) => configuration(lambda, function, Some(&b.version))
             .await
             .ok()
             .and_then(|c| c.code_sha256().map(str::to_owned)),
@@ -66,20 +50,22 @@ pub async fn deploy(
     };
 
     // 1. The code, guarded by the revision read above.
-    let mut update = lambda
+    let update = lambda
         .update_function_code()
-        .function_name(name)
+        .function_name(&function.arn)
         .set_revision_id(config.revision_id().map(str::to_owned));
-    update = match source {
+    let (update, sent) = match source {
         CodeSource::Zip(bytes) => {
             let _ = steps.send(Step::Sending {
                 bytes: Some(bytes.len()),
             });
-            update.zip_file(Blob::new(bytes))
+            let sha = crate::fleet::artifact::code_sha256(&bytes);
+            let bytes = std::sync::Arc::unwrap_or_clone(bytes);
+            (update.zip_file(Blob::new(bytes)), Some(sha))
         }
         CodeSource::S3 { bucket, key } => {
             let _ = steps.send(Step::Sending { bytes: None });
-            update.s3_bucket(bucket).s3_key(key)
+            (update.s3_bucket(bucket).s3_key(key), None)
         }
         CodeSource::WorkingDirectory => {
             return Err(FleetError::Unsupported(
@@ -87,16 +73,16 @@ pub async fn deploy(
             ));
         }
     };
-    let updated = send_code(update, name).await?;
+    let updated =
+        super::code::send(lambda, update, function, budgets.upload, sent.as_deref()).await?;
     let new_sha = updated.code_sha256().unwrap_or_default().to_owned();
     let state = format!(
         "$LATEST of {name} now has the new code ({new_sha}, was {}); the alias {alias} is unchanged",
-        code_before_latest.as_deref().unwrap_or("?")
+        config.code_sha256().unwrap_or("?")
     );
 
     // 2. Wait for the update to finish.
-    let _ = steps.send(Step::Waiting);
-    let revision = wait_until_updated(lambda, name, wait)
+    let revision = waits::updated(lambda, function, budgets.update_wait, steps)
         .await
         .map_err(|e| partial("UpdateFunctionCode", format!("{e}; {state}")))?;
 
@@ -104,7 +90,7 @@ pub async fn deploy(
     let _ = steps.send(Step::Publishing);
     let published = lambda
         .publish_version()
-        .function_name(name)
+        .function_name(&function.arn)
         .code_sha256(&new_sha)
         .set_revision_id(revision)
         .description("deployed by mfn-tui")
@@ -115,40 +101,30 @@ pub async fn deploy(
             partial("PublishVersion", format!("{e}; {state}"))
         })?;
     let version = published.version().unwrap_or_default().to_owned();
+    let published_state = format!(
+        "version {version} is published with the new code, and the alias {alias} is unchanged"
+    );
 
-    // 4. Move (or create) the alias, under its own revision.
+    // 4. The alias moves only to a version that can serve.
+    waits::active(lambda, function, &version, budgets.version_wait, steps)
+        .await
+        .map_err(|e| {
+            partial(
+                "PublishVersion",
+                format!(
+                    "{e}; {published_state}: once it is Active, `mfn-tui rollback {name} --alias {alias} --to {version}` points the alias at it"
+                ),
+            )
+        })?;
+
+    // 5. Move (or create) the alias, under its own revision.
     let _ = steps.send(Step::MovingAlias {
         alias: alias.to_owned(),
         version: version.clone(),
     });
-    let moved = match &current {
-        Some(a) => lambda
-            .update_alias()
-            .function_name(name)
-            .name(alias)
-            .function_version(&version)
-            .routing_config(AliasRoutingConfiguration::builder().build())
-            .set_revision_id(a.revision_id().map(str::to_owned))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| classify("lambda", "UpdateAlias", &e)),
-        None => lambda
-            .create_alias()
-            .function_name(name)
-            .name(alias)
-            .function_version(&version)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| classify("lambda", "CreateAlias", &e)),
-    };
-    moved.map_err(|e| {
-        partial(
-            "UpdateAlias",
-            format!("{e}; version {version} is published with the new code, and the alias {alias} is unchanged"),
-        )
-    })?;
+    move_or_create(lambda, function, alias, current.as_ref(), &version)
+        .await
+        .map_err(|e| partial("UpdateAlias", format!("{e}; {published_state}")))?;
     Ok(AliasChange {
         function: name.to_owned(),
         before,
@@ -163,53 +139,34 @@ pub async fn deploy(
     })
 }
 
-/// Sends an `UpdateFunctionCode` guarded by a revision: a concurrent change is a conflict.
-pub(super) async fn send_code(
-    update: UpdateFunctionCodeFluentBuilder,
-    name: &str,
-) -> Result<UpdateFunctionCodeOutput, FleetError> {
-    update.send().await.map_err(|e| {
-        if e.as_service_error()
-            .is_some_and(|s| s.is_precondition_failed_exception())
-        {
-            failed(
-                "UpdateFunctionCode",
-                format!("{name} changed since it was read (revision conflict)"),
-            )
-        } else {
-            classify("lambda", "UpdateFunctionCode", &e)
-        }
-    })
-}
-
-/// Polls until `LastUpdateStatus` is `Successful` (its new revision), or says why not.
-pub(super) async fn wait_until_updated(
+/// Points `alias` (as read: `current`, or none) at `version` alone.
+async fn move_or_create(
     lambda: &aws_sdk_lambda::Client,
-    name: &str,
-    limit: Duration,
-) -> Result<Option<String>, String> {
-    let deadline = tokio::time::Instant::now() + limit;
-    loop {
-        let c = lambda
-            .get_function_configuration()
-            .function_name(name)
+    function: &Function,
+    alias: &str,
+    current: Option<&GetAliasOutput>,
+    version: &str,
+) -> Result<(), FleetError> {
+    match current {
+        Some(a) => lambda
+            .update_alias()
+            .function_name(&function.arn)
+            .name(alias)
+            .function_version(version)
+            .routing_config(AliasRoutingConfiguration::builder().build())
+            .set_revision_id(a.revision_id().map(str::to_owned))
             .send()
             .await
-            .map_err(|e| classify("lambda", "GetFunctionConfiguration", &e).to_string())?;
-        match c.last_update_status() {
-            None | Some(LastUpdateStatus::Successful) => {
-                return Ok(c.revision_id().map(str::to_owned));
-            }
-            Some(LastUpdateStatus::Failed) => {
-                return Err(format!(
-                    "the update failed: {}",
-                    c.last_update_status_reason().unwrap_or("no reason given")
-                ));
-            }
-            Some(_) if tokio::time::Instant::now() >= deadline => {
-                return Err(format!("the update was still in progress after {limit:?}"));
-            }
-            Some(_) => tokio::time::sleep(Duration::from_millis(500)).await,
-        }
+            .map(|_| ())
+            .map_err(|e| classify("lambda", "UpdateAlias", &e)),
+        None => lambda
+            .create_alias()
+            .function_name(&function.arn)
+            .name(alias)
+            .function_version(version)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| classify("lambda", "CreateAlias", &e)),
     }
 }

@@ -76,7 +76,7 @@ pub async fn discover_target(
     };
     let walk = async {
         let mut arns = Vec::new();
-        let walked = functions::walk_functions(&clients.lambda, &target.region, |page| {
+        let walked = functions::walk_functions(&clients.lambda, &target, |page| {
             for f in &page {
                 arns.push(f.arn.clone());
                 spawn_details(&mut per_function, &clients, &report, &permits, &f.arn);

@@ -7,12 +7,14 @@ use aws_sdk_lambda::types::{AliasConfiguration, FunctionConfiguration};
 
 use super::errors::classify;
 use crate::fleet::FleetError;
-use crate::fleet::model::{Alias, EventSource, Function, Secret, Version, split_function_arn};
+use crate::fleet::model::{
+    Alias, EventSource, Function, Secret, Target, Version, VersionState, split_function_arn,
+};
 
 /// Walks `ListFunctions` page by page, handing each page to `on_page` as soon as it arrives.
 pub async fn walk_functions(
     lambda: &aws_sdk_lambda::Client,
-    region: &str,
+    target: &Target,
     mut on_page: impl FnMut(Vec<Function>),
 ) -> Result<(), FleetError> {
     let mut pages = lambda.list_functions().into_paginator().send();
@@ -21,14 +23,16 @@ pub async fn walk_functions(
         on_page(
             page.functions()
                 .iter()
-                .filter_map(|c| to_function(c, region))
+                .filter_map(|c| to_function(c, target))
                 .collect(),
         );
     }
     Ok(())
 }
 
-/// The published versions of one function (`$LATEST` left out), oldest first.
+/// The published versions of one function (`$LATEST` left out), oldest first, by name: the
+/// emulator answers this call with nothing for an ARN. The clients are the function's own
+/// target's, so the name is that account's function.
 pub async fn versions(
     lambda: &aws_sdk_lambda::Client,
     function_name: &str,
@@ -52,7 +56,7 @@ pub async fn versions(
     Ok(versions)
 }
 
-/// The aliases of one function, by name.
+/// The aliases of one function, by name (the emulator answers this call only for a name).
 pub async fn aliases(
     lambda: &aws_sdk_lambda::Client,
     function_name: &str,
@@ -71,47 +75,32 @@ pub async fn aliases(
     Ok(aliases)
 }
 
-/// One function by name, with its versions and aliases; `None` if there is no such function.
+/// One function of `target` by name, with its tags, versions and aliases; `None` if there is
+/// no such function. `GetFunction` answers with the whole configuration (environment
+/// included), as `ListFunctions` does.
 pub async fn one(
     lambda: &aws_sdk_lambda::Client,
+    target: &Target,
     name: &str,
-    region: &str,
 ) -> Result<Option<Function>, FleetError> {
-    let config = match lambda
-        .get_function_configuration()
-        .function_name(name)
-        .send()
-        .await
-    {
-        Ok(c) => c,
+    let out = match lambda.get_function().function_name(name).send().await {
+        Ok(out) => out,
         Err(e)
             if e.as_service_error()
                 .is_some_and(|s| s.is_resource_not_found_exception()) =>
         {
             return Ok(None);
         }
-        Err(e) => return Err(classify("lambda", "GetFunctionConfiguration", &e)),
+        Err(e) => return Err(classify("lambda", "GetFunction", &e)),
     };
-    let c = FunctionConfiguration::builder()
-        .set_function_name(config.function_name().map(str::to_owned))
-        .set_function_arn(config.function_arn().map(str::to_owned))
-        .set_runtime(config.runtime().cloned())
-        .set_architectures(Some(config.architectures().to_vec()))
-        .set_handler(config.handler().map(str::to_owned))
-        .set_memory_size(config.memory_size())
-        .set_timeout(config.timeout())
-        .set_ephemeral_storage(config.ephemeral_storage().cloned())
-        .set_code_sha256(config.code_sha256().map(str::to_owned))
-        .code_size(config.code_size())
-        .set_last_modified(config.last_modified().map(str::to_owned))
-        .set_description(config.description().map(str::to_owned))
-        .set_logging_config(config.logging_config().cloned())
-        .build();
-    let Some(mut f) = to_function(&c, region) else {
+    let Some(mut f) = out.configuration().and_then(|c| to_function(c, target)) else {
         return Ok(None);
     };
-    f.versions = versions(lambda, name).await?;
-    f.aliases = aliases(lambda, name).await?;
+    if let Some(tags) = out.tags() {
+        f.tags = tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    }
+    f.versions = versions(lambda, &f.name).await?;
+    f.aliases = aliases(lambda, &f.name).await?;
     Ok(Some(f))
 }
 
@@ -158,13 +147,15 @@ pub async fn event_sources(
     Ok(mappings)
 }
 
-fn to_function(c: &FunctionConfiguration, region: &str) -> Option<Function> {
+/// A function as Lambda describes it, found through `target`.
+pub(super) fn to_function(c: &FunctionConfiguration, target: &Target) -> Option<Function> {
     let name = c.function_name()?;
     let arn = c.function_arn()?;
     let arn = split_function_arn(arn)
         .map(|(base, _)| base)
         .unwrap_or_else(|| arn.to_owned());
-    let mut f = Function::new(name, &arn, region);
+    let mut f = Function::new(name, &arn, &target.region);
+    f.target = target.clone();
     f.runtime = c.runtime().map(|r| r.as_str().to_owned());
     if let Some(arch) = c.architectures().first() {
         f.architecture = arch.as_str().to_owned();
@@ -203,6 +194,7 @@ fn to_version(c: &FunctionConfiguration) -> Version {
         code_sha256: c.code_sha256().unwrap_or_default().to_owned(),
         last_modified: c.last_modified().unwrap_or_default().to_owned(),
         description: c.description().unwrap_or_default().to_owned(),
+        state: VersionState::from_lambda(c.state().map(|s| s.as_str())),
     }
 }
 

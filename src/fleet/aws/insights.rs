@@ -3,7 +3,7 @@
 use super::errors::classify;
 use crate::analysis::latency::Window;
 use crate::fleet::FleetError;
-use crate::fleet::reports::{LogGroupSize, QueryAnswer};
+use crate::fleet::{LogGroupSize, QueryAnswer};
 
 /// How long a Logs Insights query may run before it counts as failed.
 const QUERY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(600);

@@ -1,17 +1,23 @@
-//! `Invoke` through the SDK, with the log tail (`LogType=Tail`) decoded into lines.
+//! `Invoke` through the SDK, by the function's ARN, with the log tail (`LogType=Tail`) decoded
+//! into lines. A synchronous invocation may take the function's own timeout (up to 900 s) and
+//! a margin, not the ordinary call's budget.
 
+use std::time::Duration;
+
+use aws_sdk_lambda::config::timeout::TimeoutConfig;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{InvocationType as SdkType, LogType};
 use base64::Engine;
 
 use super::errors::classify;
-use crate::fleet::operations::{InvocationType, InvokeRequest, InvokeResult};
 use crate::fleet::{FleetError, Function};
+use crate::fleet::{InvocationType, InvokeRequest, InvokeResult};
 
 pub async fn invoke(
     lambda: &aws_sdk_lambda::Client,
     function: &Function,
     request: InvokeRequest,
+    budget: Duration,
 ) -> Result<InvokeResult, FleetError> {
     let (kind, log) = match request.kind {
         InvocationType::RequestResponse => (SdkType::RequestResponse, Some(LogType::Tail)),
@@ -20,11 +26,16 @@ pub async fn invoke(
     };
     let out = lambda
         .invoke()
-        .function_name(&function.name)
+        .function_name(&function.arn)
         .set_qualifier(request.qualifier)
         .invocation_type(kind)
         .set_log_type(log)
         .payload(Blob::new(request.payload))
+        .customize()
+        .config_override(
+            aws_sdk_lambda::Config::builder()
+                .timeout_config(TimeoutConfig::builder().operation_timeout(budget).build()),
+        )
         .send()
         .await
         .map_err(|e| classify("lambda", "Invoke", &e))?;

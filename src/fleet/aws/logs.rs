@@ -4,9 +4,9 @@ use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 
 use super::errors::classify;
 use crate::analysis::latency::Window;
-use crate::fleet::logs::{LogRecord, LogSink};
-use crate::fleet::reports::{ReportBatch, ReportSink};
 use crate::fleet::{FleetError, Function};
+use crate::fleet::{LogRecord, LogSink};
+use crate::fleet::{ReportBatch, ReportSink};
 
 /// Both formats' REPORT records; events matching neither are never sent by the service.
 const REPORT_PATTERN: &str = "?\"REPORT RequestId\" ?\"platform.report\"";

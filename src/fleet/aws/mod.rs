@@ -2,6 +2,7 @@
 
 mod aliases;
 pub mod clients;
+mod code;
 mod deploy;
 mod discover;
 mod errors;
@@ -9,11 +10,13 @@ mod functions;
 mod insights;
 mod invoke;
 mod logs;
+mod owner;
 mod package;
 mod restore;
 mod routes;
 mod tags;
 mod tail;
+mod waits;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -23,11 +26,14 @@ use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 
 pub use clients::{CallSettings, Clients};
+pub use waits::Budgets;
 
 use crate::analysis::latency::Window;
-use crate::fleet::logs::LogSink;
-use crate::fleet::reports::{LogGroupSize, QueryAnswer, ReportSink};
-use crate::fleet::{DiscoverySink, Fleet, FleetContext, FleetError, Function, Provider, Target};
+use crate::fleet::{
+    AliasChange, AliasTarget, CodeRestore, CodeSource, DiscoverySink, Fleet, FleetContext,
+    FleetError, Function, InvokeRequest, InvokeResult, LogGroupSize, LogSink, Provider,
+    QueryAnswer, ReportSink, StepSink, Target,
+};
 
 /// What the command line and the config say about reaching AWS.
 #[derive(Debug, Clone)]
@@ -44,6 +50,8 @@ pub struct AwsOptions {
     pub operation_timeout: Duration,
     /// Events a `FilterLogEvents` page asks for.
     pub log_page_size: i32,
+    /// The slow parts of a change and of a synchronous invocation.
+    pub budgets: Budgets,
 }
 
 /// A fleet of Lambda functions in one or more accounts and regions.
@@ -52,6 +60,7 @@ pub struct AwsFleet {
     targets: Vec<Target>,
     concurrency: usize,
     log_page_size: i32,
+    budgets: Budgets,
     clients: Mutex<HashMap<Target, Clients>>,
 }
 
@@ -91,6 +100,7 @@ impl AwsFleet {
             targets,
             concurrency: options.concurrency,
             log_page_size: options.log_page_size,
+            budgets: options.budgets,
             clients: Mutex::new(HashMap::new()),
         })
     }
@@ -107,8 +117,15 @@ impl AwsFleet {
             targets: clients.iter().map(|(t, _)| t.clone()).collect(),
             concurrency,
             log_page_size: 10_000,
+            budgets: Budgets::default(),
             clients: Mutex::new(clients.into_iter().collect()),
         }
+    }
+
+    /// Other budgets for the slow parts of a change (tests shorten the waits).
+    pub fn with_budgets(mut self, budgets: Budgets) -> Self {
+        self.budgets = budgets;
+        self
     }
 
     /// The endpoint the clients were built for (decides, for one, whether Live Tail can
@@ -118,17 +135,7 @@ impl AwsFleet {
         self
     }
 
-    /// The clients of the first target in `region` (the profile that discovered it).
-    async fn clients_in(&self, region: &str) -> Clients {
-        let target = self
-            .targets
-            .iter()
-            .find(|t| t.region == region)
-            .cloned()
-            .unwrap_or_else(|| Target::new(None, region));
-        self.clients_for(&target).await
-    }
-
+    /// The clients of `target`: its profile's credentials in its region, built once.
     async fn clients_for(&self, target: &Target) -> Clients {
         let mut cache = self.clients.lock().await;
         if let Some(c) = cache.get(target) {
@@ -168,23 +175,34 @@ impl Fleet for AwsFleet {
         while running.join_next().await.is_some() {}
     }
 
+    async fn function(&self, target: &Target, name: &str) -> Result<Option<Function>, FleetError> {
+        let clients = self.clients_for(target).await;
+        functions::one(&clients.lambda, target, name).await
+    }
+
+    async fn identity(&self, target: &Target) -> Option<String> {
+        let clients = self.clients_for(target).await;
+        let me = clients.sts.get_caller_identity().send().await.ok()?;
+        me.arn().map(str::to_owned)
+    }
+
     async fn log_group_size(
         &self,
-        region: &str,
+        target: &Target,
         log_group: &str,
     ) -> Result<Option<LogGroupSize>, FleetError> {
-        let clients = self.clients_in(region).await;
+        let clients = self.clients_for(target).await;
         insights::group_size(&clients.logs, log_group).await
     }
 
     async fn insights_query(
         &self,
-        region: &str,
+        target: &Target,
         log_groups: &[String],
         query: &str,
         window: Window,
     ) -> Result<QueryAnswer, FleetError> {
-        let clients = self.clients_in(region).await;
+        let clients = self.clients_for(target).await;
         insights::insights_query(&clients.logs, log_groups, query, window).await
     }
 
@@ -195,7 +213,7 @@ impl Fleet for AwsFleet {
         pattern: Option<String>,
         sink: LogSink,
     ) -> Result<(), FleetError> {
-        let clients = self.clients_in(&function.region).await;
+        let clients = self.clients_for(&function.target).await;
         let page = Some(self.log_page_size);
         logs::events(
             &clients.logs,
@@ -206,71 +224,6 @@ impl Fleet for AwsFleet {
             sink,
         )
         .await
-    }
-
-    async fn invoke(
-        &self,
-        function: &Function,
-        request: crate::fleet::operations::InvokeRequest,
-    ) -> Result<crate::fleet::operations::InvokeResult, FleetError> {
-        let clients = self.clients_in(&function.region).await;
-        invoke::invoke(&clients.lambda, function, request).await
-    }
-
-    async fn identity(&self) -> Option<String> {
-        let target = self.targets.first()?;
-        let clients = self.clients_for(target).await;
-        let me = clients.sts.get_caller_identity().send().await.ok()?;
-        me.arn().map(str::to_owned)
-    }
-
-    async fn function(&self, name: &str, region: &str) -> Result<Option<Function>, FleetError> {
-        let clients = self.clients_in(region).await;
-        functions::one(&clients.lambda, name, region).await
-    }
-
-    async fn deploy(
-        &self,
-        function: &Function,
-        source: crate::fleet::operations::CodeSource,
-        alias: &str,
-        steps: crate::fleet::operations::StepSink,
-    ) -> Result<crate::fleet::operations::AliasChange, FleetError> {
-        let clients = self.clients_in(&function.region).await;
-        let wait = self.settings.operation_timeout;
-        deploy::deploy(&clients.lambda, function, source, alias, wait, &steps).await
-    }
-
-    async fn route_alias(
-        &self,
-        function: &Function,
-        alias: &str,
-        version: String,
-        additional: Option<(String, f64)>,
-    ) -> Result<crate::fleet::operations::AliasChange, FleetError> {
-        let clients = self.clients_in(&function.region).await;
-        aliases::route(&clients.lambda, function, alias, version, additional).await
-    }
-
-    async fn rollback(
-        &self,
-        function: &Function,
-        alias: &str,
-        to: Option<String>,
-    ) -> Result<crate::fleet::operations::AliasChange, FleetError> {
-        let clients = self.clients_in(&function.region).await;
-        aliases::rollback(&clients.lambda, function, alias, to).await
-    }
-
-    async fn restore(
-        &self,
-        function: &Function,
-        version: &str,
-        steps: crate::fleet::operations::StepSink,
-    ) -> Result<crate::fleet::operations::CodeRestore, FleetError> {
-        let clients = self.clients_in(&function.region).await;
-        let wait = self.settings.operation_timeout;
-        restore::restore(&clients.lambda, function, version, wait, &steps).await
     }
 
     async fn live_tail(
@@ -287,7 +240,7 @@ impl Fleet for AwsFleet {
                 "live tail cannot reach an endpoint given by IP address (the SDK sends it to stream-HOST)".into(),
             ));
         }
-        let clients = self.clients_in(&first.region).await;
+        let clients = self.clients_for(&first.target).await;
         tail::live_tail(&clients.logs, functions, pattern, sink).await
     }
 
@@ -297,7 +250,58 @@ impl Fleet for AwsFleet {
         window: Window,
         sink: ReportSink,
     ) -> Result<(), FleetError> {
-        let clients = self.clients_in(&function.region).await;
+        let clients = self.clients_for(&function.target).await;
         logs::reports(&clients.logs, function, window, sink).await
+    }
+
+    async fn invoke(
+        &self,
+        function: &Function,
+        request: InvokeRequest,
+    ) -> Result<InvokeResult, FleetError> {
+        let clients = self.clients_for(&function.target).await;
+        let budget = self.budgets.invoke(function);
+        invoke::invoke(&clients.lambda, function, request, budget).await
+    }
+
+    async fn deploy(
+        &self,
+        function: &Function,
+        source: CodeSource,
+        expect: Option<AliasTarget>,
+        alias: &str,
+        steps: StepSink,
+    ) -> Result<AliasChange, FleetError> {
+        let clients = self.clients_for(&function.target).await;
+        deploy::deploy(
+            &clients.lambda,
+            function,
+            source,
+            expect,
+            alias,
+            &self.budgets,
+            &steps,
+        )
+        .await
+    }
+
+    async fn route_alias(
+        &self,
+        function: &Function,
+        from: &AliasTarget,
+        to: AliasTarget,
+    ) -> Result<AliasChange, FleetError> {
+        let clients = self.clients_for(&function.target).await;
+        aliases::route(&clients.lambda, function, from, to).await
+    }
+
+    async fn restore(
+        &self,
+        function: &Function,
+        version: &str,
+        steps: StepSink,
+    ) -> Result<CodeRestore, FleetError> {
+        let clients = self.clients_for(&function.target).await;
+        restore::restore(&clients.lambda, function, version, &self.budgets, &steps).await
     }
 }

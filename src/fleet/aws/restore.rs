@@ -1,24 +1,23 @@
 //! Rolling back a function served at `$LATEST` on AWS: the code of a published version is
-//! downloaded (or, for a container image, named) and sent back as `$LATEST`'s code, guarded by
-//! the `RevisionId` read before, then the update is waited for. Nothing is published and no
+//! downloaded (or, for a container image, named by its digest, `ResolvedImageUri`, never by a
+//! tag that may point elsewhere today) and sent back as `$LATEST`'s code, guarded by the
+//! `RevisionId` read before, then the update is waited for. Nothing is published and no
 //! version is deleted.
-
-use std::time::Duration;
 
 use aws_sdk_lambda::primitives::Blob;
 
-use super::deploy::{send_code, wait_until_updated};
 use super::errors::{classify, failed, partial};
+use super::owner::{configuration, same_function};
 use super::package::download;
+use super::waits::{self, Budgets};
 use crate::fleet::artifact::{DIRECT_UPLOAD_LIMIT, code_sha256};
-use crate::fleet::operations::{CodeRestore, LATEST, Step, StepSink};
-use crate::fleet::{FleetError, Function};
+use crate::fleet::{CodeRestore, FleetError, Function, LATEST, Step, StepSink};
 
 pub async fn restore(
     lambda: &aws_sdk_lambda::Client,
     function: &Function,
     version: &str,
-    wait: Duration,
+    budgets: &Budgets,
     steps: &StepSink,
 ) -> Result<CodeRestore, FleetError> {
     let name = function.name.as_str();
@@ -30,17 +29,12 @@ pub async fn restore(
     }
     // $LATEST as it is now; its revision guards the update.
     let _ = steps.send(Step::Reading);
-    let latest = lambda
-        .get_function_configuration()
-        .function_name(name)
-        .send()
-        .await
-        .map_err(|e| classify("lambda", "GetFunctionConfiguration", &e))?;
+    let latest = configuration(lambda, function, None).await?;
     let code_before = latest.code_sha256().map(str::to_owned);
     // The version's code: where it is, and its digest.
     let source = lambda
         .get_function()
-        .function_name(name)
+        .function_name(&function.arn)
         .qualifier(version)
         .send()
         .await
@@ -57,6 +51,7 @@ pub async fn restore(
             }
         })?;
     let config = source.configuration();
+    same_function(function, config.and_then(|c| c.function_arn()))?;
     let target = config
         .and_then(|c| c.code_sha256())
         .unwrap_or_default()
@@ -73,7 +68,7 @@ pub async fn restore(
     }
     let mut update = lambda
         .update_function_code()
-        .function_name(name)
+        .function_name(&function.arn)
         .set_revision_id(latest.revision_id().map(str::to_owned))
         .set_architectures(
             config
@@ -81,9 +76,10 @@ pub async fn restore(
                 .filter(|a| !a.is_empty()),
         );
     let code = source.code();
-    if let Some(image) = code.and_then(|c| c.image_uri()) {
+    let sent = if let Some(image) = code.and_then(|c| c.resolved_image_uri().or(c.image_uri())) {
         let _ = steps.send(Step::Sending { bytes: None });
         update = update.image_uri(image);
+        None
     } else {
         let location = code.and_then(|c| c.location()).ok_or_else(|| {
             failed(
@@ -110,17 +106,19 @@ pub async fn restore(
             bytes: Some(bytes.len()),
         });
         update = update.zip_file(Blob::new(bytes));
-    }
-    send_code(update, name).await?;
-    let _ = steps.send(Step::Waiting);
-    wait_until_updated(lambda, name, wait).await.map_err(|e| {
-        partial(
-            "UpdateFunctionCode",
-            format!(
-                "{e}; $LATEST of {name} was sent version {version}'s code ({target}, was {})",
-                code_before.as_deref().unwrap_or("?")
-            ),
-        )
-    })?;
+        Some(digest)
+    };
+    super::code::send(lambda, update, function, budgets.upload, sent.as_deref()).await?;
+    waits::updated(lambda, function, budgets.update_wait, steps)
+        .await
+        .map_err(|e| {
+            partial(
+                "UpdateFunctionCode",
+                format!(
+                    "{e}; $LATEST of {name} was sent version {version}'s code ({target}, was {})",
+                    code_before.as_deref().unwrap_or("?")
+                ),
+            )
+        })?;
     Ok(restored)
 }

@@ -5,8 +5,8 @@ use aws_sdk_cloudwatchlogs::types::StartLiveTailResponseStream;
 
 use super::errors::classify;
 use super::logs::StreamFilter;
-use crate::fleet::logs::{LogRecord, LogSink};
 use crate::fleet::{FleetError, Function};
+use crate::fleet::{LogRecord, LogSink};
 
 /// Streams what `functions`' log groups receive until the session ends (`Ok`) or fails.
 pub async fn live_tail(

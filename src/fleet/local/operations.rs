@@ -1,11 +1,13 @@
 //! The operations of the [`Fleet`](crate::fleet::Fleet) trait on a local function: invoke (and
-//! wait, queue, or only check), deploy the working directory, roll an alias back.
+//! wait, queue, or only check), deploy the working directory, move an alias — each change only
+//! if the alias still points where the plan saw it.
 
 use hyper::body::Bytes;
 
-use crate::fleet::FleetError;
-use crate::fleet::operations::{
-    AliasChange, AliasTarget, InvocationType, InvokeRequest, InvokeResult, Step, StepSink,
+use crate::fleet::change::describe;
+use crate::fleet::{
+    AliasChange, AliasTarget, FleetError, InvocationType, InvokeRequest, InvokeResult, Step,
+    StepSink,
 };
 
 use super::fleet::{InvokeError, LocalFleet};
@@ -83,13 +85,17 @@ fn refusal(e: InvokeError) -> FleetError {
     }
 }
 
-/// Publishes the working directory and moves `alias` to it, each step sent as it starts.
+/// Publishes the working directory and moves `alias` (still where the plan saw it: `expect`)
+/// to it, each step sent as it starts.
 pub fn deploy(
     fleet: &LocalFleet,
     name: &str,
     alias: &str,
+    expect: Option<&AliasTarget>,
     steps: &StepSink,
 ) -> Result<AliasChange, FleetError> {
+    let _ = steps.send(Step::Reading);
+    unmoved(fleet, name, alias, expect)?;
     let _ = steps.send(Step::Publishing);
     let version = fleet
         .publish(name, "deployed by mfn-tui")
@@ -112,32 +118,19 @@ pub fn deploy(
     change(fleet, name, moved, true)
 }
 
-pub fn rollback(
-    fleet: &LocalFleet,
-    name: &str,
-    alias: &str,
-    to: Option<String>,
-) -> Result<AliasChange, FleetError> {
-    let to = match to {
-        Some(v) => Some(
-            v.parse::<u32>()
-                .map_err(|_| service("Rollback", format!("`{v}` is not a version number")))?,
-        ),
-        None => None,
-    };
-    let moved = fleet
-        .rollback(name, alias, to)
-        .map_err(|message| service("Rollback", message))?;
-    change(fleet, name, moved, false)
-}
-
+/// Moves the alias from `from` (where the plan saw it) to `to`.
 pub fn route_alias(
     fleet: &LocalFleet,
     name: &str,
-    alias: &str,
-    version: String,
-    additional: Option<(String, f64)>,
+    from: &AliasTarget,
+    to: AliasTarget,
 ) -> Result<AliasChange, FleetError> {
+    unmoved(fleet, name, &to.alias, Some(from))?;
+    let AliasTarget {
+        alias,
+        version,
+        additional,
+    } = to;
     let number = |v: &str| {
         v.parse::<u32>()
             .map_err(|_| service("UpdateAlias", format!("`{v}` is not a version number")))
@@ -147,9 +140,45 @@ pub fn route_alias(
         None => None,
     };
     let moved = fleet
-        .set_alias(name, alias, number(&version)?, extra)
+        .set_alias(name, &alias, number(&version)?, extra)
         .map_err(|message| service("UpdateAlias", message))?;
     change(fleet, name, moved, false)
+}
+
+/// Refuses a change to `alias` when it no longer points where the plan saw it (`None`: it did
+/// not exist).
+fn unmoved(
+    fleet: &LocalFleet,
+    name: &str,
+    alias: &str,
+    expect: Option<&AliasTarget>,
+) -> Result<(), FleetError> {
+    let now = fleet
+        .store
+        .aliases(name)
+        .map_err(FleetError::Config)?
+        .iter()
+        .find(|a| a.name == alias)
+        .map(target);
+    if now.as_ref() == expect {
+        return Ok(());
+    }
+    Err(service(
+        "UpdateAlias",
+        format!(
+            "alias {alias} of {name} moved since the plan was made (it points at {}, the plan saw {}); read it again",
+            now.as_ref().map_or("nothing".to_owned(), describe),
+            expect.map_or("nothing".to_owned(), describe)
+        ),
+    ))
+}
+
+fn target(a: &StoredAlias) -> AliasTarget {
+    AliasTarget {
+        alias: a.name.clone(),
+        version: a.version.to_string(),
+        additional: a.additional.map(|(v, w)| (v.to_string(), w)),
+    }
 }
 
 fn service(operation: &str, message: String) -> FleetError {
@@ -172,11 +201,6 @@ fn change(
             .iter()
             .find(|v| v.version == a.version)
             .map(|v| v.code_sha256.clone())
-    };
-    let target = |a: &StoredAlias| AliasTarget {
-        alias: a.name.clone(),
-        version: a.version.to_string(),
-        additional: a.additional.map(|(v, w)| (v.to_string(), w)),
     };
     Ok(AliasChange {
         function: name.to_owned(),

@@ -7,14 +7,11 @@ use async_trait::async_trait;
 
 use crate::analysis::filter_pattern::FilterPattern;
 use crate::analysis::latency::Window;
-use crate::fleet::logs::{LogRecord, LogSink};
-use crate::fleet::operations::{
-    AliasChange, CodeRestore, CodeSource, InvokeRequest, InvokeResult, StepSink,
-};
-use crate::fleet::reports::{LogGroupSize, QueryAnswer, ReportBatch, ReportSink};
 use crate::fleet::{
-    Alias, DiscoveryEvent, DiscoverySink, Fleet, FleetContext, FleetError, Function, Provider,
-    Route, Target, Version,
+    Alias, AliasChange, AliasTarget, CodeRestore, CodeSource, DiscoveryEvent, DiscoverySink, Fleet,
+    FleetContext, FleetError, Function, InvokeRequest, InvokeResult, LogGroupSize, LogRecord,
+    LogSink, Provider, QueryAnswer, ReportBatch, ReportSink, Route, StepSink, Target, Version,
+    VersionState,
 };
 
 use super::fleet::{LOCAL_ACCOUNT, LocalFleet, LocalFunction};
@@ -48,9 +45,33 @@ impl Fleet for LocalFleet {
         }
     }
 
+    async fn function(&self, _target: &Target, name: &str) -> Result<Option<Function>, FleetError> {
+        let Some(f) = self.functions.get(name) else {
+            return Ok(None);
+        };
+        let mut model = self.model(f, &mut HashMap::new());
+        model.routes = routes_of(f);
+        let (sink, mut findings) = tokio::sync::mpsc::unbounded_channel();
+        self.discover_versions(f, &sink);
+        drop(sink);
+        while let Some(event) = findings.recv().await {
+            match event {
+                DiscoveryEvent::Versions { versions, .. } => model.versions = versions,
+                DiscoveryEvent::Aliases { aliases, .. } => model.aliases = aliases,
+                _ => {}
+            }
+        }
+        Ok(Some(model))
+    }
+
+    /// The local user acts; the audit log names them.
+    async fn identity(&self, _target: &Target) -> Option<String> {
+        None
+    }
+
     async fn log_group_size(
         &self,
-        _region: &str,
+        _target: &Target,
         log_group: &str,
     ) -> Result<Option<LogGroupSize>, FleetError> {
         let size = self
@@ -65,7 +86,7 @@ impl Fleet for LocalFleet {
 
     async fn insights_query(
         &self,
-        _region: &str,
+        _target: &Target,
         _log_groups: &[String],
         _query: &str,
         _window: Window,
@@ -103,23 +124,15 @@ impl Fleet for LocalFleet {
         .await
     }
 
-    async fn function(&self, name: &str, _region: &str) -> Result<Option<Function>, FleetError> {
-        let Some(f) = self.functions.get(name) else {
-            return Ok(None);
-        };
-        let mut model = self.model(f, &mut HashMap::new());
-        model.routes = routes_of(f);
-        let (sink, mut findings) = tokio::sync::mpsc::unbounded_channel();
-        self.discover_versions(f, &sink);
-        drop(sink);
-        while let Some(event) = findings.recv().await {
-            match event {
-                DiscoveryEvent::Versions { versions, .. } => model.versions = versions,
-                DiscoveryEvent::Aliases { aliases, .. } => model.aliases = aliases,
-                _ => {}
-            }
-        }
-        Ok(Some(model))
+    async fn live_tail(
+        &self,
+        _functions: &[Function],
+        _pattern: Option<String>,
+        _sink: LogSink,
+    ) -> Result<(), FleetError> {
+        Err(FleetError::Unsupported(
+            "the local fleet's records are read from its store as they are written".into(),
+        ))
     }
 
     async fn invoke(
@@ -134,6 +147,7 @@ impl Fleet for LocalFleet {
         &self,
         function: &Function,
         source: CodeSource,
+        expect: Option<AliasTarget>,
         alias: &str,
         steps: StepSink,
     ) -> Result<AliasChange, FleetError> {
@@ -142,26 +156,16 @@ impl Fleet for LocalFleet {
                 "the local fleet deploys the service's working directory; --zip, --dir and --s3 are for AWS".into(),
             ));
         }
-        operations::deploy(self, &function.name, alias, &steps)
+        operations::deploy(self, &function.name, alias, expect.as_ref(), &steps)
     }
 
     async fn route_alias(
         &self,
         function: &Function,
-        alias: &str,
-        version: String,
-        additional: Option<(String, f64)>,
+        from: &AliasTarget,
+        to: AliasTarget,
     ) -> Result<AliasChange, FleetError> {
-        operations::route_alias(self, &function.name, alias, version, additional)
-    }
-
-    async fn rollback(
-        &self,
-        function: &Function,
-        alias: &str,
-        to: Option<String>,
-    ) -> Result<AliasChange, FleetError> {
-        operations::rollback(self, &function.name, alias, to)
+        operations::route_alias(self, &function.name, from, to)
     }
 
     /// Refused: locally `$LATEST` is the service's working directory, the operator's own files,
@@ -254,6 +258,7 @@ impl LocalFleet {
                     code_sha256: v.code_sha256.clone(),
                     last_modified: crate::units::iso_time(v.created_ms),
                     description: v.description.clone(),
+                    state: VersionState::Active,
                 })
                 .collect(),
         });

@@ -5,17 +5,17 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::app::dialog::RollbackDialog;
+use crate::app::modal::Modal;
+use crate::app::rollback_dialog::RollbackDialog;
 use crate::app::state::State;
-use crate::fleet::operations::LATEST;
+use crate::fleet::LATEST;
 
 use super::overlay::centered;
-use super::question::question;
-use super::steps::steps;
+use super::question::footer;
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &RollbackDialog) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, modal: &Modal, dialog: &RollbackDialog) {
     let theme = &state.theme;
-    let area = centered(area, 80, 70);
+    let area = centered(area, 84, 80);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.accent)
@@ -54,8 +54,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &RollbackDialo
         Line::default(),
         Line::from(Span::styled(
             format!(
-                "{:<9} {:<26} {:<46} DESCRIPTION",
-                "VERSION", "PUBLISHED", "CODE SHA-256"
+                "{:<9} {:<26} {:<9} {:<46} DESCRIPTION",
+                "VERSION", "PUBLISHED", "STATE", "CODE SHA-256"
             ),
             theme.title,
         )),
@@ -64,8 +64,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &RollbackDialo
         let marker = if i == dialog.selected { "▸ " } else { "  " };
         let line = Line::from(Span::styled(
             format!(
-                "{marker}{:<7} {:<26} {:<46} {}",
-                v.version, v.last_modified, v.code_sha256, v.description
+                "{marker}{:<7} {:<26} {:<9} {:<46} {}",
+                v.version,
+                v.last_modified,
+                v.state.to_string(),
+                v.code_sha256,
+                v.description
             ),
             if i == dialog.selected {
                 theme.selection
@@ -76,30 +80,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &RollbackDialo
         lines.push(line);
     }
     lines.push(Line::default());
-    let target = dialog.target().map_or("?", |v| v.version.as_str());
-    let what = match dialog.alias() {
-        Some(a) => format!("move {} to version {target}", a.name),
-        None => format!("redeploy version {target}'s code as {LATEST}"),
-    };
-    let prompt = if dialog.running {
-        lines.extend(steps(theme, "rolling back", &dialog.progress));
-        None
-    } else if let Some(q) = question(theme, &dialog.confirm, &dialog.function.name, &what) {
-        Some(q)
-    } else {
-        Some(Line::from(Span::styled(
-            match dialog.alias() {
-                Some(_) => {
-                    "↑↓ choose a version · enter roll back to it · esc close (no version is deleted)"
-                }
-                None => {
-                    "↑↓ choose a version · enter redeploy its code as $LATEST · esc close (nothing is published or deleted)"
-                }
-            },
-            theme.muted,
-        )))
-    };
-    lines.extend(prompt);
+    let hint = Line::from(Span::styled(
+        match dialog.alias() {
+            Some(_) => {
+                "↑↓ choose a version · enter roll back to it · esc close (no version is deleted)"
+            }
+            None => {
+                "↑↓ choose a version · enter redeploy its code as $LATEST · esc close (nothing is published or deleted)"
+            }
+        },
+        theme.muted,
+    ));
+    lines.extend(footer(theme, modal, "rolling back", hint));
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -1,10 +1,9 @@
-//! The rollback dialog: what serves one function (an alias, or `$LATEST` directly), the versions
-//! it can go back to (newest first, with their dates, code SHA-256 and descriptions), and a
-//! confirmation that is a key for most stages and the function's name for protected ones. An
-//! alias moves; `$LATEST` gets a published version's code redeployed.
+//! The rollback dialog: what serves one function (an alias, or `$LATEST` directly) and the
+//! versions it can go back to (newest first, with their dates, state, code SHA-256 and
+//! descriptions). The change it asks for is planned and confirmed like every other. An alias
+//! moves; `$LATEST` gets a published version's code redeployed.
 
-use super::confirmation::Confirmation;
-use crate::fleet::operations::{Step, restore_candidates};
+use crate::fleet::change::{Change, restore_candidates};
 use crate::fleet::{Alias, Function, Version};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -15,24 +14,16 @@ pub struct RollbackDialog {
     pub served: usize,
     /// Index into [`RollbackDialog::candidates`].
     pub selected: usize,
-    pub confirm: Confirmation,
-    /// The rollback was asked for; waiting for its outcome.
-    pub running: bool,
-    /// The steps started so far (a `$LATEST` restore's), the last one running.
-    pub progress: Vec<Step>,
 }
 
 impl RollbackDialog {
     /// The dialog for `function` (on its first alias, or on `$LATEST` when it has none), or
     /// why there is nothing to roll back.
-    pub fn open(function: Function, protected: bool) -> Result<RollbackDialog, String> {
+    pub fn open(function: Function) -> Result<RollbackDialog, String> {
         let dialog = RollbackDialog {
             function,
             served: 0,
             selected: 0,
-            confirm: Confirmation::new(protected),
-            running: false,
-            progress: Vec::new(),
         };
         if dialog.candidates().is_empty() {
             return Err(match dialog.alias() {
@@ -90,6 +81,19 @@ impl RollbackDialog {
         self.candidates().get(self.selected).copied()
     }
 
+    /// The change the dialog shows: the alias back to the chosen version, or `$LATEST` to its
+    /// code.
+    pub fn change(&self) -> Option<Change> {
+        let to = Some(self.target()?.version.clone());
+        Some(match self.alias() {
+            Some(a) => Change::Rollback {
+                alias: a.name.clone(),
+                to,
+            },
+            None => Change::Restore { to },
+        })
+    }
+
     pub fn move_selection(&mut self, delta: isize) {
         let n = self.candidates().len();
         if n > 0 {
@@ -117,6 +121,7 @@ mod tests {
                 code_sha256: format!("sha{n}"),
                 last_modified: String::new(),
                 description: String::new(),
+                state: crate::fleet::VersionState::Active,
             })
             .collect();
         f.aliases = vec![Alias {
@@ -130,12 +135,18 @@ mod tests {
 
     #[test]
     fn candidates_are_the_other_versions_newest_first() {
-        let mut d = RollbackDialog::open(function(), true).unwrap();
+        let mut d = RollbackDialog::open(function()).unwrap();
         let versions: Vec<&str> = d.candidates().iter().map(|v| v.version.as_str()).collect();
         assert_eq!(versions, vec!["2", "1"]);
         d.move_selection(5);
         assert_eq!(d.target().unwrap().version, "1");
-        assert!(d.confirm.protected, "confirmed by typing the name");
+        assert_eq!(
+            d.change(),
+            Some(Change::Rollback {
+                alias: "live".into(),
+                to: Some("1".into())
+            })
+        );
     }
 
     #[test]
@@ -143,7 +154,7 @@ mod tests {
         let mut f = function();
         f.aliases.clear();
         f.code_sha256 = "sha3".into();
-        let d = RollbackDialog::open(f, false).unwrap();
+        let d = RollbackDialog::open(f).unwrap();
         assert!(d.alias().is_none(), "it is served at $LATEST");
         assert_eq!(d.current(), (None, "sha3"));
         let versions: Vec<&str> = d.candidates().iter().map(|v| v.version.as_str()).collect();
@@ -154,7 +165,7 @@ mod tests {
     fn tab_reaches_latest_after_the_aliases() {
         let mut f = function();
         f.code_sha256 = "sha2".into();
-        let mut d = RollbackDialog::open(f, false).unwrap();
+        let mut d = RollbackDialog::open(f).unwrap();
         assert_eq!(d.alias().unwrap().name, "live");
         d.next_alias();
         assert!(d.alias().is_none());
@@ -171,14 +182,14 @@ mod tests {
         f.code_sha256 = "sha1".into();
         f.versions.truncate(1);
         assert!(
-            RollbackDialog::open(f, false)
+            RollbackDialog::open(f)
                 .unwrap_err()
                 .contains("no published version has other code")
         );
         let mut f = function();
         f.versions.truncate(0);
         assert!(
-            RollbackDialog::open(f, false)
+            RollbackDialog::open(f)
                 .unwrap_err()
                 .contains("no other published version")
         );

@@ -1,15 +1,15 @@
-//! Costs of a set of functions, rolled up per service and for the fleet.
+//! Costs of a set of functions, rolled up per service and for the fleet: the cost model of
+//! [`crate::analysis::cost`] applied to the fleet's functions.
 
 use std::collections::BTreeMap;
 
-use crate::fleet::inventory::service_key;
-use crate::fleet::{ApiKind, Function, ServiceKey};
-
-use super::cost::{
+use super::inventory::service_key;
+use super::{ApiKind, Function, ServiceKey};
+use crate::analysis::cost::{
     ApiPricing, Cost, FleetMonth, MonthlyUsage, PricedAs, fleet_month, function_cost,
 };
-use super::latency::LatencyStats;
-use super::pricing::PricingTable;
+use crate::analysis::latency::LatencyStats;
+use crate::analysis::pricing::PricingTable;
 
 /// Costs by function (ARN), by service, and for the fleet.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,8 +11,8 @@ use crate::fleet::follow::{FollowEvent, FollowSettings, follow_logs};
 use crate::fleet::logs::read_logs;
 use crate::fleet::{Fleet, FleetError};
 
-use super::msg::Msg;
 use super::runner::READERS;
+use crate::app::msg::Msg;
 
 /// What a logs session reads and follows.
 pub struct Tail {
@@ -33,13 +33,7 @@ pub async fn tail_logs(fleet: Arc<dyn Fleet>, tx: mpsc::UnboundedSender<Msg>, ta
         pattern,
         settings,
     } = tail;
-    let failed = |failures: Vec<(String, FleetError)>| Msg::LogFailures {
-        session,
-        failures: failures
-            .into_iter()
-            .map(|(f, e)| (f, e.to_string()))
-            .collect(),
-    };
+    let failed = |failures: Vec<(String, FleetError)>| Msg::LogFailures { session, failures };
     let now = crate::clock::now_ms();
     let window = Window::ending_at(now + 1, since_ms);
     let (history, failures) = read_logs(

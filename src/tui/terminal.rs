@@ -9,9 +9,9 @@ use tokio::sync::mpsc;
 
 use crate::fleet::Fleet;
 
-use super::msg::Msg;
 use super::runner::App;
-use super::state::State;
+use crate::app::State;
+use crate::app::msg::Msg;
 
 /// Runs the TUI on the real terminal. The terminal is restored on return, on panic (ratatui's
 /// hook) and on SIGTERM, SIGINT and SIGHUP (they end the loop like `q`).
