@@ -82,8 +82,13 @@ impl Emulator {
     /// A call in the Query protocol of a service the project has no SDK crate for (IAM, SQS).
     /// moto routes by the credential scope of the Authorization header and checks no signature.
     pub fn query(&self, service: &str, region: &str, body: &str) -> String {
+        self.query_as("test", service, region, body)
+    }
+
+    /// [`Emulator::query`] as the holder of `access_key` (another account's, once assumed).
+    pub fn query_as(&self, access_key: &str, service: &str, region: &str, body: &str) -> String {
         let auth = format!(
-            "AWS4-HMAC-SHA256 Credential=test/20260101/{region}/{service}/aws4_request, SignedHeaders=host, Signature=0"
+            "AWS4-HMAC-SHA256 Credential={access_key}/20260101/{region}/{service}/aws4_request, SignedHeaders=host, Signature=0"
         );
         let response = http(
             self.port(),
@@ -105,15 +110,21 @@ impl Emulator {
 
     /// Creates the IAM role functions are created with, and returns its ARN.
     pub fn create_lambda_role(&self) -> String {
+        self.create_lambda_role_as("test", ACCOUNT)
+    }
+
+    /// Creates the functions' role in `account`, as the holder of `access_key` there.
+    pub fn create_lambda_role_as(&self, access_key: &str, account: &str) -> String {
         let policy = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
-        self.query(
+        self.query_as(
+            access_key,
             "iam",
             "us-east-1",
             &format!(
                 "Action=CreateRole&Version=2010-05-08&RoleName=mfn-lambda&AssumeRolePolicyDocument={policy}"
             ),
         );
-        format!("arn:aws:iam::{ACCOUNT}:role/mfn-lambda")
+        format!("arn:aws:iam::{account}:role/mfn-lambda")
     }
 
     /// Creates an SQS queue and returns its ARN.

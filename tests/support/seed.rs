@@ -81,12 +81,17 @@ pub struct Seeder {
 impl Seeder {
     pub async fn new(emulator: &Emulator, region: &str, role: &str) -> Seeder {
         let config = emulator.sdk_config(region).await;
+        Seeder::with_config(&config, region, role)
+    }
+
+    /// A seeder acting with `config`'s credentials (another account's, say).
+    pub fn with_config(config: &aws_config::SdkConfig, region: &str, role: &str) -> Seeder {
         Seeder {
             region: region.to_owned(),
             role: role.to_owned(),
-            lambda: aws_sdk_lambda::Client::new(&config),
-            rest: aws_sdk_apigateway::Client::new(&config),
-            http: aws_sdk_apigatewayv2::Client::new(&config),
+            lambda: aws_sdk_lambda::Client::new(config),
+            rest: aws_sdk_apigateway::Client::new(config),
+            http: aws_sdk_apigatewayv2::Client::new(config),
         }
     }
 
@@ -169,6 +174,18 @@ impl Seeder {
             );
         }
         call.send().await.expect("create alias");
+    }
+
+    /// Points an existing alias at `version` alone.
+    pub async fn move_alias(&self, name: &str, alias: &str, version: &str) {
+        self.lambda
+            .update_alias()
+            .function_name(name)
+            .name(alias)
+            .function_version(version)
+            .send()
+            .await
+            .expect("update alias");
     }
 
     /// A REST API whose `routes` (method, path, function ARN) are Lambda proxy integrations.
