@@ -1,6 +1,7 @@
 //! Test support shared by the integration tests, examples and benchmarks.
 #![allow(dead_code)]
 
+pub mod aws_proxy;
 pub mod cli;
 pub mod emulator;
 pub mod fleet;
