@@ -61,6 +61,18 @@ impl Sdk {
         Sdk::from_config(single_attempt(config))
     }
 
+    /// One call through each service's protocol: Lambda `ListFunctions` (REST-JSON), Logs
+    /// `DescribeLogGroups` (JSON 1.1), CloudWatch `ListMetrics` (CBOR), STS
+    /// `GetCallerIdentity` (query); what the SDK reported for each, `None` where it succeeded.
+    pub async fn one_call_each(&self) -> [Option<Reported>; 4] {
+        [
+            Reported::of(self.lambda.list_functions().send().await),
+            Reported::of(self.logs.describe_log_groups().send().await),
+            Reported::of(self.cloudwatch.list_metrics().send().await),
+            Reported::of(self.sts.get_caller_identity().send().await),
+        ]
+    }
+
     pub fn from_config(config: SdkConfig) -> Sdk {
         Sdk {
             lambda: aws_sdk_lambda::Client::new(&config),
@@ -69,6 +81,36 @@ impl Sdk {
             sts: aws_sdk_sts::Client::new(&config),
         }
     }
+}
+
+/// What the SDK reports for a failed call.
+#[derive(Debug)]
+pub struct Reported {
+    pub code: Option<String>,
+    pub status: Option<u16>,
+    /// The error as `{:?}` prints it.
+    pub shown: String,
+}
+
+impl Reported {
+    fn of<O, E: ProvideErrorMetadata + std::fmt::Debug>(
+        result: Result<O, SdkError<E, HttpResponse>>,
+    ) -> Option<Reported> {
+        let error = result.err()?;
+        Some(Reported {
+            code: error.code().map(str::to_owned),
+            status: status(&error),
+            shown: format!("{error:?}"),
+        })
+    }
+}
+
+/// The error codes of [`Sdk::one_call_each`], `None` for a call without one (or that passed).
+pub fn codes(reported: &[Option<Reported>]) -> Vec<Option<&str>> {
+    reported
+        .iter()
+        .map(|r| r.as_ref().and_then(|r| r.code.as_deref()))
+        .collect()
 }
 
 /// A Lambda client through `proxy` that gives up on an attempt after `timeout`.

@@ -1,14 +1,15 @@
 //! A loopback proxy in front of the emulator that behaves like AWS: it adds a round trip to every
 //! call, enforces the per-account-region API quotas with AWS's own throttling errors, counts
-//! calls and throttles per API class, and translates CloudWatch's CBOR for moto.
+//! calls and throttles per API class, translates CloudWatch's CBOR for moto, and injects faults.
 //!
 //! ```ignore
 //! let proxy = AwsProxy::start(&emulator.endpoint, ProxyOptions::new().latency(Duration::from_millis(50))).await;
 //! let lambda = aws_sdk_lambda::Client::new(&proxy.sdk_config("us-east-1").await);
+//! proxy.add_fault(FaultRule::new(Fault::AccessDenied).region("eu-west-1"));
 //! println!("{}", proxy.take_counts().summary());
 //! ```
 //!
-//! Each request is read, held for half the round trip, decided (quota, or the emulator),
+//! Each request is read, held for half the round trip, decided (fault, quota, or the emulator),
 //! and answered after the other half. HTTP/1.1 with keep-alive towards the client, one
 //! connection a request towards the emulator. Dropping the proxy stops it and every connection.
 
@@ -17,6 +18,7 @@ mod cbor;
 mod classify;
 mod cloudwatch;
 mod counters;
+mod faults;
 mod http;
 mod quota;
 mod shapes;
@@ -36,9 +38,13 @@ pub use classify::{ApiClass, Service};
 #[allow(unused_imports)]
 pub use counters::{ClassCounts, Counts};
 #[allow(unused_imports)]
+pub use faults::{Fault, FaultRule};
+#[allow(unused_imports)]
 pub use quota::{Quota, Quotas};
 
+use answer::Answer;
 use counters::Counters;
+use faults::Faults;
 use http::Inbox;
 use quota::Buckets;
 
@@ -47,14 +53,16 @@ use quota::Buckets;
 pub struct ProxyOptions {
     latency: Duration,
     quotas: Quotas,
+    faults: Vec<FaultRule>,
 }
 
 impl Default for ProxyOptions {
-    /// No added latency, AWS's quotas.
+    /// No added latency, AWS's quotas, no faults.
     fn default() -> ProxyOptions {
         ProxyOptions {
             latency: Duration::ZERO,
             quotas: Quotas::aws(),
+            faults: Vec::new(),
         }
     }
 }
@@ -75,6 +83,12 @@ impl ProxyOptions {
         self.quotas = quotas;
         self
     }
+
+    /// A fault rule in force from the start (rules are tried in the order added).
+    pub fn fault(mut self, rule: FaultRule) -> ProxyOptions {
+        self.faults.push(rule);
+        self
+    }
 }
 
 /// The state every connection shares.
@@ -82,6 +96,7 @@ struct Shared {
     upstream: SocketAddr,
     latency: Mutex<Duration>,
     buckets: Buckets,
+    faults: Faults,
     counters: Counters,
 }
 
@@ -109,6 +124,7 @@ impl AwsProxy {
             upstream,
             latency: Mutex::new(options.latency),
             buckets: Buckets::new(options.quotas),
+            faults: Faults::new(options.faults),
             counters: Counters::default(),
         });
         let task = tokio::spawn(accept(listener, shared.clone()));
@@ -147,6 +163,20 @@ impl AwsProxy {
     pub fn set_quotas(&self, quotas: Quotas) {
         self.shared.buckets.set_quotas(quotas);
     }
+
+    /// Replaces every fault rule.
+    pub fn set_faults(&self, rules: Vec<FaultRule>) {
+        self.shared.faults.set(rules);
+    }
+
+    /// Adds a fault rule after the ones in force.
+    pub fn add_fault(&self, rule: FaultRule) {
+        self.shared.faults.add(rule);
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.faults.set(Vec::new());
+    }
 }
 
 impl Drop for AwsProxy {
@@ -170,7 +200,7 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-/// Answers the requests of one client connection until it closes.
+/// Answers the requests of one client connection until it closes (or a fault closes it).
 async fn serve(mut client: TcpStream, shared: Arc<Shared>) {
     let mut inbox = Inbox::default();
     while let Ok(Some(request)) = inbox.request(&mut client).await {
@@ -178,10 +208,29 @@ async fn serve(mut client: TcpStream, shared: Arc<Shared>) {
         shared.counters.seen(call.class);
         let half = *shared.latency.lock().unwrap() / 2;
         wait(half).await;
-        let response = answer::answer(&shared, &call, &request).await;
-        wait(half).await;
-        if client.write_all(&response.to_bytes()).await.is_err() {
-            return;
+        let answer = answer::answer(&shared, &call, &request).await;
+        if !matches!(answer, Answer::Hang) {
+            wait(half).await;
+        }
+        match answer {
+            Answer::Whole(response) => {
+                if client.write_all(&response.to_bytes()).await.is_err() {
+                    return;
+                }
+            }
+            Answer::Cut(response) => {
+                let promised = response.body.len().max(2);
+                let mut bytes = response.head(promised);
+                bytes.extend_from_slice(&response.body[..response.body.len() / 2]);
+                let _ = client.write_all(&bytes).await;
+                let _ = client.shutdown().await;
+                return;
+            }
+            Answer::Reset => {
+                let _ = client.set_zero_linger();
+                return;
+            }
+            Answer::Hang => std::future::pending::<()>().await,
         }
         if request.wants_close() {
             let _ = client.shutdown().await;

@@ -81,7 +81,7 @@ impl Quotas {
         }
     }
 
-    /// No quota at all: the proxy only adds latency.
+    /// No quota at all: the proxy only adds latency (and faults).
     pub fn unlimited() -> Quotas {
         Quotas::default()
     }
