@@ -6,7 +6,6 @@ pub mod cli;
 pub mod emulator;
 pub mod fleet;
 pub mod http;
-pub mod latency_proxy;
 pub mod local;
 pub mod memory_fleet;
 pub mod mocks;
