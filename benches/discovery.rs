@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 use mfn_tui::fleet::aws::{AwsFleet, Clients};
 use mfn_tui::fleet::grouping::GroupingRules;
 use mfn_tui::fleet::{Inventory, Target, discover_to_end};
+use support::aws_proxy::{AwsProxy, ProxyOptions, Quotas};
 use support::emulator::Emulator;
-use support::latency_proxy::LatencyProxy;
 use support::seed::{Seeder, seed_many};
 use support::sequential::sequential_client;
 use tokio::sync::Semaphore;
@@ -65,7 +65,11 @@ async fn main() {
     let throughput = emulator_throughput(&direct[0].1, 400, 32).await;
     println!("emulator throughput at concurrency 32, no added latency: {throughput:.0} calls/s");
 
-    let proxy = LatencyProxy::start(&emulator.endpoint, latency).await;
+    // Latency only: this benchmark measures discovery where the quotas do not bind.
+    let options = ProxyOptions::new()
+        .latency(latency)
+        .quotas(Quotas::unlimited());
+    let proxy = AwsProxy::start(&emulator.endpoint, options).await;
     let via_proxy = clients(&proxy.endpoint).await;
     println!("latency added per call: {} ms\n", latency.as_millis());
 
@@ -80,13 +84,15 @@ async fn main() {
     let mut calls = 0;
     let mut found = 0;
     for _ in 0..3 {
-        let before = proxy.requests.load(std::sync::atomic::Ordering::Relaxed);
+        proxy.reset_counts();
         let fleet = AwsFleet::with_clients(via_proxy.clone(), 32);
         let mut inventory = Inventory::new(GroupingRules::default());
         let start = Instant::now();
         discover_to_end(&fleet, &mut inventory).await;
         runs.push(start.elapsed());
-        calls = proxy.requests.load(std::sync::atomic::Ordering::Relaxed) - before;
+        let counts = proxy.take_counts();
+        println!("mfn-tui run through the proxy: {}", counts.summary());
+        calls = counts.total().seen as usize;
         found = inventory.function_count();
         assert!(
             inventory.failures().is_empty(),

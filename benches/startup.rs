@@ -11,9 +11,9 @@ mod support;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use support::aws_proxy::{AwsProxy, ProxyOptions, Quotas};
 use support::emulator::Emulator;
 use support::fleet::seed_fleet;
-use support::latency_proxy::LatencyProxy;
 
 fn tmux(socket: &str, args: &[&str]) -> String {
     let out = Command::new("tmux")
@@ -61,7 +61,10 @@ async fn main() {
         .unwrap_or(20);
     let emulator = Emulator::start();
     seed_fleet(&emulator).await;
-    let proxy = LatencyProxy::start(&emulator.endpoint, Duration::from_millis(50)).await;
+    let options = ProxyOptions::new()
+        .latency(Duration::from_millis(50))
+        .quotas(Quotas::unlimited());
+    let proxy = AwsProxy::start(&emulator.endpoint, options).await;
     let dir = std::env::temp_dir().join(format!("mfn-tui-startup-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let socket = format!("mfn-bench-{}", std::process::id());

@@ -1,11 +1,11 @@
 //! Test support shared by the integration tests, examples and benchmarks.
 #![allow(dead_code)]
 
+pub mod aws_proxy;
 pub mod cli;
 pub mod emulator;
 pub mod fleet;
 pub mod http;
-pub mod latency_proxy;
 pub mod local;
 pub mod memory_fleet;
 pub mod mocks;
