@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use mfn_tui::fleet::aws::{AwsFleet, Clients};
 use mfn_tui::fleet::grouping::GroupingRules;
-use mfn_tui::fleet::{Inventory, Target, discover_to_end};
+use mfn_tui::fleet::{Depth, Inventory, Target, discover_to_end};
 use support::aws_proxy::{AwsProxy, ProxyOptions, Quotas};
 use support::emulator::Emulator;
 use support::seed::{Seeder, seed_many};
@@ -88,7 +88,7 @@ async fn main() {
         let fleet = AwsFleet::with_clients(via_proxy.clone(), 32);
         let mut inventory = Inventory::new(GroupingRules::default());
         let start = Instant::now();
-        discover_to_end(&fleet, &mut inventory).await;
+        discover_to_end(&fleet, Depth::Complete, &mut inventory).await;
         runs.push(start.elapsed());
         let counts = proxy.take_counts();
         println!("mfn-tui run through the proxy: {}", counts.summary());

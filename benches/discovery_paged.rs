@@ -31,7 +31,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
 use mfn_tui::fleet::aws::{AwsFleet, Clients};
 use mfn_tui::fleet::grouping::GroupingRules;
-use mfn_tui::fleet::{Inventory, Target, discover_to_end};
+use mfn_tui::fleet::{Depth, Inventory, Target, discover_to_end};
 use support::sequential::sequential_client;
 
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
@@ -193,12 +193,16 @@ fn clients(region: &'static str, all: Vec<String>, latency: Duration) -> Clients
     );
     let no_rules: &[&Rule] = &[];
     Clients {
+        budget: std::sync::Arc::new(mfn_tui::fleet::aws::budget::Budget::new(
+            mfn_tui::fleet::aws::budget::QuotaSettings::default(),
+        )),
         lambda,
         tagging,
         rest,
         http: http_apis,
         sts,
         logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, no_rules),
+        metrics: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, no_rules),
     }
 }
 
@@ -261,7 +265,7 @@ async fn main() {
             let fleet = AwsFleet::with_clients(targets.clone(), concurrency);
             let mut inventory = Inventory::new(GroupingRules::default());
             let start = Instant::now();
-            discover_to_end(&fleet, &mut inventory).await;
+            discover_to_end(&fleet, Depth::Complete, &mut inventory).await;
             runs.push(start.elapsed().as_secs_f64());
             assert!(
                 inventory.failures().is_empty(),

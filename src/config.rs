@@ -24,6 +24,8 @@ pub struct Config {
     pub local: LocalSettings,
     pub safety: SafetySettings,
     pub timeouts: TimeoutSettings,
+    /// Calls per second per account and region, per API (the client-side budget).
+    pub quota: crate::fleet::aws::budget::QuotaSettings,
     /// Action name → keys.
     pub keymap: BTreeMap<String, Vec<String>>,
     /// Colour name → colour.
@@ -155,6 +157,7 @@ impl Config {
         let config: Config = toml::Value::Table(base)
             .try_into()
             .map_err(|e: toml::de::Error| e.to_string())?;
+        config.quota.check()?;
         if config.discovery.concurrency == 0 {
             return Err("[discovery] concurrency must be at least 1".into());
         }

@@ -8,7 +8,7 @@ mod support;
 use std::time::Duration;
 
 use mfn_tui::audit::AuditLog;
-use mfn_tui::fleet::aws::{AwsFleet, Budgets, Clients};
+use mfn_tui::fleet::aws::{AwsFleet, Clients, Timeouts};
 use mfn_tui::fleet::change::{Change, Safety, apply, plan};
 use mfn_tui::fleet::{CodeSource, Fleet, FleetError, Target};
 use support::aws_proxy::{AwsProxy, Fault, FaultRule, ProxyOptions};
@@ -42,9 +42,9 @@ async fn an_upload_whose_answer_never_comes_says_the_code_may_have_changed() {
         )],
         4,
     )
-    .with_budgets(Budgets {
+    .with_timeouts(Timeouts {
         upload: Duration::from_secs(2),
-        ..Budgets::default()
+        ..Timeouts::default()
     });
     let f = fleet.function(&target, NAME).await.unwrap().unwrap();
     let deploy = Change::Deploy {

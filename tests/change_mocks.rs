@@ -26,7 +26,7 @@ use aws_sdk_lambda::types::{
 use aws_smithy_mocks::{Rule, mock};
 use base64::Engine;
 use mfn_tui::audit::AuditLog;
-use mfn_tui::fleet::aws::{AwsFleet, Budgets};
+use mfn_tui::fleet::aws::{AwsFleet, Timeouts};
 use mfn_tui::fleet::change::{Change, Outcome, Safety, apply, plan};
 use mfn_tui::fleet::{
     AliasTarget, CodeSource, Fleet, FleetError, Function, InvocationType, InvokeRequest, Step,
@@ -39,10 +39,10 @@ const REGION: &str = "eu-west-1";
 const ARN: &str = "arn:aws:lambda:eu-west-1:123456789012:function:users-prod-login";
 
 fn fleet(rules: &[&Rule]) -> AwsFleet {
-    AwsFleet::with_clients(vec![(Target::new(None, REGION), clients(rules, &[]))], 4).with_budgets(
-        Budgets {
+    AwsFleet::with_clients(vec![(Target::new(None, REGION), clients(rules, &[]))], 4).with_timeouts(
+        Timeouts {
             version_wait: std::time::Duration::from_secs(20),
-            ..Budgets::default()
+            ..Timeouts::default()
         },
     )
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use mfn_tui::fleet::aws::{AwsFleet, Clients};
 use mfn_tui::fleet::grouping::GroupingRules;
-use mfn_tui::fleet::{ApiKind, GroupedBy, Inventory, Target, discover_to_end};
+use mfn_tui::fleet::{ApiKind, Depth, GroupedBy, Inventory, Target, discover_to_end};
 use support::emulator::{ACCOUNT, Emulator};
 use support::fleet::{EAST, WEST, seed_fleet};
 
@@ -19,7 +19,7 @@ async fn discover(emulator: &Emulator) -> Inventory {
     }
     let fleet = AwsFleet::with_clients(clients, 8);
     let mut inventory = Inventory::new(GroupingRules::default());
-    discover_to_end(&fleet, &mut inventory).await;
+    discover_to_end(&fleet, Depth::Complete, &mut inventory).await;
     inventory
 }
 

@@ -17,7 +17,7 @@ use aws_sdk_resourcegroupstagging::types::{ResourceTagMapping, Tag};
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use mfn_tui::fleet::aws::{AwsFleet, Clients};
 use mfn_tui::fleet::grouping::GroupingRules;
-use mfn_tui::fleet::{FleetError, Inventory, Target, discover_to_end};
+use mfn_tui::fleet::{Depth, FleetError, Inventory, Target, discover_to_end};
 
 const ACCOUNT: &str = "210987654321";
 
@@ -144,12 +144,16 @@ fn quiet_clients(
     );
     let no_rules: &[&Rule] = &[];
     Clients {
+        budget: std::sync::Arc::new(mfn_tui::fleet::aws::budget::Budget::new(
+            mfn_tui::fleet::aws::budget::QuotaSettings::default(),
+        )),
         lambda,
         tagging,
         rest,
         http,
         sts,
         logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, no_rules),
+        metrics: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, no_rules),
     }
 }
 
@@ -164,7 +168,7 @@ fn fast_retries(b: aws_sdk_lambda::config::Builder) -> aws_sdk_lambda::config::B
 async fn discover(clients: Vec<(Target, Clients)>) -> Inventory {
     let fleet = AwsFleet::with_clients(clients, 16);
     let mut inventory = Inventory::new(GroupingRules::default());
-    discover_to_end(&fleet, &mut inventory).await;
+    discover_to_end(&fleet, Depth::Complete, &mut inventory).await;
     inventory
 }
 

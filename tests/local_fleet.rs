@@ -12,7 +12,7 @@ use mfn_tui::analysis::latency::Window;
 use mfn_tui::fleet::local::{LocalFleet, LocalOptions};
 use mfn_tui::fleet::logs::read_logs;
 use mfn_tui::fleet::reports::read_latency;
-use mfn_tui::fleet::{ApiKind, Fleet, Inventory, discover_to_end};
+use mfn_tui::fleet::{ApiKind, Depth, Fleet, Inventory, discover_to_end};
 use support::http::request;
 
 fn state_dir(name: &str) -> PathBuf {
@@ -82,7 +82,7 @@ async fn requests_through_the_gateway_become_cold_then_warm_invocations_with_log
 
     // Discovery: the three services, their routes, grouped by stack like a deployment.
     let mut inventory = Inventory::new(mfn_tui::config::Config::defaults().grouping);
-    discover_to_end(fleet.as_ref(), &mut inventory).await;
+    discover_to_end(fleet.as_ref(), Depth::Complete, &mut inventory).await;
     assert_eq!(inventory.function_count(), 6);
     let api_fn = inventory
         .functions()
@@ -163,7 +163,7 @@ async fn a_taken_port_is_reported_and_the_fleet_still_runs() {
     fleet.start_gateway(port).await;
     assert!(fleet.context().endpoint.is_none());
     let mut inventory = Inventory::new(mfn_tui::config::Config::defaults().grouping);
-    discover_to_end(fleet.as_ref(), &mut inventory).await;
+    discover_to_end(fleet.as_ref(), Depth::Complete, &mut inventory).await;
     let failures = inventory.failures();
     assert_eq!(failures.len(), 1);
     assert!(

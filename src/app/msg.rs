@@ -82,8 +82,12 @@ pub enum Msg {
 /// Work with side effects that the runner performs; its outcome comes back as [`Msg`]s.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Discover these targets, reporting each finding as [`Msg::Discovery`].
+    /// Discover these targets, reporting each finding as [`Msg::Discovery`] (versions and
+    /// aliases in the background, after each target is finished).
     Discover(Vec<Target>),
+    /// Read the versions and aliases of these functions now (they are on screen), reporting
+    /// them as [`Msg::Discovery`].
+    Details(Vec<Function>),
     /// Estimate the log bytes reading these functions over the last `since_ms` would scan,
     /// reporting [`Msg::ScanEstimated`].
     EstimateScan {

@@ -76,6 +76,8 @@ pub struct State {
     pub logs: Option<LogsPane>,
     /// The dialog open over the view, if any.
     pub modal: Option<Modal>,
+    /// Functions whose versions and aliases were asked for ahead of the background walk.
+    pub details_asked: std::collections::BTreeSet<String>,
     /// Numbers log sessions, so records of a closed one are dropped.
     pub log_sessions: u64,
     /// Numbers reads of a dialog's figures, so an answer for a closed one is dropped.
@@ -121,6 +123,7 @@ impl State {
             refresh_figures: None,
             logs: None,
             modal: None,
+            details_asked: Default::default(),
             log_sessions: 0,
             dialog_reads: 0,
             flash: None,

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::fleet::LogRecord;
 use crate::fleet::follow::{FollowEvent, FollowMode, FollowSettings, follow_logs};
 use crate::fleet::logs::read_logs;
-use crate::fleet::{Fleet, FleetError, Inventory, discover_to_end};
+use crate::fleet::{Depth, Fleet, FleetError, Inventory, discover_to_end};
 
 use super::{exit, fail, read};
 
@@ -52,7 +52,7 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: LogsRequest<'_
         Err(e) => return fail(&e),
     };
     let mut inventory = Inventory::new(config.grouping.clone());
-    discover_to_end(fleet.as_ref(), &mut inventory).await;
+    discover_to_end(fleet.as_ref(), Depth::Functions, &mut inventory).await;
     let functions = match read::select(&inventory, request.names) {
         Ok(f) => f,
         Err(e) => return fail(&e),

@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::fleet::{
-    Alias, EventSource, Fleet, Function, GroupedBy, Inventory, Route, Version, discover_to_end,
-    inventory::Failure,
+    Alias, Depth, EventSource, Fleet, Function, GroupedBy, Inventory, Route, Version,
+    discover_to_end, inventory::Failure,
 };
 
 use super::exit;
@@ -70,7 +70,7 @@ pub struct ErrorEntry {
 
 pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, json: bool) -> ExitCode {
     let mut inventory = Inventory::new(config.grouping.clone());
-    discover_to_end(fleet.as_ref(), &mut inventory).await;
+    discover_to_end(fleet.as_ref(), Depth::Complete, &mut inventory).await;
     let listing = listing(&inventory);
     let out = if json {
         serde_json::to_string_pretty(&listing).expect("the listing serializes") + "\n"

@@ -22,7 +22,7 @@ use crate::app::figures::Figures;
 use crate::app::keymap::Keymap;
 use crate::app::theme::Theme;
 use crate::config::Config;
-use crate::fleet::aws::{AwsFleet, AwsOptions, Budgets};
+use crate::fleet::aws::{AwsFleet, AwsOptions, Timeouts};
 use crate::fleet::change::Safety;
 use crate::fleet::change::limits::parse_weight;
 use crate::fleet::local::fleet::state_dir_for;
@@ -358,12 +358,13 @@ pub async fn aws_fleet(global: &GlobalArgs, config: &Config) -> Result<AwsFleet,
         connect_timeout: d.connect_timeout(),
         operation_timeout: d.operation_timeout(),
         log_page_size: config.logs.page_size,
-        budgets: Budgets {
+        timeouts: Timeouts {
             upload: config.timeouts.upload(),
             invoke_margin: config.timeouts.invoke_margin(),
             update_wait: config.timeouts.update_wait(),
             version_wait: config.timeouts.version_wait(),
         },
+        quota: config.quota.clone(),
     })
     .await
 }

@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::fleet::reports::{
     FleetLatency, InsightsLatency, ReadProgress, estimate_scan, insights_latency, read_latency,
 };
-use crate::fleet::{Fleet, Function, Inventory, discover_to_end};
+use crate::fleet::{Depth, Fleet, Function, Inventory, discover_to_end};
 use crate::units::bytes;
 
 use super::args::WindowArgs;
@@ -56,7 +56,7 @@ pub async fn gather(
         crate::clock::now_ms(),
     )?;
     let mut inventory = Inventory::new(config.grouping.clone());
-    discover_to_end(fleet.as_ref(), &mut inventory).await;
+    discover_to_end(fleet.as_ref(), Depth::Functions, &mut inventory).await;
     if inventory.function_count() == 0 && !inventory.failures().is_empty() {
         let reasons: Vec<String> = inventory
             .failures()

@@ -205,6 +205,11 @@ impl Inventory {
         function.placement = self.rules.place(&function.name, &function.tags);
     }
 
+    /// Whether the versions and aliases of `arn` are known.
+    pub fn detailed(&self, arn: &str) -> bool {
+        self.versions.contains_key(arn) && self.aliases.contains_key(arn)
+    }
+
     pub fn function(&self, arn: &str) -> Option<&Function> {
         self.functions.get(arn)
     }

@@ -12,8 +12,8 @@ use crate::analysis::latency::Window;
 
 use super::model::{FleetContext, Function, Target};
 use super::provider_types::{
-    AliasChange, AliasTarget, CodeRestore, CodeSource, DiscoverySink, InvokeRequest, InvokeResult,
-    LogGroupSize, LogSink, QueryAnswer, ReportSink, StepSink,
+    AliasChange, AliasTarget, CodeRestore, CodeSource, Depth, DiscoverySink, InvokeRequest,
+    InvokeResult, LogGroupSize, LogSink, QueryAnswer, ReportSink, StepSink,
 };
 use super::{FleetError, Inventory};
 
@@ -26,11 +26,17 @@ pub trait Fleet: Send + Sync {
     /// Where the fleet comes from, for the header.
     fn context(&self) -> FleetContext;
 
-    /// Discovers every function of `targets`, sending findings to `sink` as they arrive.
+    /// Discovers every function of `targets` as deep as `depth`, sending findings to `sink`
+    /// as they arrive.
     ///
     /// Failures of single calls are reported as [`super::DiscoveryEvent::Failed`] and do not
-    /// stop discovery; every target ends with [`super::DiscoveryEvent::Finished`].
-    async fn discover(&self, targets: Vec<Target>, sink: DiscoverySink);
+    /// stop discovery; every target ends with [`super::DiscoveryEvent::Finished`] (which, at
+    /// [`Depth::Background`], comes before the versions and aliases).
+    async fn discover(&self, targets: Vec<Target>, depth: Depth, sink: DiscoverySink);
+
+    /// Reads the versions and aliases of `functions` now, ahead of any background discovery
+    /// (the ones on the operator's screen), as findings to `sink`.
+    async fn details(&self, functions: Vec<Function>, sink: DiscoverySink);
 
     /// One function of `target` by name, with its versions and aliases (`None`: no such
     /// function there), for acting on it without discovering the whole fleet.
@@ -127,12 +133,13 @@ pub trait Fleet: Send + Sync {
     ) -> Result<CodeRestore, FleetError>;
 }
 
-/// Discovers every target of the fleet's context to the end, merging findings into `inventory`
-/// (the subcommands' way; the TUI merges them one message at a time instead).
-pub async fn discover_to_end(fleet: &dyn Fleet, inventory: &mut Inventory) {
+/// Discovers every target of the fleet's context to the end, as deep as `depth`, merging
+/// findings into `inventory` (the subcommands' way; the TUI merges them one message at a time
+/// instead).
+pub async fn discover_to_end(fleet: &dyn Fleet, depth: Depth, inventory: &mut Inventory) {
     let (sink, mut findings) = tokio::sync::mpsc::unbounded_channel();
     let targets = fleet.context().targets;
-    let discover = fleet.discover(targets, sink);
+    let discover = fleet.discover(targets, depth, sink);
     let merge = async {
         while let Some(event) = findings.recv().await {
             inventory.apply(event);

@@ -82,6 +82,19 @@ impl DiscoveryEvent {
 /// Where a provider sends its findings.
 pub type DiscoverySink = mpsc::UnboundedSender<DiscoveryEvent>;
 
+/// How much of each function discovery reads before a target is `Finished`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// The functions with their configuration, tags, routes and event sources: what figures,
+    /// costs and logs need.
+    Functions,
+    /// …and every function's versions and aliases (`ls --json`).
+    Complete,
+    /// The functions first; their versions and aliases after `Finished`, in the background,
+    /// while the operator already looks at the fleet (the dashboard).
+    Background,
+}
+
 // Logs and REPORT records.
 
 /// One log event of one function.

@@ -6,8 +6,8 @@ use tokio::sync::mpsc;
 
 use crate::analysis::latency::{SERIES_BUCKETS as BUCKETS, Window};
 use crate::app::msg::{Effect, Msg};
-use crate::fleet::DiscoveryEvent;
 use crate::fleet::reports::{alias_versions, estimate_scan, read_latency};
+use crate::fleet::{Depth, DiscoveryEvent};
 
 use super::changes::spawn_apply;
 use super::runner::{App, READERS};
@@ -30,8 +30,20 @@ impl App {
                             let _ = tx.send(Msg::Discovery(event));
                         }
                     };
-                    tokio::join!(fleet.discover(targets, sink), forward);
+                    tokio::join!(fleet.discover(targets, Depth::Background, sink), forward);
                 }));
+            }
+            Effect::Details(functions) => {
+                let (sink, mut findings) = mpsc::unbounded_channel::<DiscoveryEvent>();
+                let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let forward = async {
+                        while let Some(event) = findings.recv().await {
+                            let _ = tx.send(Msg::Discovery(event));
+                        }
+                    };
+                    tokio::join!(fleet.details(functions, sink), forward);
+                });
             }
             Effect::EstimateScan {
                 functions,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use mfn_tui::analysis::latency::Window;
 use mfn_tui::fleet::{
-    Alias, AliasChange, AliasTarget, ApiKind, CodeRestore, CodeSource, DiscoveryEvent,
+    Alias, AliasChange, AliasTarget, ApiKind, CodeRestore, CodeSource, Depth, DiscoveryEvent,
     DiscoverySink, Fleet, FleetContext, FleetError, Function, InvokeRequest, InvokeResult,
     LogGroupSize, LogSink, Provider, QueryAnswer, ReportBatch, ReportSink, Route, Secret, StepSink,
     Target, TimedReport, Version, VersionState,
@@ -37,7 +37,7 @@ impl Fleet for MemoryFleet {
         }
     }
 
-    async fn discover(&self, mut targets: Vec<Target>, sink: DiscoverySink) {
+    async fn discover(&self, mut targets: Vec<Target>, _depth: Depth, sink: DiscoverySink) {
         // Like a real provider, every target starts at once; a gated target is left for last.
         for target in &targets {
             let _ = sink.send(DiscoveryEvent::Started(target.clone()));
@@ -55,6 +55,9 @@ impl Fleet for MemoryFleet {
             let _ = sink.send(DiscoveryEvent::Finished(target));
         }
     }
+
+    /// The script already told everything.
+    async fn details(&self, _functions: Vec<Function>, _sink: DiscoverySink) {}
 
     /// The function as the script finds it (with its versions and aliases).
     async fn function(&self, target: &Target, name: &str) -> Result<Option<Function>, FleetError> {

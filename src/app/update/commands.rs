@@ -115,6 +115,7 @@ fn retarget(state: &mut State, profiles: &[Option<String>], regions: &[String]) 
 /// frame shows progress rather than an empty fleet.
 pub(super) fn discover_all(state: &mut State) -> Vec<Effect> {
     state.figures.clear();
+    state.details_asked.clear();
     state.inventory.expect(&state.context.targets);
     vec![Effect::Discover(state.context.targets.clone())]
 }

@@ -3,6 +3,7 @@
 mod canary;
 mod commands;
 mod deploy;
+mod details;
 mod fleet;
 mod input;
 mod invoke;
@@ -42,11 +43,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Discovery(event) => {
             state.inventory.apply(event);
             state.fleet.dirty = true;
+            let mut effects = details::wanted(state);
             // The window's figures are read once the fleet is known.
             if !state.discovering() && !state.figures.requested {
-                return ask_to_read(state);
+                effects.extend(ask_to_read(state));
             }
-            Vec::new()
+            effects
         }
         // An estimate or a read nobody waits for any more (the fleet or the window changed).
         Msg::ScanEstimated(_) | Msg::LatencyRead(_)
@@ -133,10 +135,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.modal.is_some() {
                 return modal::on_key(state, key);
             }
-            match state.keymap.action(&key, state.scope()) {
+            let mut effects = match state.keymap.action(&key, state.scope()) {
                 Some(action) => on_action(state, action),
                 None => Vec::new(),
-            }
+            };
+            // What the key brought on screen may want its versions and aliases.
+            effects.extend(details::wanted(state));
+            effects
         }
     }
 }

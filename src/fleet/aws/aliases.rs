@@ -6,6 +6,8 @@
 use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 
+use super::budget::Api;
+use super::clients::Clients;
 use super::errors::{classify, failed};
 use super::functions::versions;
 use super::owner::same_function;
@@ -44,11 +46,13 @@ pub(super) fn same_target(a: Option<&AliasTarget>, b: Option<&AliasTarget>) -> b
 
 /// The alias as it is now, with its revision (`None`: there is no such alias).
 pub(super) async fn read_alias(
-    lambda: &aws_sdk_lambda::Client,
+    clients: &Clients,
     function: &Function,
     alias: &str,
 ) -> Result<Option<GetAliasOutput>, FleetError> {
-    match lambda
+    clients.turn(Api::LambdaControl).await;
+    match clients
+        .lambda
         .get_alias()
         .function_name(&function.arn)
         .name(alias)
@@ -78,14 +82,14 @@ fn code_of(versions: &[Version], version: &str) -> Option<String> {
 
 /// Points the alias from `from` (where the plan saw it) to `to`, guarded by its revision.
 pub async fn route(
-    lambda: &aws_sdk_lambda::Client,
+    clients: &Clients,
     function: &Function,
     from: &AliasTarget,
     to: AliasTarget,
 ) -> Result<AliasChange, FleetError> {
     let name = &function.name;
     let alias = to.alias.as_str();
-    let current = read_alias(lambda, function, alias).await?.ok_or_else(|| {
+    let current = read_alias(clients, function, alias).await?.ok_or_else(|| {
         failed(
             "GetAlias",
             format!("{name} has no alias `{alias}` any more"),
@@ -102,7 +106,7 @@ pub async fn route(
             ),
         ));
     }
-    let published = versions(lambda, name).await?;
+    let published = versions(clients, name).await?;
     for v in std::iter::once(&to.version).chain(to.additional.as_ref().map(|a| &a.0)) {
         match published.iter().find(|p| &p.version == v) {
             None => {
@@ -127,7 +131,9 @@ pub async fn route(
     if let Some((v, w)) = &to.additional {
         routing = routing.additional_version_weights(v, *w);
     }
-    let moved = lambda
+    clients.turn(Api::LambdaControl).await;
+    let moved = clients
+        .lambda
         .update_alias()
         .function_name(&function.arn)
         .name(alias)
@@ -142,7 +148,7 @@ pub async fn route(
             .is_some_and(|s| s.is_precondition_failed_exception());
         // A retry of ours may have found the alias already moved by its first attempt.
         let ours = conflict
-            && read_alias(lambda, function, alias)
+            && read_alias(clients, function, alias)
                 .await
                 .ok()
                 .flatten()

@@ -1,22 +1,29 @@
-//! The SDK clients discovery needs for one target, built from the standard AWS configuration.
+//! The SDK clients of one target, built from the standard AWS configuration, with the rate
+//! budget of the account and region they call.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 
+use super::budget::{Api, Budget, QuotaSettings};
 use crate::fleet::Target;
 
 /// The clients of one profile × region.
 #[derive(Clone, Debug)]
 pub struct Clients {
+    /// Shared by every task calling this account and region (and by another profile of the
+    /// same account).
+    pub budget: Arc<Budget>,
     pub lambda: aws_sdk_lambda::Client,
     pub tagging: aws_sdk_resourcegroupstagging::Client,
     pub rest: aws_sdk_apigateway::Client,
     pub http: aws_sdk_apigatewayv2::Client,
     pub sts: aws_sdk_sts::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub metrics: aws_sdk_cloudwatch::Client,
 }
 
 /// How calls are made: endpoint override, retries, timeouts.
@@ -36,9 +43,11 @@ impl Clients {
     pub async fn load(target: &Target, settings: &CallSettings) -> Clients {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(target.region.clone()))
-            // Adaptive: on throttling, the client also slows its own rate, so a large fleet
-            // settles at the account's quota instead of failing calls.
-            .retry_config(RetryConfig::adaptive().with_max_attempts(settings.max_attempts))
+            // Standard: the budget keeps calls under the quotas; a throttle that happens anyway
+            // (someone else's deploy spent the quota) is retried with backoff. The adaptive
+            // mode's own rate limiter spaced attempts seconds apart inside the SDK, where the
+            // wait counted against the operation timeout.
+            .retry_config(RetryConfig::standard().with_max_attempts(settings.max_attempts))
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(settings.connect_timeout)
@@ -54,16 +63,32 @@ impl Clients {
         Clients::from_sdk_config(&loader.load().await)
     }
 
-    /// Clients sharing one loaded configuration.
+    /// Clients sharing one loaded configuration, under a budget of their own at the default
+    /// rates.
     pub fn from_sdk_config(config: &aws_config::SdkConfig) -> Clients {
         Clients {
+            budget: Arc::new(Budget::new(QuotaSettings::default())),
             lambda: aws_sdk_lambda::Client::new(config),
             tagging: aws_sdk_resourcegroupstagging::Client::new(config),
             rest: aws_sdk_apigateway::Client::new(config),
             http: aws_sdk_apigatewayv2::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
             logs: aws_sdk_cloudwatchlogs::Client::new(config),
+            metrics: aws_sdk_cloudwatch::Client::new(config),
         }
+    }
+}
+
+impl Clients {
+    /// Waits for `api`'s turn in this account and region's budget.
+    pub async fn turn(&self, api: Api) {
+        self.budget.take(api).await;
+    }
+
+    /// These clients under `budget` (the one of their account and region).
+    pub fn under(mut self, budget: Arc<Budget>) -> Clients {
+        self.budget = budget;
+        self
     }
 }
 

@@ -9,6 +9,8 @@ use aws_sdk_lambda::error::SdkError;
 use aws_sdk_lambda::operation::update_function_code::UpdateFunctionCodeOutput;
 use aws_sdk_lambda::operation::update_function_code::builders::UpdateFunctionCodeFluentBuilder;
 
+use super::budget::Api;
+use super::clients::Clients;
 use super::errors::{classify, failed, partial};
 use super::owner::{configuration, same_function};
 use crate::fleet::{FleetError, Function};
@@ -17,13 +19,14 @@ use crate::fleet::{FleetError, Function};
 /// is the package's code SHA-256 when it is known here: a conflict whose cause is our own
 /// earlier attempt having gone through is then recognised as success.
 pub async fn send(
-    lambda: &aws_sdk_lambda::Client,
+    clients: &Clients,
     update: UpdateFunctionCodeFluentBuilder,
     function: &Function,
     budget: Duration,
     sent: Option<&str>,
 ) -> Result<UpdateFunctionCodeOutput, FleetError> {
     let name = &function.name;
+    clients.turn(Api::LambdaControl).await;
     let answer = update
         .customize()
         .config_override(
@@ -43,7 +46,7 @@ pub async fn send(
         .is_some_and(|s| s.is_precondition_failed_exception())
     {
         // Either someone else changed it, or a retry of ours arrived after our first attempt.
-        if let (Some(sent), Ok(now)) = (sent, configuration(lambda, function, None).await)
+        if let (Some(sent), Ok(now)) = (sent, configuration(clients, function, None).await)
             && now.code_sha256() == Some(sent)
         {
             return Ok(UpdateFunctionCodeOutput::builder()

@@ -11,25 +11,27 @@ use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 
 use super::aliases::{read_alias, same_target, target};
+use super::budget::Api;
+use super::clients::Clients;
 use super::errors::{classify, failed, partial};
 use super::owner::configuration;
-use super::waits::{self, Budgets};
+use super::waits::{self, Timeouts};
 use crate::fleet::change::describe;
 use crate::fleet::{AliasChange, AliasTarget, CodeSource, FleetError, Function, Step, StepSink};
 
 pub async fn deploy(
-    lambda: &aws_sdk_lambda::Client,
+    clients: &Clients,
     function: &Function,
     source: CodeSource,
     expect: Option<AliasTarget>,
     alias: &str,
-    budgets: &Budgets,
+    timeouts: &Timeouts,
     steps: &StepSink,
 ) -> Result<AliasChange, FleetError> {
     let name = function.name.as_str();
     let _ = steps.send(Step::Reading);
-    let config = configuration(lambda, function, None).await?;
-    let current = read_alias(lambda, function, alias).await?;
+    let config = configuration(clients, function, None).await?;
+    let current = read_alias(clients, function, alias).await?;
     let before = current.as_ref().map(target);
     if !same_target(before.as_ref(), expect.as_ref()) {
         return Err(failed(
@@ -42,7 +44,7 @@ pub async fn deploy(
         ));
     }
     let code_before = match &before {
-        Some(b) => configuration(lambda, function, Some(&b.version))
+        Some(b) => configuration(clients, function, Some(&b.version))
             .await
             .ok()
             .and_then(|c| c.code_sha256().map(str::to_owned)),
@@ -50,7 +52,8 @@ pub async fn deploy(
     };
 
     // 1. The code, guarded by the revision read above.
-    let update = lambda
+    let update = clients
+        .lambda
         .update_function_code()
         .function_name(&function.arn)
         .set_revision_id(config.revision_id().map(str::to_owned));
@@ -74,7 +77,7 @@ pub async fn deploy(
         }
     };
     let updated =
-        super::code::send(lambda, update, function, budgets.upload, sent.as_deref()).await?;
+        super::code::send(clients, update, function, timeouts.upload, sent.as_deref()).await?;
     let new_sha = updated.code_sha256().unwrap_or_default().to_owned();
     let state = format!(
         "$LATEST of {name} now has the new code ({new_sha}, was {}); the alias {alias} is unchanged",
@@ -82,13 +85,15 @@ pub async fn deploy(
     );
 
     // 2. Wait for the update to finish.
-    let revision = waits::updated(lambda, function, budgets.update_wait, steps)
+    let revision = waits::updated(clients, function, timeouts.update_wait, steps)
         .await
         .map_err(|e| partial("UpdateFunctionCode", format!("{e}; {state}")))?;
 
     // 3. Publish exactly that code.
     let _ = steps.send(Step::Publishing);
-    let published = lambda
+    clients.turn(Api::LambdaControl).await;
+    let published = clients
+        .lambda
         .publish_version()
         .function_name(&function.arn)
         .code_sha256(&new_sha)
@@ -106,7 +111,7 @@ pub async fn deploy(
     );
 
     // 4. The alias moves only to a version that can serve.
-    waits::active(lambda, function, &version, budgets.version_wait, steps)
+    waits::active(clients, function, &version, timeouts.version_wait, steps)
         .await
         .map_err(|e| {
             partial(
@@ -122,7 +127,7 @@ pub async fn deploy(
         alias: alias.to_owned(),
         version: version.clone(),
     });
-    move_or_create(lambda, function, alias, current.as_ref(), &version)
+    move_or_create(clients, function, alias, current.as_ref(), &version)
         .await
         .map_err(|e| partial("UpdateAlias", format!("{e}; {published_state}")))?;
     Ok(AliasChange {
@@ -141,12 +146,14 @@ pub async fn deploy(
 
 /// Points `alias` (as read: `current`, or none) at `version` alone.
 async fn move_or_create(
-    lambda: &aws_sdk_lambda::Client,
+    clients: &Clients,
     function: &Function,
     alias: &str,
     current: Option<&GetAliasOutput>,
     version: &str,
 ) -> Result<(), FleetError> {
+    clients.turn(Api::LambdaControl).await;
+    let lambda = &clients.lambda;
     match current {
         Some(a) => lambda
             .update_alias()

@@ -1,24 +1,36 @@
-//! Discovery of one target: the `ListFunctions` page walk runs while tags, routes, event sources
-//! and the account are fetched beside it, and each page's aliases and versions are fetched as
-//! soon as the page arrives, under one bound on calls in flight.
+//! Discovery of one target, spending the control plane's budget where it matters: the
+//! `ListFunctions` page walk first (with tags, routes, event sources and the account fetched
+//! beside it, each under its own API's budget); then, as deep as the caller needs, the
+//! functions' versions (one `FunctionVersion=ALL` walk, not a call per function) and aliases (a
+//! call per function, the floor: there is no bulk call). The dashboard gets those after the
+//! target is `Finished`, in the background, taking only the budget nobody else waits for.
 
+use std::collections::HashSet;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use super::budget::in_background;
 use super::clients::Clients;
 use super::errors::classify;
 use super::{functions, routes, tags};
-use crate::fleet::{DiscoveryEvent, DiscoverySink, FleetError, Target};
+use crate::fleet::{Depth, DiscoveryEvent, DiscoverySink, FleetError, Target};
 
-/// Discovers `target` with at most `concurrency` per-function or per-API calls in flight.
+/// Functions whose versions and aliases were read already (by ARN), so the background walk
+/// skips those the dashboard asked for first.
+pub type Detailed = Arc<Mutex<HashSet<String>>>;
+
+/// Discovers `target` as deep as `depth`, with at most `concurrency` per-function or per-API
+/// calls in flight.
 pub async fn discover_target(
     clients: Clients,
     target: Target,
+    depth: Depth,
     sink: DiscoverySink,
     concurrency: usize,
+    detailed: Detailed,
 ) {
     let report = Reporter {
         sink: sink.clone(),
@@ -40,11 +52,12 @@ pub async fn discover_target(
             ),
         }
     };
-    let bulk_tags = tags::all_function_tags(&clients.tagging);
+    let bulk_tags = tags::all_function_tags(&clients);
     let api_routes = async {
+        let budget = clients.budget.clone();
         let (rest, http) = tokio::join!(
-            routes::rest_routes(&clients.rest, permits.clone()),
-            routes::http_routes(&clients.http, permits.clone())
+            routes::rest_routes(&clients.rest, budget.clone(), permits.clone()),
+            routes::http_routes(&clients.http, budget, permits.clone())
         );
         let mut found = Vec::new();
         for (scope, result) in [("GetRestApis", rest), ("GetApis", http)] {
@@ -66,7 +79,7 @@ pub async fn discover_target(
         });
     };
     let event_sources = async {
-        match functions::event_sources(&clients.lambda).await {
+        match functions::event_sources(&clients).await {
             Ok(mappings) => report.send(DiscoveryEvent::EventSources {
                 target: target.clone(),
                 mappings,
@@ -76,11 +89,8 @@ pub async fn discover_target(
     };
     let walk = async {
         let mut arns = Vec::new();
-        let walked = functions::walk_functions(&clients.lambda, &target, |page| {
-            for f in &page {
-                arns.push(f.arn.clone());
-                spawn_details(&mut per_function, &clients, &report, &permits, &f.arn);
-            }
+        let walked = functions::walk_functions(&clients, &target, |page| {
+            arns.extend(page.iter().map(|f| f.arn.clone()));
             report.send(DiscoveryEvent::Functions {
                 target: target.clone(),
                 functions: page,
@@ -102,13 +112,138 @@ pub async fn discover_target(
         }),
         Err(e) => {
             tracing::warn!(%target, error = %e, "bulk tags unavailable, falling back to ListTags");
-            for arn in arns {
-                spawn_tags(&mut per_function, &clients, &report, &permits, arn);
+            for arn in &arns {
+                spawn_tags(&mut per_function, &clients, &report, &permits, arn.clone());
             }
+        }
+    }
+    let details = Details {
+        clients: clients.clone(),
+        report: report.clone(),
+        permits,
+        detailed,
+    };
+    match depth {
+        Depth::Functions => {}
+        Depth::Complete => details.all(&arns, &mut per_function).await,
+        Depth::Background => {
+            while per_function.join_next().await.is_some() {}
+            report.send(DiscoveryEvent::Finished(target));
+            in_background(details.all(&arns, &mut per_function)).await;
+            while per_function.join_next().await.is_some() {}
+            return;
         }
     }
     while per_function.join_next().await.is_some() {}
     report.send(DiscoveryEvent::Finished(target));
+}
+
+/// Reads the versions and aliases of functions.
+struct Details {
+    clients: Clients,
+    report: Reporter,
+    permits: Arc<Semaphore>,
+    detailed: Detailed,
+}
+
+impl Details {
+    /// Every function's versions in one walk, then the aliases of those not read yet, each
+    /// waiting for its turn under `tasks`.
+    async fn all(&self, arns: &[String], tasks: &mut JoinSet<()>) {
+        match functions::all_versions(&self.clients).await {
+            Ok(by_function) => {
+                for arn in arns {
+                    self.report.send(DiscoveryEvent::Versions {
+                        function_arn: arn.clone(),
+                        versions: by_function.get(arn).cloned().unwrap_or_default(),
+                    });
+                }
+            }
+            Err(e) => self.report.failed("ListFunctions (all versions)", e),
+        }
+        for arn in arns {
+            if self
+                .detailed
+                .lock()
+                .expect("the detailed set")
+                .contains(arn)
+            {
+                continue;
+            }
+            // Background work waits here, so the dashboard's own reads get ahead of it.
+            let permit = self.permits.clone().acquire_owned().await.ok();
+            if self
+                .detailed
+                .lock()
+                .expect("the detailed set")
+                .contains(arn)
+            {
+                continue;
+            }
+            let (clients, report, arn) = (self.clients.clone(), self.report.clone(), arn.clone());
+            let read = async move {
+                let _permit = permit;
+                let name = short(&arn).to_owned();
+                match functions::aliases(&clients, &name).await {
+                    Ok(aliases) => report.send(DiscoveryEvent::Aliases {
+                        function_arn: arn,
+                        aliases,
+                    }),
+                    Err(e) => report.failed(&format!("ListAliases {name}"), e),
+                }
+            };
+            tasks.spawn(in_same_urgency(read));
+        }
+    }
+}
+
+/// The urgency of the task that spawns `work` carried into the new task.
+fn in_same_urgency<F>(work: F) -> impl Future<Output = ()> + Send + 'static
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let background = super::budget::is_background();
+    async move {
+        if background {
+            in_background(work).await;
+        } else {
+            work.await;
+        }
+    }
+}
+
+/// Reads the versions and aliases of `arns` now, ahead of any background work (the functions
+/// on the operator's screen), and marks them read.
+pub async fn details(clients: Clients, arns: Vec<String>, sink: DiscoverySink, detailed: Detailed) {
+    let mut reads = JoinSet::new();
+    for arn in arns {
+        detailed
+            .lock()
+            .expect("the detailed set")
+            .insert(arn.clone());
+        let (clients, sink) = (clients.clone(), sink.clone());
+        reads.spawn(async move {
+            let name = short(&arn).to_owned();
+            let (versions, aliases) = tokio::join!(
+                functions::versions(&clients, &name),
+                functions::aliases(&clients, &name)
+            );
+            // A failure here is not a discovery failure: the background walk tries again.
+            if let Ok(versions) = versions {
+                let _ = sink.send(DiscoveryEvent::Versions {
+                    function_arn: arn.clone(),
+                    versions,
+                });
+            }
+            if let Ok(aliases) = aliases {
+                let _ = sink.send(DiscoveryEvent::Aliases {
+                    function_arn: arn,
+                    aliases,
+                });
+            }
+        });
+    }
+    while reads.join_next().await.is_some() {}
 }
 
 /// Sends findings of one target.
@@ -134,65 +269,6 @@ impl Reporter {
     }
 }
 
-/// Runs one call under the bound on calls in flight; its result becomes a finding, or a failure
-/// reported under `scope`.
-fn spawn_bounded<T, F>(
-    tasks: &mut JoinSet<()>,
-    permits: &Arc<Semaphore>,
-    report: &Reporter,
-    scope: String,
-    call: F,
-    found: impl FnOnce(T) -> DiscoveryEvent + Send + 'static,
-) where
-    F: Future<Output = Result<T, FleetError>> + Send + 'static,
-    T: Send + 'static,
-{
-    let (permits, report) = (permits.clone(), report.clone());
-    tasks.spawn(async move {
-        let _permit = permits.acquire_owned().await.ok();
-        match call.await {
-            Ok(value) => report.send(found(value)),
-            Err(e) => report.failed(&scope, e),
-        }
-    });
-}
-
-/// A function's aliases and versions, by name: every client is of one account and region, and
-/// the emulator takes no ARN for these calls.
-fn spawn_details(
-    tasks: &mut JoinSet<()>,
-    clients: &Clients,
-    report: &Reporter,
-    permits: &Arc<Semaphore>,
-    arn: &str,
-) {
-    let name = short(arn).to_owned();
-    let (lambda, n, a) = (clients.lambda.clone(), name.clone(), arn.to_owned());
-    spawn_bounded(
-        tasks,
-        permits,
-        report,
-        format!("ListAliases {name}"),
-        async move { functions::aliases(&lambda, &n).await },
-        move |aliases| DiscoveryEvent::Aliases {
-            function_arn: a,
-            aliases,
-        },
-    );
-    let (lambda, n, a) = (clients.lambda.clone(), name.clone(), arn.to_owned());
-    spawn_bounded(
-        tasks,
-        permits,
-        report,
-        format!("ListVersionsByFunction {name}"),
-        async move { functions::versions(&lambda, &n).await },
-        move |versions| DiscoveryEvent::Versions {
-            function_arn: a,
-            versions,
-        },
-    );
-}
-
 fn spawn_tags(
     tasks: &mut JoinSet<()>,
     clients: &Clients,
@@ -200,18 +276,17 @@ fn spawn_tags(
     permits: &Arc<Semaphore>,
     arn: String,
 ) {
-    let (lambda, a, target) = (clients.lambda.clone(), arn.clone(), report.target.clone());
-    spawn_bounded(
-        tasks,
-        permits,
-        report,
-        format!("ListTags {}", short(&arn)),
-        async move { functions::tags(&lambda, &a).await },
-        move |tags| DiscoveryEvent::Tags {
-            target,
-            tags: [(arn, tags)].into(),
-        },
-    );
+    let (clients, report, permits) = (clients.clone(), report.clone(), permits.clone());
+    tasks.spawn(async move {
+        let _permit = permits.acquire_owned().await.ok();
+        match functions::tags(&clients, &arn).await {
+            Ok(tags) => report.send(DiscoveryEvent::Tags {
+                target: report.target.clone(),
+                tags: [(arn, tags)].into(),
+            }),
+            Err(e) => report.failed(&format!("ListTags {}", short(&arn)), e),
+        }
+    });
 }
 
 /// The function name at the end of an ARN.

@@ -1,10 +1,13 @@
-//! Lambda: the function list, each function's versions, aliases and (when the bulk tag API is
-//! not allowed) tags, and event source mappings.
+//! Lambda: the function list, every published version in one walk, each function's aliases and
+//! (when the bulk tag API is not allowed) tags, and event source mappings. Each page is one
+//! call of the control plane's budget.
 
 use std::collections::BTreeMap;
 
-use aws_sdk_lambda::types::{AliasConfiguration, FunctionConfiguration};
+use aws_sdk_lambda::types::{AliasConfiguration, FunctionConfiguration, FunctionVersion};
 
+use super::budget::Api;
+use super::clients::Clients;
 use super::errors::classify;
 use crate::fleet::FleetError;
 use crate::fleet::model::{
@@ -13,12 +16,15 @@ use crate::fleet::model::{
 
 /// Walks `ListFunctions` page by page, handing each page to `on_page` as soon as it arrives.
 pub async fn walk_functions(
-    lambda: &aws_sdk_lambda::Client,
+    clients: &Clients,
     target: &Target,
     mut on_page: impl FnMut(Vec<Function>),
 ) -> Result<(), FleetError> {
-    let mut pages = lambda.list_functions().into_paginator().send();
-    while let Some(page) = pages.next().await {
+    let mut pages = clients.lambda.list_functions().into_paginator().send();
+    while let Some(page) = {
+        clients.turn(Api::LambdaControl).await;
+        pages.next().await
+    } {
         let page = page.map_err(|e| classify("lambda", "ListFunctions", &e))?;
         on_page(
             page.functions()
@@ -30,20 +36,53 @@ pub async fn walk_functions(
     Ok(())
 }
 
+/// Every published version of every function of the region, by unqualified function ARN,
+/// oldest first: one walk of `ListFunctions` with `FunctionVersion=ALL`, a page per 50
+/// versions, instead of a `ListVersionsByFunction` per function.
+pub async fn all_versions(clients: &Clients) -> Result<BTreeMap<String, Vec<Version>>, FleetError> {
+    let mut pages = clients
+        .lambda
+        .list_functions()
+        .function_version(FunctionVersion::All)
+        .into_paginator()
+        .send();
+    let mut by_function: BTreeMap<String, Vec<Version>> = BTreeMap::new();
+    while let Some(page) = {
+        clients.turn(Api::LambdaControl).await;
+        pages.next().await
+    } {
+        let page = page.map_err(|e| classify("lambda", "ListFunctions", &e))?;
+        for c in page.functions() {
+            let Some((arn, _)) = c.function_arn().and_then(split_function_arn) else {
+                continue;
+            };
+            let versions = by_function.entry(arn).or_default();
+            if c.version().is_some_and(|v| v != "$LATEST") {
+                versions.push(to_version(c));
+            }
+        }
+    }
+    for versions in by_function.values_mut() {
+        versions.sort_by_key(|v| v.version.parse::<u64>().unwrap_or(u64::MAX));
+    }
+    Ok(by_function)
+}
+
 /// The published versions of one function (`$LATEST` left out), oldest first, by name: the
 /// emulator answers this call with nothing for an ARN. The clients are the function's own
 /// target's, so the name is that account's function.
-pub async fn versions(
-    lambda: &aws_sdk_lambda::Client,
-    function_name: &str,
-) -> Result<Vec<Version>, FleetError> {
-    let mut pages = lambda
+pub async fn versions(clients: &Clients, function_name: &str) -> Result<Vec<Version>, FleetError> {
+    let mut pages = clients
+        .lambda
         .list_versions_by_function()
         .function_name(function_name)
         .into_paginator()
         .send();
     let mut versions = Vec::new();
-    while let Some(page) = pages.next().await {
+    while let Some(page) = {
+        clients.turn(Api::LambdaControl).await;
+        pages.next().await
+    } {
         let page = page.map_err(|e| classify("lambda", "ListVersionsByFunction", &e))?;
         versions.extend(
             page.versions()
@@ -57,17 +96,18 @@ pub async fn versions(
 }
 
 /// The aliases of one function, by name (the emulator answers this call only for a name).
-pub async fn aliases(
-    lambda: &aws_sdk_lambda::Client,
-    function_name: &str,
-) -> Result<Vec<Alias>, FleetError> {
-    let mut pages = lambda
+pub async fn aliases(clients: &Clients, function_name: &str) -> Result<Vec<Alias>, FleetError> {
+    let mut pages = clients
+        .lambda
         .list_aliases()
         .function_name(function_name)
         .into_paginator()
         .send();
     let mut aliases = Vec::new();
-    while let Some(page) = pages.next().await {
+    while let Some(page) = {
+        clients.turn(Api::LambdaControl).await;
+        pages.next().await
+    } {
         let page = page.map_err(|e| classify("lambda", "ListAliases", &e))?;
         aliases.extend(page.aliases().iter().map(to_alias));
     }
@@ -79,11 +119,18 @@ pub async fn aliases(
 /// no such function. `GetFunction` answers with the whole configuration (environment
 /// included), as `ListFunctions` does.
 pub async fn one(
-    lambda: &aws_sdk_lambda::Client,
+    clients: &Clients,
     target: &Target,
     name: &str,
 ) -> Result<Option<Function>, FleetError> {
-    let out = match lambda.get_function().function_name(name).send().await {
+    clients.turn(Api::LambdaGetFunction).await;
+    let out = match clients
+        .lambda
+        .get_function()
+        .function_name(name)
+        .send()
+        .await
+    {
         Ok(out) => out,
         Err(e)
             if e.as_service_error()
@@ -99,17 +146,19 @@ pub async fn one(
     if let Some(tags) = out.tags() {
         f.tags = tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     }
-    f.versions = versions(lambda, &f.name).await?;
-    f.aliases = aliases(lambda, &f.name).await?;
+    f.versions = versions(clients, &f.name).await?;
+    f.aliases = aliases(clients, &f.name).await?;
     Ok(Some(f))
 }
 
 /// The tags of one function, for when the bulk tagging API is not allowed.
 pub async fn tags(
-    lambda: &aws_sdk_lambda::Client,
+    clients: &Clients,
     function_arn: &str,
 ) -> Result<BTreeMap<String, String>, FleetError> {
-    let out = lambda
+    clients.turn(Api::LambdaControl).await;
+    let out = clients
+        .lambda
         .list_tags()
         .resource(function_arn)
         .send()
@@ -122,12 +171,17 @@ pub async fn tags(
 }
 
 /// Every event source mapping of the region, with the (unqualified) function ARN it feeds.
-pub async fn event_sources(
-    lambda: &aws_sdk_lambda::Client,
-) -> Result<Vec<(String, EventSource)>, FleetError> {
-    let mut pages = lambda.list_event_source_mappings().into_paginator().send();
+pub async fn event_sources(clients: &Clients) -> Result<Vec<(String, EventSource)>, FleetError> {
+    let mut pages = clients
+        .lambda
+        .list_event_source_mappings()
+        .into_paginator()
+        .send();
     let mut mappings = Vec::new();
-    while let Some(page) = pages.next().await {
+    while let Some(page) = {
+        clients.turn(Api::LambdaControl).await;
+        pages.next().await
+    } {
         let page = page.map_err(|e| classify("lambda", "ListEventSourceMappings", &e))?;
         for m in page.event_source_mappings() {
             let Some((arn, _)) = m.function_arn().and_then(split_function_arn) else {

@@ -1,5 +1,7 @@
 //! CloudWatch Logs Insights queries, and the stored size of log groups (for the scan estimate).
 
+use super::budget::Api;
+use super::clients::Clients;
 use super::errors::classify;
 use crate::analysis::latency::Window;
 use crate::fleet::FleetError;
@@ -11,7 +13,7 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Starts a Logs Insights query and polls for its answer.
 pub async fn insights_query(
-    logs: &aws_sdk_cloudwatchlogs::Client,
+    clients: &Clients,
     log_groups: &[String],
     query: &str,
     window: Window,
@@ -23,7 +25,9 @@ pub async fn insights_query(
             log_groups.len()
         )));
     }
-    let started = logs
+    clients.turn(Api::StartQuery).await;
+    let started = clients
+        .logs
         .start_query()
         .set_log_group_names(Some(log_groups.to_vec()))
         .start_time(window.start_ms / 1000)
@@ -35,7 +39,9 @@ pub async fn insights_query(
     let id = started.query_id().unwrap_or_default().to_owned();
     let deadline = tokio::time::Instant::now() + QUERY_DEADLINE;
     loop {
-        let out = logs
+        clients.turn(Api::QueryResults).await;
+        let out = clients
+            .logs
             .get_query_results()
             .query_id(&id)
             .send()
@@ -77,10 +83,12 @@ pub async fn insights_query(
 
 /// The stored bytes and creation time of `log_group`, `None` if it does not exist.
 pub async fn group_size(
-    logs: &aws_sdk_cloudwatchlogs::Client,
+    clients: &Clients,
     log_group: &str,
 ) -> Result<Option<LogGroupSize>, FleetError> {
-    let out = logs
+    clients.turn(Api::DescribeLogs).await;
+    let out = clients
+        .logs
         .describe_log_groups()
         .log_group_name_prefix(log_group)
         .send()

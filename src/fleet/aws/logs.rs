@@ -2,6 +2,8 @@
 
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 
+use super::budget::Api;
+use super::clients::Clients;
 use super::errors::classify;
 use crate::analysis::latency::Window;
 use crate::fleet::{FleetError, Function};
@@ -21,7 +23,7 @@ struct Page {
 /// Pages `FilterLogEvents` over `function`'s log group, handing each page to `on_page` until it
 /// returns false. A log group that does not exist (a function never invoked) has no events.
 async fn pages(
-    logs: &aws_sdk_cloudwatchlogs::Client,
+    clients: &Clients,
     function: &Function,
     window: Window,
     pattern: Option<&str>,
@@ -29,7 +31,8 @@ async fn pages(
     mut on_page: impl FnMut(Page) -> bool,
 ) -> Result<(), FleetError> {
     let own_stream = StreamFilter::for_function(function);
-    let mut pages = logs
+    let mut pages = clients
+        .logs
         .filter_log_events()
         .log_group_name(&function.log_group)
         .start_time(window.start_ms)
@@ -38,7 +41,10 @@ async fn pages(
         .set_limit(page_size)
         .into_paginator()
         .send();
-    while let Some(page) = pages.next().await {
+    while let Some(page) = {
+        clients.turn(Api::FilterLogEvents).await;
+        pages.next().await
+    } {
         let page = match page {
             Ok(page) => page,
             Err(e) if e.code() == Some("ResourceNotFoundException") => return Ok(()),
@@ -72,32 +78,39 @@ async fn pages(
 
 /// Streams `function`'s REPORT records in `window` to `sink`.
 pub async fn reports(
-    logs: &aws_sdk_cloudwatchlogs::Client,
+    clients: &Clients,
     function: &Function,
     window: Window,
     sink: ReportSink,
 ) -> Result<(), FleetError> {
-    pages(logs, function, window, Some(REPORT_PATTERN), None, |page| {
-        let lines = page
-            .events
-            .iter()
-            .map(|e| (e.timestamp_ms, e.message.as_str()));
-        sink.send(ReportBatch::from_lines(&function.arn, lines, page.bytes))
-            .is_ok()
-    })
+    pages(
+        clients,
+        function,
+        window,
+        Some(REPORT_PATTERN),
+        None,
+        |page| {
+            let lines = page
+                .events
+                .iter()
+                .map(|e| (e.timestamp_ms, e.message.as_str()));
+            sink.send(ReportBatch::from_lines(&function.arn, lines, page.bytes))
+                .is_ok()
+        },
+    )
     .await
 }
 
 /// Streams `function`'s log events in `window` (matching `pattern`) to `sink`.
 pub async fn events(
-    logs: &aws_sdk_cloudwatchlogs::Client,
+    clients: &Clients,
     function: &Function,
     window: Window,
     pattern: Option<&str>,
     page_size: Option<i32>,
     sink: LogSink,
 ) -> Result<(), FleetError> {
-    pages(logs, function, window, pattern, page_size, |page| {
+    pages(clients, function, window, pattern, page_size, |page| {
         sink.send(page.events).is_ok()
     })
     .await

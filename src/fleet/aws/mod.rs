@@ -1,6 +1,7 @@
 //! The AWS provider: discovery through the AWS SDK for Rust, behind the [`Fleet`] trait.
 
 mod aliases;
+pub mod budget;
 pub mod clients;
 mod code;
 mod deploy;
@@ -19,18 +20,20 @@ mod tail;
 mod waits;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 
+use budget::{Budget, QuotaSettings};
 pub use clients::{CallSettings, Clients};
-pub use waits::Budgets;
+pub use waits::Timeouts;
 
 use crate::analysis::latency::Window;
 use crate::fleet::{
-    AliasChange, AliasTarget, CodeRestore, CodeSource, DiscoverySink, Fleet, FleetContext,
+    AliasChange, AliasTarget, CodeRestore, CodeSource, Depth, DiscoverySink, Fleet, FleetContext,
     FleetError, Function, InvokeRequest, InvokeResult, LogGroupSize, LogSink, Provider,
     QueryAnswer, ReportSink, StepSink, Target,
 };
@@ -51,7 +54,9 @@ pub struct AwsOptions {
     /// Events a `FilterLogEvents` page asks for.
     pub log_page_size: i32,
     /// The slow parts of a change and of a synchronous invocation.
-    pub budgets: Budgets,
+    pub timeouts: Timeouts,
+    /// The client-side rate budget per account and region.
+    pub quota: QuotaSettings,
 }
 
 /// A fleet of Lambda functions in one or more accounts and regions.
@@ -60,8 +65,13 @@ pub struct AwsFleet {
     targets: Vec<Target>,
     concurrency: usize,
     log_page_size: i32,
-    budgets: Budgets,
+    timeouts: Timeouts,
+    quota: QuotaSettings,
     clients: Mutex<HashMap<Target, Clients>>,
+    /// Functions whose versions and aliases were read on request.
+    detailed: discover::Detailed,
+    /// One rate budget per account (or, before it is known, profile) and region.
+    rates: Mutex<HashMap<(String, String), Arc<Budget>>>,
 }
 
 impl AwsFleet {
@@ -100,8 +110,11 @@ impl AwsFleet {
             targets,
             concurrency: options.concurrency,
             log_page_size: options.log_page_size,
-            budgets: options.budgets,
+            timeouts: options.timeouts,
+            quota: options.quota,
             clients: Mutex::new(HashMap::new()),
+            detailed: discover::Detailed::default(),
+            rates: Mutex::new(HashMap::new()),
         })
     }
 
@@ -117,14 +130,17 @@ impl AwsFleet {
             targets: clients.iter().map(|(t, _)| t.clone()).collect(),
             concurrency,
             log_page_size: 10_000,
-            budgets: Budgets::default(),
+            timeouts: Timeouts::default(),
+            quota: QuotaSettings::default(),
             clients: Mutex::new(clients.into_iter().collect()),
+            detailed: discover::Detailed::default(),
+            rates: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Other budgets for the slow parts of a change (tests shorten the waits).
-    pub fn with_budgets(mut self, budgets: Budgets) -> Self {
-        self.budgets = budgets;
+    /// Other timeouts for the slow parts of a change (tests shorten the waits).
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
         self
     }
 
@@ -135,15 +151,47 @@ impl AwsFleet {
         self
     }
 
-    /// The clients of `target`: its profile's credentials in its region, built once.
+    /// The clients of `target`: its profile's credentials in its region, built once, under
+    /// the rate budget of the account they reach (two profiles of one account share it).
     async fn clients_for(&self, target: &Target) -> Clients {
         let mut cache = self.clients.lock().await;
         if let Some(c) = cache.get(target) {
             return c.clone();
         }
         let c = Clients::load(target, &self.settings).await;
+        let account = c
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .ok()
+            .and_then(|me| me.account().map(str::to_owned))
+            .unwrap_or_else(|| {
+                format!("profile {}", target.profile.as_deref().unwrap_or("default"))
+            });
+        let budget = self
+            .rates
+            .lock()
+            .await
+            .entry((account, target.region.clone()))
+            .or_insert_with(|| Arc::new(Budget::new(self.quota.clone())))
+            .clone();
+        let c = c.under(budget);
         cache.insert(target.clone(), c.clone());
         c
+    }
+
+    /// What each account and region's budget has spent so far (for benchmarks and logs).
+    pub async fn spent(&self) -> Vec<((String, String), budget::Spent)> {
+        let mut out: Vec<_> = self
+            .rates
+            .lock()
+            .await
+            .iter()
+            .map(|(k, b)| (k.clone(), b.spent()))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
     }
 }
 
@@ -161,23 +209,43 @@ impl Fleet for AwsFleet {
         }
     }
 
-    async fn discover(&self, targets: Vec<Target>, sink: DiscoverySink) {
+    async fn discover(&self, targets: Vec<Target>, depth: Depth, sink: DiscoverySink) {
         let mut running = JoinSet::new();
         for target in targets {
             let clients = self.clients_for(&target).await;
             running.spawn(discover::discover_target(
                 clients,
                 target,
+                depth,
                 sink.clone(),
                 self.concurrency,
+                self.detailed.clone(),
             ));
         }
         while running.join_next().await.is_some() {}
     }
 
+    async fn details(&self, functions: Vec<Function>, sink: DiscoverySink) {
+        let mut by_target: HashMap<Target, Vec<String>> = HashMap::new();
+        for f in functions {
+            by_target.entry(f.target.clone()).or_default().push(f.arn);
+        }
+        let mut reads = JoinSet::new();
+        for (target, arns) in by_target {
+            let clients = self.clients_for(&target).await;
+            reads.spawn(discover::details(
+                clients,
+                arns,
+                sink.clone(),
+                self.detailed.clone(),
+            ));
+        }
+        while reads.join_next().await.is_some() {}
+    }
+
     async fn function(&self, target: &Target, name: &str) -> Result<Option<Function>, FleetError> {
         let clients = self.clients_for(target).await;
-        functions::one(&clients.lambda, target, name).await
+        functions::one(&clients, target, name).await
     }
 
     async fn identity(&self, target: &Target) -> Option<String> {
@@ -192,7 +260,7 @@ impl Fleet for AwsFleet {
         log_group: &str,
     ) -> Result<Option<LogGroupSize>, FleetError> {
         let clients = self.clients_for(target).await;
-        insights::group_size(&clients.logs, log_group).await
+        insights::group_size(&clients, log_group).await
     }
 
     async fn insights_query(
@@ -203,7 +271,7 @@ impl Fleet for AwsFleet {
         window: Window,
     ) -> Result<QueryAnswer, FleetError> {
         let clients = self.clients_for(target).await;
-        insights::insights_query(&clients.logs, log_groups, query, window).await
+        insights::insights_query(&clients, log_groups, query, window).await
     }
 
     async fn log_events(
@@ -215,15 +283,7 @@ impl Fleet for AwsFleet {
     ) -> Result<(), FleetError> {
         let clients = self.clients_for(&function.target).await;
         let page = Some(self.log_page_size);
-        logs::events(
-            &clients.logs,
-            function,
-            window,
-            pattern.as_deref(),
-            page,
-            sink,
-        )
-        .await
+        logs::events(&clients, function, window, pattern.as_deref(), page, sink).await
     }
 
     async fn live_tail(
@@ -251,7 +311,7 @@ impl Fleet for AwsFleet {
         sink: ReportSink,
     ) -> Result<(), FleetError> {
         let clients = self.clients_for(&function.target).await;
-        logs::reports(&clients.logs, function, window, sink).await
+        logs::reports(&clients, function, window, sink).await
     }
 
     async fn invoke(
@@ -260,7 +320,7 @@ impl Fleet for AwsFleet {
         request: InvokeRequest,
     ) -> Result<InvokeResult, FleetError> {
         let clients = self.clients_for(&function.target).await;
-        let budget = self.budgets.invoke(function);
+        let budget = self.timeouts.invoke(function);
         invoke::invoke(&clients.lambda, function, request, budget).await
     }
 
@@ -274,12 +334,12 @@ impl Fleet for AwsFleet {
     ) -> Result<AliasChange, FleetError> {
         let clients = self.clients_for(&function.target).await;
         deploy::deploy(
-            &clients.lambda,
+            &clients,
             function,
             source,
             expect,
             alias,
-            &self.budgets,
+            &self.timeouts,
             &steps,
         )
         .await
@@ -292,7 +352,7 @@ impl Fleet for AwsFleet {
         to: AliasTarget,
     ) -> Result<AliasChange, FleetError> {
         let clients = self.clients_for(&function.target).await;
-        aliases::route(&clients.lambda, function, from, to).await
+        aliases::route(&clients, function, from, to).await
     }
 
     async fn restore(
@@ -302,6 +362,6 @@ impl Fleet for AwsFleet {
         steps: StepSink,
     ) -> Result<CodeRestore, FleetError> {
         let clients = self.clients_for(&function.target).await;
-        restore::restore(&clients.lambda, function, version, &self.budgets, &steps).await
+        restore::restore(&clients, function, version, &self.timeouts, &steps).await
     }
 }

@@ -4,17 +4,21 @@
 
 use aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurationOutput;
 
+use super::budget::Api;
+use super::clients::Clients;
 use super::errors::{classify, failed};
 use crate::fleet::{FleetError, Function, account_of_arn, split_function_arn};
 
 /// `GetFunctionConfiguration` of `function` (at `qualifier`, or `$LATEST`) by ARN, checked to
 /// be the function the plan named.
 pub async fn configuration(
-    lambda: &aws_sdk_lambda::Client,
+    clients: &Clients,
     function: &Function,
     qualifier: Option<&str>,
 ) -> Result<GetFunctionConfigurationOutput, FleetError> {
-    let out = lambda
+    clients.turn(Api::LambdaControl).await;
+    let out = clients
+        .lambda
         .get_function_configuration()
         .function_name(&function.arn)
         .set_qualifier(qualifier.map(str::to_owned))

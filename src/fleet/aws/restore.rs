@@ -6,18 +6,20 @@
 
 use aws_sdk_lambda::primitives::Blob;
 
+use super::budget::Api;
+use super::clients::Clients;
 use super::errors::{classify, failed, partial};
 use super::owner::{configuration, same_function};
 use super::package::download;
-use super::waits::{self, Budgets};
+use super::waits::{self, Timeouts};
 use crate::fleet::artifact::{DIRECT_UPLOAD_LIMIT, code_sha256};
 use crate::fleet::{CodeRestore, FleetError, Function, LATEST, Step, StepSink};
 
 pub async fn restore(
-    lambda: &aws_sdk_lambda::Client,
+    clients: &Clients,
     function: &Function,
     version: &str,
-    budgets: &Budgets,
+    timeouts: &Timeouts,
     steps: &StepSink,
 ) -> Result<CodeRestore, FleetError> {
     let name = function.name.as_str();
@@ -29,10 +31,12 @@ pub async fn restore(
     }
     // $LATEST as it is now; its revision guards the update.
     let _ = steps.send(Step::Reading);
-    let latest = configuration(lambda, function, None).await?;
+    let latest = configuration(clients, function, None).await?;
     let code_before = latest.code_sha256().map(str::to_owned);
     // The version's code: where it is, and its digest.
-    let source = lambda
+    clients.turn(Api::LambdaGetFunction).await;
+    let source = clients
+        .lambda
         .get_function()
         .function_name(&function.arn)
         .qualifier(version)
@@ -66,7 +70,8 @@ pub async fn restore(
     if restored.unchanged() {
         return Ok(restored);
     }
-    let mut update = lambda
+    let mut update = clients
+        .lambda
         .update_function_code()
         .function_name(&function.arn)
         .set_revision_id(latest.revision_id().map(str::to_owned))
@@ -108,8 +113,8 @@ pub async fn restore(
         update = update.zip_file(Blob::new(bytes));
         Some(digest)
     };
-    super::code::send(lambda, update, function, budgets.upload, sent.as_deref()).await?;
-    waits::updated(lambda, function, budgets.update_wait, steps)
+    super::code::send(clients, update, function, timeouts.upload, sent.as_deref()).await?;
+    waits::updated(clients, function, timeouts.update_wait, steps)
         .await
         .map_err(|e| {
             partial(

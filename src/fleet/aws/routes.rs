@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use super::budget::{Api, Budget};
 use super::errors::classify;
 use crate::fleet::FleetError;
 use crate::fleet::model::{ApiKind, Route, split_function_arn};
@@ -17,11 +18,15 @@ pub type ApiRoutes = Result<Vec<(String, Route)>, (String, FleetError)>;
 /// Every REST API's Lambda routes, one API at a time under `permits`.
 pub async fn rest_routes(
     rest: &aws_sdk_apigateway::Client,
+    budget: Arc<Budget>,
     permits: Arc<Semaphore>,
 ) -> Result<Vec<ApiRoutes>, FleetError> {
     let mut apis = Vec::new();
     let mut pages = rest.get_rest_apis().limit(500).into_paginator().send();
-    while let Some(page) = pages.next().await {
+    while let Some(page) = {
+        budget.take(Api::ApiGateway).await;
+        pages.next().await
+    } {
         let page = page.map_err(|e| classify("apigateway", "GetRestApis", &e))?;
         for api in page.items() {
             if let Some(id) = api.id() {
@@ -31,14 +36,15 @@ pub async fn rest_routes(
     }
     let rest = rest.clone();
     Ok(per_api(apis, permits, "GetResources", move |id, name| {
-        let rest = rest.clone();
-        async move { rest_api_routes(&rest, &id, &name).await }
+        let (rest, budget) = (rest.clone(), budget.clone());
+        async move { rest_api_routes(&rest, &budget, &id, &name).await }
     })
     .await)
 }
 
 async fn rest_api_routes(
     rest: &aws_sdk_apigateway::Client,
+    budget: &Budget,
     api_id: &str,
     api_name: &str,
 ) -> Result<Vec<(String, Route)>, FleetError> {
@@ -50,7 +56,10 @@ async fn rest_api_routes(
         .into_paginator()
         .send();
     let mut routes = Vec::new();
-    while let Some(page) = pages.next().await {
+    while let Some(page) = {
+        budget.take(Api::ApiGateway).await;
+        pages.next().await
+    } {
         let page = page.map_err(|e| classify("apigateway", "GetResources", &e))?;
         for resource in page.items() {
             let path = resource.path().unwrap_or("/");
@@ -89,11 +98,13 @@ async fn rest_api_routes(
 /// Every HTTP (and WebSocket) API's Lambda routes, one API at a time under `permits`.
 pub async fn http_routes(
     http: &aws_sdk_apigatewayv2::Client,
+    budget: Arc<Budget>,
     permits: Arc<Semaphore>,
 ) -> Result<Vec<ApiRoutes>, FleetError> {
     let mut apis = Vec::new();
     let mut token: Option<String> = None;
     loop {
+        budget.take(Api::ApiGateway).await;
         let page = http
             .get_apis()
             .set_next_token(token.take())
@@ -112,20 +123,22 @@ pub async fn http_routes(
     }
     let http = http.clone();
     Ok(per_api(apis, permits, "GetRoutes", move |id, name| {
-        let http = http.clone();
-        async move { http_api_routes(&http, &id, &name).await }
+        let (http, budget) = (http.clone(), budget.clone());
+        async move { http_api_routes(&http, &budget, &id, &name).await }
     })
     .await)
 }
 
 async fn http_api_routes(
     http: &aws_sdk_apigatewayv2::Client,
+    budget: &Budget,
     api_id: &str,
     api_name: &str,
 ) -> Result<Vec<(String, Route)>, FleetError> {
     let mut integrations: BTreeMap<String, (String, Option<String>)> = BTreeMap::new();
     let mut token: Option<String> = None;
     loop {
+        budget.take(Api::ApiGateway).await;
         let page = http
             .get_integrations()
             .api_id(api_id)
@@ -146,6 +159,7 @@ async fn http_api_routes(
     }
     let mut routes = Vec::new();
     loop {
+        budget.take(Api::ApiGateway).await;
         let page = http
             .get_routes()
             .api_id(api_id)

@@ -2,22 +2,28 @@
 
 use std::collections::BTreeMap;
 
+use super::budget::Api;
+use super::clients::Clients;
 use super::errors::classify;
 use crate::fleet::FleetError;
 use crate::fleet::model::split_function_arn;
 
 /// Function ARN → tags, 100 functions a page.
 pub async fn all_function_tags(
-    tagging: &aws_sdk_resourcegroupstagging::Client,
+    clients: &Clients,
 ) -> Result<BTreeMap<String, BTreeMap<String, String>>, FleetError> {
-    let mut pages = tagging
+    let mut pages = clients
+        .tagging
         .get_resources()
         .resource_type_filters("lambda:function")
         .resources_per_page(100)
         .into_paginator()
         .send();
     let mut tags = BTreeMap::new();
-    while let Some(page) = pages.next().await {
+    while let Some(page) = {
+        clients.turn(Api::Tagging).await;
+        pages.next().await
+    } {
         let page = page.map_err(|e| classify("tagging", "GetResources", &e))?;
         for mapping in page.resource_tag_mapping_list() {
             let Some((arn, None)) = mapping.resource_arn().and_then(split_function_arn) else {

@@ -7,21 +7,22 @@ use std::time::Duration;
 
 use aws_sdk_lambda::types::{LastUpdateStatus, State};
 
+use super::clients::Clients;
 use super::owner::configuration;
 use crate::fleet::{FleetError, Function, Step, StepSink};
 
 /// How long each slow part may take (`[timeouts]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Budgets {
+pub struct Timeouts {
     pub upload: Duration,
     pub invoke_margin: Duration,
     pub update_wait: Duration,
     pub version_wait: Duration,
 }
 
-impl Default for Budgets {
+impl Default for Timeouts {
     fn default() -> Self {
-        Budgets {
+        Timeouts {
             upload: Duration::from_secs(600),
             invoke_margin: Duration::from_secs(15),
             update_wait: Duration::from_secs(300),
@@ -30,7 +31,7 @@ impl Default for Budgets {
     }
 }
 
-impl Budgets {
+impl Timeouts {
     /// What a synchronous invocation of `function` may take: its own timeout and the margin.
     pub fn invoke(&self, function: &Function) -> Duration {
         Duration::from_secs(u64::from(function.timeout_s)) + self.invoke_margin
@@ -40,7 +41,7 @@ impl Budgets {
 /// Polls `$LATEST` until `LastUpdateStatus` is `Successful` (its new revision), or says why
 /// not; reports the wait as it goes.
 pub async fn updated(
-    lambda: &aws_sdk_lambda::Client,
+    clients: &Clients,
     function: &Function,
     limit: Duration,
     steps: &StepSink,
@@ -50,7 +51,7 @@ pub async fn updated(
         let _ = steps.send(Step::Waiting {
             elapsed_s: started.elapsed().as_secs(),
         });
-        let c = configuration(lambda, function, None)
+        let c = configuration(clients, function, None)
             .await
             .map_err(|e| e.to_string())?;
         match c.last_update_status() {
@@ -77,7 +78,7 @@ pub async fn updated(
 /// Polls published `version` until it is `Active`; a `Failed` version, or one still `Pending`
 /// when `limit` runs out, is an error saying so.
 pub async fn active(
-    lambda: &aws_sdk_lambda::Client,
+    clients: &Clients,
     function: &Function,
     version: &str,
     limit: Duration,
@@ -89,7 +90,7 @@ pub async fn active(
             version: version.to_owned(),
             elapsed_s: started.elapsed().as_secs(),
         });
-        let c = configuration(lambda, function, Some(version)).await?;
+        let c = configuration(clients, function, Some(version)).await?;
         match c.state() {
             None | Some(State::Active) => return Ok(()),
             Some(State::Failed) => {

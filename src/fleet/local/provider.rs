@@ -8,10 +8,10 @@ use async_trait::async_trait;
 use crate::analysis::filter_pattern::FilterPattern;
 use crate::analysis::latency::Window;
 use crate::fleet::{
-    Alias, AliasChange, AliasTarget, CodeRestore, CodeSource, DiscoveryEvent, DiscoverySink, Fleet,
-    FleetContext, FleetError, Function, InvokeRequest, InvokeResult, LogGroupSize, LogRecord,
-    LogSink, Provider, QueryAnswer, ReportBatch, ReportSink, Route, StepSink, Target, Version,
-    VersionState,
+    Alias, AliasChange, AliasTarget, CodeRestore, CodeSource, Depth, DiscoveryEvent, DiscoverySink,
+    Fleet, FleetContext, FleetError, Function, InvokeRequest, InvokeResult, LogGroupSize,
+    LogRecord, LogSink, Provider, QueryAnswer, ReportBatch, ReportSink, Route, StepSink, Target,
+    Version, VersionState,
 };
 
 use super::fleet::{LOCAL_ACCOUNT, LocalFleet, LocalFunction};
@@ -35,13 +35,22 @@ impl Fleet for LocalFleet {
         }
     }
 
-    async fn discover(&self, targets: Vec<Target>, sink: DiscoverySink) {
+    /// Everything, whatever the depth: reading the local state costs nothing.
+    async fn discover(&self, targets: Vec<Target>, _depth: Depth, sink: DiscoverySink) {
         for target in targets {
             let _ = sink.send(DiscoveryEvent::Started(target.clone()));
             if target == self.target() {
                 self.discover_target(&target, &sink);
             }
             let _ = sink.send(DiscoveryEvent::Finished(target));
+        }
+    }
+
+    async fn details(&self, functions: Vec<Function>, sink: DiscoverySink) {
+        for f in functions {
+            if let Some(local) = self.functions.get(&f.name) {
+                self.discover_versions(local, &sink);
+            }
         }
     }
 
