@@ -24,6 +24,8 @@ pub struct Config {
     pub local: LocalSettings,
     pub safety: SafetySettings,
     pub timeouts: TimeoutSettings,
+    /// Where `auto` reads figures from.
+    pub figures: crate::fleet::sources::AutoRules,
     /// Calls per second per account and region, per API (the client-side budget).
     pub quota: crate::fleet::aws::budget::QuotaSettings,
     /// Action name → keys.

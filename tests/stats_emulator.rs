@@ -31,6 +31,8 @@ async fn stats_reads_cold_and_warm_latency_from_text_and_json_reports() {
         &emulator,
         &[
             "stats",
+            "--source",
+            "logs",
             "--json",
             "--since",
             "1h",
@@ -77,7 +79,7 @@ async fn a_service_name_selects_its_functions_and_an_unknown_name_is_refused() {
     let emulator = Emulator::start();
     seed_fleet(&emulator).await;
     seed_logs(&emulator).await;
-    let (code, stdout, stderr) = mfn(&emulator, &["stats", "users", "--json"]);
+    let (code, stdout, stderr) = mfn(&emulator, &["stats", "users", "--source", "logs", "--json"]);
     assert_eq!(code, Some(0), "{stderr}");
     let doc: Value = serde_json::from_str(&stdout).unwrap();
     let names: Vec<&str> = doc["functions"]
@@ -183,7 +185,17 @@ async fn a_window_that_would_scan_more_than_the_configured_bytes_needs_yes() {
     std::fs::write(&config, "[logs]\nconfirm_scan_bytes = 100\n").unwrap();
     let config = config.to_str().unwrap();
 
-    let (code, stdout, stderr) = mfn(&emulator, &["stats", "--config", config, "users-dev-login"]);
+    let (code, stdout, stderr) = mfn(
+        &emulator,
+        &[
+            "stats",
+            "--source",
+            "logs",
+            "--config",
+            config,
+            "users-dev-login",
+        ],
+    );
     assert_eq!(code, Some(1), "{stdout}");
     assert!(
         stderr.contains("would scan about") && stderr.contains("--yes"),
@@ -195,6 +207,8 @@ async fn a_window_that_would_scan_more_than_the_configured_bytes_needs_yes() {
         &emulator,
         &[
             "stats",
+            "--source",
+            "logs",
             "--json",
             "--yes",
             "--config",

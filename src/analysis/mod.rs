@@ -8,6 +8,7 @@ pub mod histogram;
 pub mod insights;
 pub mod latency;
 pub mod logline;
+pub mod metrics;
 pub mod pricing;
 pub mod report;
 pub mod window;

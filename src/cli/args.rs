@@ -70,6 +70,11 @@ pub enum Command {
         names: Vec<String>,
         #[command(flatten)]
         window: WindowArgs,
+        /// Where the figures come from: CloudWatch metrics (errors, throttles, duration, for
+        /// the whole fleet at once), the logs' REPORT records paged through, Logs Insights
+        /// aggregating them, or auto: metrics, and REPORT records where cheap enough.
+        #[arg(long, value_enum, default_value = "auto")]
+        source: SourceArg,
         /// Print JSON (stable field names) instead of a table.
         #[arg(long)]
         json: bool,
@@ -247,6 +252,27 @@ pub fn normalize(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
         }
     }
     out
+}
+
+/// `--source` of `stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SourceArg {
+    Metrics,
+    Logs,
+    Insights,
+    Auto,
+}
+
+impl From<SourceArg> for crate::fleet::sources::FigureSource {
+    fn from(s: SourceArg) -> Self {
+        use crate::fleet::sources::FigureSource;
+        match s {
+            SourceArg::Metrics => FigureSource::Metrics,
+            SourceArg::Logs => FigureSource::Logs,
+            SourceArg::Insights => FigureSource::Insights,
+            SourceArg::Auto => FigureSource::Auto,
+        }
+    }
 }
 
 /// What `cost` prints.

@@ -1,6 +1,7 @@
 //! `mfn-tui cost`: what each function and service costs over a window, projected to 30 days,
 //! with the fleet's free tier and volume discounts shown apart from list price.
 
+use crate::fleet::sources::ReportPlan;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -52,12 +53,23 @@ pub async fn run(
     format: CostFormat,
     by: CostBy,
 ) -> ExitCode {
-    let (_, functions, window, latency) =
-        match read::gather(fleet, config, names, window_args).await {
-            Ok(g) => g,
-            Err(e) => return fail(&e),
-        };
-    let report = cost_report(&functions, &latency.by_function(window), &config.pricing);
+    let selection = match read::select_window(fleet.as_ref(), config, names, window_args).await {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    // Exact billing comes from the REPORT records: the logs, or Logs Insights aggregating.
+    let plan = if window_args.insights {
+        ReportPlan::Insights
+    } else {
+        ReportPlan::Logs
+    };
+    let latency = match read::read_reports(fleet, config, &selection, &plan, window_args).await {
+        Ok(Some(read)) => read,
+        Ok(None) => unreachable!("a cost read always reads REPORT records"),
+        Err(e) => return fail(&e),
+    };
+    let (functions, window) = (&selection.functions, selection.window);
+    let report = cost_report(functions, &latency.by_function(window), &config.pricing);
     let mut entries: Vec<CostEntry> = functions
         .iter()
         .filter_map(|f| {
@@ -99,7 +111,12 @@ pub async fn run(
             projected_30d_usd: report.total.projected_30d_usd,
             month: report.month,
         },
-        errors: latency.errors(),
+        errors: selection
+            .errors
+            .iter()
+            .cloned()
+            .chain(latency.errors())
+            .collect(),
     };
     let rows = match by {
         CostBy::Function => &doc.functions,

@@ -11,6 +11,7 @@ mod logs;
 mod ls;
 pub mod read;
 pub mod stats;
+mod stats_document;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -27,6 +28,7 @@ use crate::fleet::change::Safety;
 use crate::fleet::change::limits::parse_weight;
 use crate::fleet::local::fleet::state_dir_for;
 use crate::fleet::local::{LocalFleet, LocalOptions};
+use crate::fleet::sources::FigureSource;
 use crate::fleet::{CodeSource, InvocationType};
 use crate::fleet::{Fleet, FleetError, Inventory};
 
@@ -142,8 +144,16 @@ async fn run_command(
         Some(Command::Stats {
             names,
             window,
+            source,
             json,
-        }) => stats::run(fleet, &config, &names, &window, json).await,
+        }) => {
+            let source = if window.insights {
+                FigureSource::Insights
+            } else {
+                source.into()
+            };
+            stats::run(fleet, &config, &names, &window, source, json).await
+        }
         Some(Command::Logs {
             names,
             since,

@@ -1,5 +1,6 @@
-//! Reading a window for a subcommand: discover, pick the functions, check what the read will
-//! scan, then read the records (or let Logs Insights aggregate) with progress on stderr.
+//! Reading a window for a subcommand: discover (no deeper than the figures need), pick the
+//! functions, check what the read will scan, then read the records (or let Logs Insights
+//! aggregate) with progress on stderr. What discovery missed is said, never dropped.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -12,6 +13,7 @@ use crate::config::Config;
 use crate::fleet::reports::{
     FleetLatency, InsightsLatency, ReadProgress, estimate_scan, insights_latency, read_latency,
 };
+use crate::fleet::sources::ReportPlan;
 use crate::fleet::{Depth, Fleet, Function, Inventory, discover_to_end};
 use crate::units::bytes;
 
@@ -42,13 +44,22 @@ pub fn select(inventory: &Inventory, names: &[String]) -> Result<Vec<Function>, 
     Ok(chosen)
 }
 
-/// Discovers the fleet, picks the functions, reads their records with progress on stderr.
-pub async fn gather(
-    fleet: Arc<dyn Fleet>,
+/// The functions a subcommand reads over its window, and what discovery could not see (a
+/// region denied, say): the figures of what it misses are missing, and the report says so.
+pub struct Selection {
+    pub functions: Vec<Function>,
+    pub window: Window,
+    /// One line per discovery failure, naming what it leaves out.
+    pub errors: Vec<String>,
+}
+
+/// Discovers the fleet (functions only: no versions or aliases) and picks the functions.
+pub async fn select_window(
+    fleet: &dyn Fleet,
     config: &Config,
     names: &[String],
     window_args: &WindowArgs,
-) -> Result<(Inventory, Vec<Function>, Window, Read), String> {
+) -> Result<Selection, String> {
     let window = window::window(
         &window_args.since,
         window_args.start.as_deref(),
@@ -56,7 +67,7 @@ pub async fn gather(
         crate::clock::now_ms(),
     )?;
     let mut inventory = Inventory::new(config.grouping.clone());
-    discover_to_end(fleet.as_ref(), Depth::Functions, &mut inventory).await;
+    discover_to_end(fleet, Depth::Functions, &mut inventory).await;
     if inventory.function_count() == 0 && !inventory.failures().is_empty() {
         let reasons: Vec<String> = inventory
             .failures()
@@ -66,20 +77,55 @@ pub async fn gather(
         return Err(reasons.join("; "));
     }
     let functions = select(&inventory, names)?;
+    let errors = inventory
+        .failures()
+        .iter()
+        .map(|f| {
+            let missing = if f.scope == crate::fleet::inventory::LIST_FUNCTIONS {
+                "its functions are missing from the figures"
+            } else {
+                "what it reads is missing"
+            };
+            format!("{} ({}): {}; {missing}", f.target, f.scope, f.error)
+        })
+        .collect();
+    Ok(Selection {
+        functions,
+        window,
+        errors,
+    })
+}
+
+/// Reads the REPORT records of the selection the way `plan` says (refusing, without
+/// `--yes`, a window that would scan more than `[logs] confirm_scan_bytes`), with progress
+/// on stderr; `None` when the plan reads none.
+pub async fn read_reports(
+    fleet: Arc<dyn Fleet>,
+    config: &Config,
+    selection: &Selection,
+    plan: &ReportPlan,
+    window_args: &WindowArgs,
+) -> Result<Option<Read>, String> {
+    let (functions, window) = (&selection.functions, selection.window);
+    let insights = match plan {
+        ReportPlan::Skip(_) => return Ok(None),
+        ReportPlan::Logs => false,
+        ReportPlan::Insights => true,
+    };
     if !window_args.yes {
         check_scan(
             fleet.as_ref(),
-            &functions,
+            functions,
             window,
             config.logs.confirm_scan_bytes,
             &window_args.since,
-            window_args.insights,
+            insights,
         )
         .await?;
     }
-    if window_args.insights {
-        let read = insights_latency(fleet.as_ref(), &functions, window).await;
-        return Ok((inventory, functions, window, Read::Insights(read)));
+    if insights {
+        let read = insights_latency(fleet.as_ref(), functions, window).await;
+        return Ok(Some(Read::Insights(read)));
     }
     let show = std::io::stderr().is_terminal();
     let latency = read_latency(
@@ -105,7 +151,7 @@ pub async fn gather(
     if show {
         eprintln!();
     }
-    Ok((inventory, functions, window, Read::Records(latency)))
+    Ok(Some(Read::Records(latency)))
 }
 
 /// What a read brought: statistics folded from the records, or figures Logs Insights computed.

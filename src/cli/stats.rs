@@ -1,80 +1,83 @@
-//! `mfn-tui stats`: cold and warm latency per function and service over a window, from the
-//! platform's REPORT records.
+//! `mfn-tui stats`: per function and service over a window, CloudWatch's metrics for the whole
+//! fleet at once (errors and throttles the REPORT lines never show) and the platform's REPORT
+//! records (cold and warm latency) where reading them is cheap enough, or from where
+//! `--source` says.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use serde::Serialize;
-
-use crate::analysis::histogram::Percentiles;
-use crate::analysis::insights::InsightsFigures;
-use crate::analysis::latency::{LatencyStats, SERIES_BUCKETS as BUCKETS, Window};
 use crate::config::Config;
-use crate::fleet::inventory::service_key;
-use crate::fleet::reports::{FleetLatency, InsightsLatency};
-use crate::fleet::{Fleet, Function};
+use crate::fleet::Fleet;
+use crate::fleet::metrics::read_metrics;
+use crate::fleet::reports::{ScanEstimate, estimate_scan};
+use crate::fleet::sources::{FigureSource, ReportPlan};
 
 use super::args::WindowArgs;
-use super::read::{Read, gather};
+use super::read::{Read, read_reports, select_window};
+use super::stats_document::{Report, StatsDocument, document};
 use super::{fail, finish};
-
-#[derive(Debug, Serialize)]
-pub struct StatsDocument {
-    pub window: Window,
-    pub functions: Vec<StatsEntry>,
-    pub services: Vec<StatsEntry>,
-    pub errors: Vec<String>,
-}
-
-/// One function's (or service's) figures. Field names are stable: scripts rely on them.
-#[derive(Debug, Serialize)]
-pub struct StatsEntry {
-    pub name: String,
-    pub region: String,
-    pub service: String,
-    pub stage: Option<String>,
-    pub invocations: u64,
-    pub cold_starts: u64,
-    pub cold_start_pct: f64,
-    pub warm: Option<Percentiles>,
-    pub cold: Option<ColdPercentiles>,
-    pub init: Option<ColdPercentiles>,
-    pub timeouts: u64,
-    pub errors: u64,
-    pub max_memory_used_mb: u32,
-    pub memory_mb: u32,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ColdPercentiles {
-    pub p50_ms: f64,
-    pub p99_ms: f64,
-}
-
-impl From<Percentiles> for ColdPercentiles {
-    fn from(p: Percentiles) -> Self {
-        ColdPercentiles {
-            p50_ms: p.p50_ms,
-            p99_ms: p.p99_ms,
-        }
-    }
-}
 
 pub async fn run(
     fleet: Arc<dyn Fleet>,
     config: &Config,
     names: &[String],
     window_args: &WindowArgs,
+    source: FigureSource,
     json: bool,
 ) -> ExitCode {
-    let (_, functions, window, latency) = match gather(fleet, config, names, window_args).await {
-        Ok(g) => g,
+    let selection = match select_window(fleet.as_ref(), config, names, window_args).await {
+        Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let doc = match &latency {
-        Read::Records(l) => document(&functions, window, l),
-        Read::Insights(i) => insights_document(&functions, window, i),
+    let (functions, window) = (&selection.functions, selection.window);
+    let metrics = if source.metrics() {
+        Some(read_metrics(fleet.clone(), functions, window).await)
+    } else {
+        None
     };
+    let plan = match source {
+        FigureSource::Auto => {
+            let estimate = estimate_scan(fleet.as_ref(), functions, window).await;
+            let known = estimate.is_ok();
+            let estimate = estimate.unwrap_or_else(|_| ScanEstimate {
+                bytes: 0,
+                groups: distinct_groups(functions),
+            });
+            source.report_plan(
+                &estimate,
+                known,
+                &config.figures,
+                config.logs.confirm_scan_bytes,
+            )
+        }
+        _ => source.report_plan(&ScanEstimate::default(), false, &config.figures, 0),
+    };
+    let read = match read_reports(fleet, config, &selection, &plan, window_args).await {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    let report = match &read {
+        Some(Read::Records(l)) => Some(Report::Records(l)),
+        Some(Read::Insights(i)) => Some(Report::Insights(i)),
+        None => None,
+    };
+    // A provider without metrics (the local fleet) is no failure where REPORT figures stand in.
+    let metrics = metrics.filter(|m| !(source == FigureSource::Auto && m.unsupported()));
+    let mut doc = document(functions, window, report, metrics.as_ref());
+    doc.errors.extend(selection.errors.iter().cloned());
+    if let Some(read) = &read {
+        doc.errors.extend(read.errors());
+    }
+    if let Some(m) = &metrics {
+        doc.errors
+            .extend(m.failures.iter().map(|(t, e)| format!("{t}: {e}")));
+    }
+    if let ReportPlan::Skip(why) = plan
+        && source == FigureSource::Auto
+    {
+        eprintln!("mfn-tui: {why}");
+        doc.notes.push(why);
+    }
     if json {
         println!(
             "{}",
@@ -86,151 +89,21 @@ pub async fn run(
     finish(&doc.errors)
 }
 
-/// Per-function entries (by service, then name) and their service roll-ups.
-pub fn document(functions: &[Function], window: Window, latency: &FleetLatency) -> StatsDocument {
-    let mut sorted: Vec<&Function> = functions.iter().collect();
-    sorted.sort_by(|a, b| (service_key(a), &a.name).cmp(&(service_key(b), &b.name)));
-    let mut entries = Vec::new();
-    let mut services: Vec<(crate::fleet::ServiceKey, LatencyStats, u32)> = Vec::new();
-    for f in sorted {
-        let Some(stats) = latency.by_function.get(&f.arn) else {
-            continue;
-        };
-        entries.push(entry(&f.name, f, stats, f.memory_mb));
-        let key = service_key(f);
-        match services.iter_mut().find(|(k, ..)| *k == key) {
-            Some((_, s, memory)) => {
-                s.merge(stats);
-                *memory = (*memory).max(f.memory_mb);
-            }
-            None => {
-                let mut s = LatencyStats::new(window, BUCKETS);
-                s.merge(stats);
-                services.push((key, s, f.memory_mb));
-            }
-        }
-    }
-    let service_entries = services
+fn distinct_groups(functions: &[crate::fleet::Function]) -> usize {
+    let mut groups: Vec<(&crate::fleet::Target, &str)> = functions
         .iter()
-        .map(|(key, s, memory)| StatsEntry {
-            name: key.name.clone(),
-            region: key.region.clone(),
-            service: key.name.clone(),
-            stage: key.stage.clone(),
-            ..figures(s, *memory)
-        })
+        .map(|f| (&f.target, f.log_group.as_str()))
         .collect();
-    StatsDocument {
-        window,
-        functions: entries,
-        services: service_entries,
-        errors: Read::Records(latency.clone()).errors(),
-    }
-}
-
-/// Per-function and per-service entries from Logs Insights' figures.
-pub fn insights_document(
-    functions: &[Function],
-    window: Window,
-    read: &InsightsLatency,
-) -> StatsDocument {
-    let mut sorted: Vec<&Function> = functions.iter().collect();
-    sorted.sort_by(|a, b| (service_key(a), &a.name).cmp(&(service_key(b), &b.name)));
-    let entries = sorted
-        .iter()
-        .filter_map(|f| {
-            let figures = read.by_function.get(&f.arn)?;
-            Some(StatsEntry {
-                name: f.name.clone(),
-                region: f.region.clone(),
-                service: f.placement.service.clone(),
-                stage: f.placement.stage.clone(),
-                ..insights_figures(figures, f.memory_mb)
-            })
-        })
-        .collect();
-    let services = read
-        .by_service
-        .iter()
-        .map(|(key, figures)| StatsEntry {
-            name: key.name.clone(),
-            region: key.region.clone(),
-            service: key.name.clone(),
-            stage: key.stage.clone(),
-            ..insights_figures(figures, figures.memory_mb)
-        })
-        .collect();
-    StatsDocument {
-        window,
-        functions: entries,
-        services,
-        errors: Read::Insights(read.clone()).errors(),
-    }
-}
-
-fn insights_figures(f: &InsightsFigures, memory_mb: u32) -> StatsEntry {
-    let pct = if f.invocations == 0 {
-        0.0
-    } else {
-        (f.cold_starts as f64 * 10_000.0 / f.invocations as f64).round() / 100.0
-    };
-    let pair = |p50: Option<f64>, p99: Option<f64>| {
-        Some(ColdPercentiles {
-            p50_ms: p50?,
-            p99_ms: p99?,
-        })
-    };
-    StatsEntry {
-        name: String::new(),
-        region: String::new(),
-        service: String::new(),
-        stage: None,
-        invocations: f.invocations,
-        cold_starts: f.cold_starts,
-        cold_start_pct: pct,
-        warm: f.warm,
-        cold: pair(f.cold_p50_ms, f.cold_p99_ms),
-        init: pair(f.init_p50_ms, f.init_p99_ms),
-        timeouts: f.timeouts,
-        errors: f.errors,
-        max_memory_used_mb: f.max_memory_used_mb,
-        memory_mb,
-    }
-}
-
-fn entry(name: &str, f: &Function, stats: &LatencyStats, memory_mb: u32) -> StatsEntry {
-    StatsEntry {
-        name: name.to_owned(),
-        region: f.region.clone(),
-        service: f.placement.service.clone(),
-        stage: f.placement.stage.clone(),
-        ..figures(stats, memory_mb)
-    }
-}
-
-fn figures(s: &LatencyStats, memory_mb: u32) -> StatsEntry {
-    StatsEntry {
-        name: String::new(),
-        region: String::new(),
-        service: String::new(),
-        stage: None,
-        invocations: s.invocations,
-        cold_starts: s.cold_starts,
-        cold_start_pct: (s.cold_start_pct() * 100.0).round() / 100.0,
-        warm: s.warm_percentiles(),
-        cold: s.cold_percentiles().map(Into::into),
-        init: s.init_percentiles().map(Into::into),
-        timeouts: s.timeouts,
-        errors: s.errors,
-        max_memory_used_mb: s.max_memory_used_mb,
-        memory_mb,
-    }
+    groups.sort();
+    groups.dedup();
+    groups.len()
 }
 
 fn table(doc: &StatsDocument) -> String {
     let ms = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "-".into());
+    let n = |v: Option<f64>| v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into());
     let mut out = format!(
-        "{:<36} {:<12} {:>8} {:>6} {:>9} {:>9} {:>9} {:>9} {:>5} {:>9}\n",
+        "{:<36} {:<12} {:>8} {:>6} {:>9} {:>9} {:>9} {:>9} {:>6} {:>6} {:>9}\n",
         "FUNCTION",
         "SERVICE",
         "INVOKES",
@@ -239,22 +112,33 @@ fn table(doc: &StatsDocument) -> String {
         "WARM P99",
         "COLD P50",
         "COLD P99",
-        "ERR",
+        "ERR%",
+        "THROT",
         "MEM USED"
     );
     for e in &doc.functions {
+        let m = e.metrics.unwrap_or_default();
+        let invocations = e.invocations.map(|v| v as f64).or(m.invocations);
         out.push_str(&format!(
-            "{:<36} {:<12} {:>8} {:>6.1} {:>9} {:>9} {:>9} {:>9} {:>5} {:>9}\n",
+            "{:<36} {:<12} {:>8} {:>6} {:>9} {:>9} {:>9} {:>9} {:>6} {:>6} {:>9}\n",
             e.name,
             e.service,
-            e.invocations,
-            e.cold_start_pct,
+            n(invocations),
+            e.cold_start_pct
+                .map(|p| format!("{p:.1}"))
+                .unwrap_or_else(|| "-".into()),
             ms(e.warm.map(|p| p.p50_ms)),
-            ms(e.warm.map(|p| p.p99_ms)),
+            ms(e.warm.map(|p| p.p99_ms).or(m.duration_p99_ms)),
             ms(e.cold.as_ref().map(|p| p.p50_ms)),
             ms(e.cold.as_ref().map(|p| p.p99_ms)),
-            e.errors + e.timeouts,
-            format!("{}/{}", e.max_memory_used_mb, e.memory_mb),
+            m.error_pct()
+                .map(|p| format!("{p:.1}"))
+                .unwrap_or_else(|| "-".into()),
+            n(m.throttles),
+            match e.max_memory_used_mb {
+                Some(used) => format!("{used}/{}", e.memory_mb),
+                None => format!("-/{}", e.memory_mb),
+            },
         ));
     }
     out

@@ -12,10 +12,12 @@ pub mod inventory;
 pub mod local;
 pub mod locate;
 pub mod logs;
+pub mod metrics;
 pub mod model;
 pub mod provider;
 pub mod provider_types;
 pub mod reports;
+pub mod sources;
 
 pub use error::FleetError;
 pub use inventory::Inventory;

@@ -6,6 +6,8 @@
 //! ([`Function::target`]): with two profiles in one region, prod's function is never reached
 //! through dev's credentials.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 
 use crate::analysis::latency::Window;
@@ -13,7 +15,8 @@ use crate::analysis::latency::Window;
 use super::model::{FleetContext, Function, Target};
 use super::provider_types::{
     AliasChange, AliasTarget, CodeRestore, CodeSource, Depth, DiscoverySink, InvokeRequest,
-    InvokeResult, LogGroupSize, LogSink, QueryAnswer, ReportSink, StepSink,
+    InvokeResult, LogGroupSize, LogSink, MetricAnswer, MetricQuery, QueryAnswer, ReportSink,
+    StepSink,
 };
 use super::{FleetError, Inventory};
 
@@ -46,13 +49,14 @@ pub trait Fleet: Send + Sync {
     /// the provider has no identity of its own.
     async fn identity(&self, target: &Target) -> Option<String>;
 
-    /// The stored size of a log group of `target` (`None` if it does not exist), for
-    /// estimating what reading a window will scan before scanning it.
-    async fn log_group_size(
+    /// The stored sizes of `log_groups` of `target` (a group that does not exist is left
+    /// out: a function never invoked has none), for estimating what reading a window will
+    /// scan before scanning it, and for leaving out of a query what is not there.
+    async fn log_group_sizes(
         &self,
         target: &Target,
-        log_group: &str,
-    ) -> Result<Option<LogGroupSize>, FleetError>;
+        log_groups: &[String],
+    ) -> Result<BTreeMap<String, LogGroupSize>, FleetError>;
 
     /// Runs a CloudWatch Logs Insights query over `log_groups` of `target` within `window`.
     async fn insights_query(
@@ -91,6 +95,16 @@ pub trait Fleet: Send + Sync {
         window: Window,
         sink: ReportSink,
     ) -> Result<(), FleetError>;
+
+    /// The value of each of `queries` (functions of `target`) over `window`, from CloudWatch
+    /// metrics. Calls that fail leave their queries' values `None` and say why in
+    /// [`MetricAnswer::failures`]; [`FleetError::Unsupported`] means this provider has none.
+    async fn metrics(
+        &self,
+        target: &Target,
+        queries: Vec<MetricQuery>,
+        window: Window,
+    ) -> Result<MetricAnswer, FleetError>;
 
     /// Invokes `function` (see [`InvokeRequest`]).
     async fn invoke(

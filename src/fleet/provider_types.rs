@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tokio::sync::mpsc;
 
+use crate::analysis::metrics::{LambdaMetric, Stat};
 use crate::analysis::report::InvocationReport;
 
 use super::error::FleetError;
@@ -165,6 +166,28 @@ pub struct LogGroupSize {
 pub struct QueryAnswer {
     pub rows: Vec<BTreeMap<String, String>>,
     pub bytes_scanned: f64,
+}
+
+// Metrics.
+
+/// One `AWS/Lambda` statistic of one function (or of one of its aliases or versions, through
+/// the `Resource` dimension) over a window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricQuery {
+    /// The function's name (the `FunctionName` dimension).
+    pub function: String,
+    /// `NAME:ALIAS` or `NAME:VERSION` (the `Resource` dimension), for an alias's figures.
+    pub resource: Option<String>,
+    pub metric: LambdaMetric,
+    pub stat: Stat,
+}
+
+/// The value of each query over the window (`None`: no datapoint), in the queries' order,
+/// and the calls that failed (their queries' values are `None`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MetricAnswer {
+    pub values: Vec<Option<f64>>,
+    pub failures: Vec<FleetError>,
 }
 
 // Invocations.

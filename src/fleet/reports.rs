@@ -28,18 +28,19 @@ pub async fn estimate_scan(
     functions: &[Function],
     window: Window,
 ) -> Result<ScanEstimate, FleetError> {
-    let mut groups: Vec<(&crate::fleet::Target, &str)> = functions
-        .iter()
-        .map(|f| (&f.target, f.log_group.as_str()))
-        .collect();
-    groups.sort();
-    groups.dedup();
-    let mut estimate = ScanEstimate {
-        bytes: 0,
-        groups: groups.len(),
-    };
-    for (target, group) in groups {
-        if let Some(size) = fleet.log_group_size(target, group).await? {
+    let mut groups: BTreeMap<&crate::fleet::Target, Vec<String>> = BTreeMap::new();
+    for f in functions {
+        groups
+            .entry(&f.target)
+            .or_default()
+            .push(f.log_group.clone());
+    }
+    let mut estimate = ScanEstimate::default();
+    for (target, mut names) in groups {
+        names.sort();
+        names.dedup();
+        estimate.groups += names.len();
+        for size in fleet.log_group_sizes(target, &names).await?.values() {
             estimate.bytes += estimated_scan_bytes(size.stored_bytes, size.created_ms, &window);
         }
     }

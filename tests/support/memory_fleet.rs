@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use mfn_tui::analysis::latency::Window;
+use mfn_tui::analysis::metrics::{LambdaMetric, Stat};
 use mfn_tui::fleet::{
     Alias, AliasChange, AliasTarget, ApiKind, CodeRestore, CodeSource, Depth, DiscoveryEvent,
     DiscoverySink, Fleet, FleetContext, FleetError, Function, InvokeRequest, InvokeResult,
-    LogGroupSize, LogSink, Provider, QueryAnswer, ReportBatch, ReportSink, Route, Secret, StepSink,
-    Target, TimedReport, Version, VersionState,
+    LogGroupSize, LogSink, MetricAnswer, MetricQuery, Provider, QueryAnswer, ReportBatch,
+    ReportSink, Route, Secret, StepSink, Target, TimedReport, Version, VersionState,
 };
 use tokio::sync::Notify;
 
@@ -25,6 +26,8 @@ pub struct MemoryFleet {
     pub reports: BTreeMap<String, Vec<TimedReport>>,
     /// Stored bytes by log group (groups not named here do not exist).
     pub log_bytes: BTreeMap<String, u64>,
+    /// CloudWatch's answers, by function name, metric and statistic (none: no datapoint).
+    pub metric_values: BTreeMap<(String, LambdaMetric, Stat), f64>,
 }
 
 #[async_trait]
@@ -72,20 +75,26 @@ impl Fleet for MemoryFleet {
         None
     }
 
-    async fn log_group_size(
+    async fn log_group_sizes(
         &self,
         _target: &Target,
-        log_group: &str,
-    ) -> Result<Option<LogGroupSize>, FleetError> {
+        log_groups: &[String],
+    ) -> Result<BTreeMap<String, LogGroupSize>, FleetError> {
         // Every group here is a day old.
         let created_ms = mfn_tui::clock::now_ms() - 86_400_000;
-        Ok(self
-            .log_bytes
-            .get(log_group)
-            .map(|&stored_bytes| LogGroupSize {
-                stored_bytes,
-                created_ms,
-            }))
+        Ok(log_groups
+            .iter()
+            .filter_map(|g| {
+                let stored_bytes = *self.log_bytes.get(g)?;
+                Some((
+                    g.clone(),
+                    LogGroupSize {
+                        stored_bytes,
+                        created_ms,
+                    },
+                ))
+            })
+            .collect())
     }
 
     async fn insights_query(
@@ -108,6 +117,27 @@ impl Fleet for MemoryFleet {
         _sink: LogSink,
     ) -> Result<(), FleetError> {
         Ok(())
+    }
+
+    async fn metrics(
+        &self,
+        _target: &Target,
+        queries: Vec<MetricQuery>,
+        _window: Window,
+    ) -> Result<MetricAnswer, FleetError> {
+        Ok(MetricAnswer {
+            values: queries
+                .iter()
+                .map(|q| {
+                    q.resource.is_none().then(|| {
+                        self.metric_values
+                            .get(&(q.function.clone(), q.metric, q.stat))
+                            .copied()
+                    })?
+                })
+                .collect(),
+            failures: Vec::new(),
+        })
     }
 
     async fn live_tail(
@@ -348,6 +378,7 @@ pub fn two_region_fleet() -> MemoryFleet {
             (api.arn.clone(), api_reports),
         ]),
         log_bytes: BTreeMap::new(),
+        metric_values: BTreeMap::new(),
     }
 }
 

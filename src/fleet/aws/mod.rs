@@ -11,6 +11,7 @@ mod functions;
 mod insights;
 mod invoke;
 mod logs;
+mod metrics;
 mod owner;
 mod package;
 mod restore;
@@ -19,7 +20,7 @@ mod tags;
 mod tail;
 mod waits;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,8 +35,8 @@ pub use waits::Timeouts;
 use crate::analysis::latency::Window;
 use crate::fleet::{
     AliasChange, AliasTarget, CodeRestore, CodeSource, Depth, DiscoverySink, Fleet, FleetContext,
-    FleetError, Function, InvokeRequest, InvokeResult, LogGroupSize, LogSink, Provider,
-    QueryAnswer, ReportSink, StepSink, Target,
+    FleetError, Function, InvokeRequest, InvokeResult, LogGroupSize, LogSink, MetricAnswer,
+    MetricQuery, Provider, QueryAnswer, ReportSink, StepSink, Target,
 };
 
 /// What the command line and the config say about reaching AWS.
@@ -254,13 +255,13 @@ impl Fleet for AwsFleet {
         me.arn().map(str::to_owned)
     }
 
-    async fn log_group_size(
+    async fn log_group_sizes(
         &self,
         target: &Target,
-        log_group: &str,
-    ) -> Result<Option<LogGroupSize>, FleetError> {
+        log_groups: &[String],
+    ) -> Result<BTreeMap<String, LogGroupSize>, FleetError> {
         let clients = self.clients_for(target).await;
-        insights::group_size(&clients, log_group).await
+        insights::group_sizes(&clients, log_groups).await
     }
 
     async fn insights_query(
@@ -312,6 +313,16 @@ impl Fleet for AwsFleet {
     ) -> Result<(), FleetError> {
         let clients = self.clients_for(&function.target).await;
         logs::reports(&clients, function, window, sink).await
+    }
+
+    async fn metrics(
+        &self,
+        target: &Target,
+        queries: Vec<MetricQuery>,
+        window: Window,
+    ) -> Result<MetricAnswer, FleetError> {
+        let clients = self.clients_for(target).await;
+        Ok(metrics::metrics(&clients, &queries, window).await)
     }
 
     async fn invoke(

@@ -10,8 +10,8 @@ use crate::analysis::latency::Window;
 use crate::fleet::{
     Alias, AliasChange, AliasTarget, CodeRestore, CodeSource, Depth, DiscoveryEvent, DiscoverySink,
     Fleet, FleetContext, FleetError, Function, InvokeRequest, InvokeResult, LogGroupSize,
-    LogRecord, LogSink, Provider, QueryAnswer, ReportBatch, ReportSink, Route, StepSink, Target,
-    Version, VersionState,
+    LogRecord, LogSink, MetricAnswer, MetricQuery, Provider, QueryAnswer, ReportBatch, ReportSink,
+    Route, StepSink, Target, Version, VersionState,
 };
 
 use super::fleet::{LOCAL_ACCOUNT, LocalFleet, LocalFunction};
@@ -78,19 +78,25 @@ impl Fleet for LocalFleet {
         None
     }
 
-    async fn log_group_size(
+    async fn log_group_sizes(
         &self,
         _target: &Target,
-        log_group: &str,
-    ) -> Result<Option<LogGroupSize>, FleetError> {
-        let size = self
-            .store
-            .group_size(log_group)
-            .map_err(FleetError::Config)?;
-        Ok(size.map(|(stored_bytes, created_ms)| LogGroupSize {
-            stored_bytes,
-            created_ms,
-        }))
+        log_groups: &[String],
+    ) -> Result<BTreeMap<String, LogGroupSize>, FleetError> {
+        let mut sizes = BTreeMap::new();
+        for group in log_groups {
+            let size = self.store.group_size(group).map_err(FleetError::Config)?;
+            if let Some((stored_bytes, created_ms)) = size {
+                sizes.insert(
+                    group.clone(),
+                    LogGroupSize {
+                        stored_bytes,
+                        created_ms,
+                    },
+                );
+            }
+        }
+        Ok(sizes)
     }
 
     async fn insights_query(
@@ -141,6 +147,20 @@ impl Fleet for LocalFleet {
     ) -> Result<(), FleetError> {
         Err(FleetError::Unsupported(
             "the local fleet's records are read from its store as they are written".into(),
+        ))
+    }
+
+    /// A local fleet has no CloudWatch: its figures come from its REPORT lines, every one of
+    /// which it wrote.
+    async fn metrics(
+        &self,
+        _target: &Target,
+        _queries: Vec<MetricQuery>,
+        _window: Window,
+    ) -> Result<MetricAnswer, FleetError> {
+        Err(FleetError::Unsupported(
+            "the local fleet has no CloudWatch metrics; its figures come from its REPORT lines"
+                .into(),
         ))
     }
 
