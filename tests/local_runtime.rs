@@ -37,6 +37,8 @@ fn pool(name: &str, runtime: &str, handler: &str, timeout_s: u64, reserved: Opti
         log_group: format!("/aws/lambda/tests-dev-{name}"),
         environment: BTreeMap::from([("GREETING".to_string(), "hello".to_string())]),
         shims: root().join("assets/runtimes"),
+        passed: Vec::new(),
+        layers: Vec::new(),
     };
     Pool::new(
         launch,
@@ -281,6 +283,8 @@ async fn awslambdaric_runs_unchanged_against_the_runtime_api() {
             awslambdaric_python().display().to_string(),
         )]),
         shims: root().join("assets/runtimes"),
+        passed: Vec::new(),
+        layers: Vec::new(),
     };
     let pool = Pool::new(
         launch,

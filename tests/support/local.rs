@@ -4,8 +4,21 @@
 use std::path::{Path, PathBuf};
 
 use mfn_tui::fleet::Fleet;
-use mfn_tui::fleet::local::LocalFleet;
+use mfn_tui::fleet::local::{LocalFleet, LocalOptions};
 use mfn_tui::fleet::operations::{AliasChange, CodeSource};
+
+/// What a test's local fleet reads `dir` with (the demo when `None`): state under `state`,
+/// environments kept five minutes, ten seconds for an init, no variable passed through.
+pub fn options(dir: Option<&Path>, state: &Path) -> LocalOptions {
+    LocalOptions {
+        dir: dir.map(Path::to_path_buf),
+        stage: None,
+        state_dir: state.to_path_buf(),
+        idle: std::time::Duration::from_secs(300),
+        init_timeout: std::time::Duration::from_secs(10),
+        pass_env: Vec::new(),
+    }
+}
 
 /// The greeter service copied into `root/services/greeter`; returns `root/services`.
 pub fn greeter(root: &Path) -> PathBuf {

@@ -74,6 +74,10 @@ pub struct Launch {
     pub environment: BTreeMap<String, String>,
     /// Where the bundled runtime shims were written.
     pub shims: PathBuf,
+    /// The operator's variables passed through (`[local] pass_env`): credentials, endpoint.
+    pub passed: Vec<(String, String)>,
+    /// The code directories of the function's layers.
+    pub layers: Vec<PathBuf>,
 }
 
 pub struct Environment {
@@ -89,25 +93,37 @@ pub struct Environment {
 
 /// The program that runs a runtime, or why there is none here.
 pub fn command_for(launch: &Launch) -> Result<(PathBuf, Vec<PathBuf>), String> {
-    let r = launch.runtime.as_str();
-    let program = |name: &str, shim: &str| -> Result<(PathBuf, Vec<PathBuf>), String> {
-        let found = which(name).ok_or_else(|| {
+    let (program, shim) = program_for(&launch.runtime, &launch.code_dir)?;
+    Ok((
+        program,
+        shim.map(|s| launch.shims.join(s)).into_iter().collect(),
+    ))
+}
+
+/// Why `runtime` cannot run code of `code_dir` here, if it cannot.
+pub fn runtime_problem(runtime: &str, code_dir: &Path) -> Option<String> {
+    program_for(runtime, code_dir).err()
+}
+
+/// The program for a runtime and the bundled shim it runs, if any.
+fn program_for(r: &str, code_dir: &Path) -> Result<(PathBuf, Option<&'static str>), String> {
+    let program = |name: &str, shim: &'static str| {
+        which(name).map(|found| (found, Some(shim))).ok_or_else(|| {
             format!("the {r} runtime needs `{name}` on PATH; install it or change `runtime`")
-        })?;
-        Ok((found, vec![launch.shims.join(shim)]))
+        })
     };
     if r.starts_with("python3") {
         program("python3", "python/bootstrap.py")
     } else if r.starts_with("nodejs") {
         program("node", "node/bootstrap.js")
     } else if r.starts_with("provided") {
-        let bootstrap = launch.code_dir.join("bootstrap");
+        let bootstrap = code_dir.join("bootstrap");
         if bootstrap.is_file() {
-            Ok((bootstrap, Vec::new()))
+            Ok((bootstrap, None))
         } else {
             Err(format!(
-                "the {r} runtime runs `bootstrap` from the code directory, and {} has none",
-                launch.code_dir.display()
+                "the {r} runtime runs `bootstrap` from the code directory, and {} has none (build it first)",
+                code_dir.display()
             ))
         }
     } else {
@@ -136,6 +152,7 @@ impl Environment {
         cmd.args(&args)
             .current_dir(&launch.code_dir)
             .env_clear()
+            .envs(launch.passed.iter().map(|(k, v)| (k, v)))
             .envs(&launch.environment)
             .envs(platform_env(launch, &api, &log.stream))
             .stdin(Stdio::null())
@@ -215,12 +232,19 @@ impl Environment {
     }
 }
 
-/// The variables Lambda sets in every environment.
+/// The variables Lambda sets in every environment (they win over the function's own, as on
+/// AWS), and `IS_OFFLINE`, which handlers read to pick a local database.
 fn platform_env(launch: &Launch, api: &RuntimeApi, stream: &str) -> Vec<(String, String)> {
     let mut env = vec![
         ("AWS_LAMBDA_RUNTIME_API", api.addr.to_string()),
         ("_HANDLER", launch.handler.clone()),
-        ("LAMBDA_TASK_ROOT", launch.code_dir.display().to_string()),
+        (
+            "LAMBDA_TASK_ROOT",
+            std::path::absolute(&launch.code_dir)
+                .unwrap_or_else(|_| launch.code_dir.clone())
+                .display()
+                .to_string(),
+        ),
         ("LAMBDA_RUNTIME_DIR", launch.shims.display().to_string()),
         ("AWS_LAMBDA_FUNCTION_NAME", launch.function_name.clone()),
         ("AWS_LAMBDA_FUNCTION_VERSION", launch.version.clone()),
@@ -238,7 +262,25 @@ fn platform_env(launch: &Launch, api: &RuntimeApi, stream: &str) -> Vec<(String,
         ),
         ("TZ", ":UTC".to_owned()),
         ("PYTHONDONTWRITEBYTECODE", "1".to_owned()),
+        ("IS_OFFLINE", "true".to_owned()),
     ];
+    // Layers: AWS unpacks them under /opt, where each runtime looks for their modules.
+    let layer_dirs = |sub: &str| -> Option<String> {
+        let dirs: Vec<String> = launch
+            .layers
+            .iter()
+            .map(|l| l.join(sub))
+            .filter(|d| d.is_dir())
+            .map(|d| d.display().to_string())
+            .collect();
+        (!dirs.is_empty()).then(|| dirs.join(":"))
+    };
+    if let Some(p) = layer_dirs("python") {
+        env.push(("PYTHONPATH", p));
+    }
+    if let Some(p) = layer_dirs("nodejs/node_modules") {
+        env.push(("NODE_PATH", p));
+    }
     for name in ["PATH", "LANG", "HOME"] {
         if let Ok(v) = std::env::var(name) {
             env.push((name, v));
