@@ -216,6 +216,58 @@ async fn an_init_error_fails_the_invocation_with_its_type() {
     assert_eq!(pool.environments().await, 0);
 }
 
+/// A runtime that exits before its first `next` (a missing library) fails its invocation at
+/// once with Runtime.ExitError and its stderr in the log, as on AWS, not with
+/// Runtime.InitTimeout once the init timeout has run out.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_runtime_that_exits_during_init_fails_with_an_exit_error_and_its_stderr() {
+    let store = Store::open(&temp_dir("init-exit").join("state.db")).unwrap();
+    let launch = Launch {
+        function_name: "crashy-dev-boot".into(),
+        version: "$LATEST".into(),
+        runtime: "provided.al2".into(),
+        handler: "unused".into(),
+        memory_mb: 128,
+        region: "us-east-1".into(),
+        code_dir: root().join("tests/fixtures/local/init-exit"),
+        log_group: "/aws/lambda/crashy-dev-boot".into(),
+        environment: BTreeMap::new(),
+        shims: root().join("assets/runtimes"),
+        passed: Vec::new(),
+        layers: Vec::new(),
+    };
+    let pool = Pool::new(
+        launch,
+        "arn:aws:lambda:us-east-1:000000000000:function:crashy-dev-boot".into(),
+        Duration::from_secs(5),
+        None,
+        store,
+        // Only noticing the exit ends this init early; the timeout's error is InitTimeout.
+        PoolSettings {
+            init_timeout: Duration::from_secs(60),
+        },
+    );
+    let outcome = pool.invoke(id(1), Bytes::from("{}")).await.unwrap();
+    assert_eq!(outcome.function_error.as_deref(), Some("Runtime.ExitError"));
+    assert!(
+        json(&outcome)["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("exit status: 3"),
+        "{:?}",
+        json(&outcome)
+    );
+    assert!(
+        outcome
+            .log
+            .iter()
+            .any(|l| l.contains("bootstrap: cannot load libexample.so")),
+        "{:#?}",
+        outcome.log
+    );
+    assert_eq!(report(&outcome).status, InvocationStatus::Error);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_process_that_exits_mid_invocation_is_a_runtime_exit_error() {
     let pool = pool("exit", "python3.11", "handler.exit_now", 5, None);

@@ -2,6 +2,7 @@
 //! tests change between versions.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use mfn_tui::fleet::Fleet;
 use mfn_tui::fleet::local::{LocalFleet, LocalOptions};
@@ -55,4 +56,25 @@ pub async fn deploy(fleet: &LocalFleet, name: &str, alias: &str) -> AliasChange 
         .deploy(&function, CodeSource::WorkingDirectory, alias, steps)
         .await
         .unwrap()
+}
+
+/// The messages of `name`'s log group written in the last ten minutes, oldest first.
+pub async fn log_lines(fleet: &Arc<LocalFleet>, name: &str) -> Vec<String> {
+    let function = fleet
+        .function(name, "local")
+        .await
+        .unwrap()
+        .expect("the function exists");
+    let window =
+        mfn_tui::analysis::latency::Window::ending_at(mfn_tui::clock::now_ms() + 1_000, 600_000);
+    let (records, _) = mfn_tui::fleet::logs::read_logs(
+        fleet.clone(),
+        std::slice::from_ref(&function),
+        window,
+        None,
+        1,
+        10_000,
+    )
+    .await;
+    records.into_iter().map(|r| r.message).collect()
 }
