@@ -129,6 +129,7 @@ fn banner(fleet: &LocalFleet, url: &str) -> String {
             source.source_arn, source.state
         ));
     }
+    out.push_str("ready: logs follow; ctrl-c (SIGINT) or SIGTERM stops\n");
     out
 }
 

@@ -78,3 +78,35 @@ pub async fn log_lines(fleet: &Arc<LocalFleet>, name: &str) -> Vec<String> {
     .await;
     records.into_iter().map(|r| r.message).collect()
 }
+
+/// A port free on loopback now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Processes whose command line mentions `needle`.
+pub fn processes(needle: &str) -> Vec<String> {
+    let out = std::process::Command::new("pgrep")
+        .args(["-f", needle])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `[local] gateway_port` on a free port, in `dir/config.toml`.
+pub fn config_on_a_free_port(dir: &Path) -> PathBuf {
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[local]\ngateway_port = {}\n", free_port()),
+    )
+    .unwrap();
+    config
+}
