@@ -15,7 +15,7 @@ pub enum Treatment {
 }
 
 /// Top-level keys read.
-pub const TOP_READ: &[&str] = &["service", "provider", "functions", "params"];
+pub const TOP_READ: &[&str] = &["service", "provider", "functions", "params", "useDotenv"];
 
 /// Top-level keys read past.
 pub const TOP_PAST: &[&str] = &[
@@ -40,7 +40,6 @@ pub const TOP_PAST: &[&str] = &[
     "stepFunctions",
     "tenant",
     "unresolvedVariablesNotificationMode",
-    "useDotenv",
     "variablesResolutionMode",
 ];
 

@@ -39,6 +39,7 @@ pub fn read_service(file: &Path, sources: &Sources) -> ServiceRead {
         return fail("the file is not a map of keys".into());
     };
     let dir = file.parent().unwrap_or(Path::new("."));
+    let sources = &with_dotenv(&doc, sources, dir);
     let resolver = match Resolver::new(&doc, sources, dir) {
         Ok(r) => r,
         Err(e) => {
@@ -158,6 +159,38 @@ fn read(r: &Reader, top: &Mapping, file: &Path) -> Option<ServiceDef> {
         file: file.to_path_buf(),
         functions: defs,
     })
+}
+
+/// With `useDotenv: true`, the framework reads `.env.STAGE` and `.env` of the service into
+/// `${env:…}` (what the environment sets wins).
+fn with_dotenv(doc: &Value, sources: &Sources, dir: &Path) -> Sources {
+    let mut sources = sources.clone();
+    if doc.get("useDotenv").and_then(Value::as_bool) != Some(true) {
+        return sources;
+    }
+    let stage = Resolver::new(doc, &sources, dir).map_or_else(|_| "dev".into(), |r| r.stage);
+    for name in [format!(".env.{stage}"), ".env".to_owned()] {
+        let Ok(text) = std::fs::read_to_string(dir.join(name)) else {
+            continue;
+        };
+        for line in text.lines().map(str::trim) {
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            if let Some((k, v)) = line.split_once('=')
+                && !line.starts_with('#')
+            {
+                let v = v.trim();
+                let v = v
+                    .strip_prefix('"')
+                    .and_then(|v| v.strip_suffix('"'))
+                    .unwrap_or(v);
+                sources
+                    .env
+                    .entry(k.trim().to_owned())
+                    .or_insert_with(|| v.to_owned());
+            }
+        }
+    }
+    sources
 }
 
 /// `functions`: a map, a variable standing for one, or a list of them (as the framework takes

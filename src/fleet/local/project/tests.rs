@@ -184,3 +184,27 @@ fn a_service_of_resources_only_is_a_note_not_an_error() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn use_dotenv_reads_the_stage_file_then_dot_env_under_the_environment() {
+    let dir = fixture(
+        "dotenv",
+        "service: s\nuseDotenv: true\nprovider:\n  runtime: python3.11\n  environment:\n    A: ${env:A}\n    B: ${env:B}\n    C: ${env:C}\nfunctions:\n  f:\n    handler: h.f\n",
+    );
+    std::fs::write(
+        dir.join("svc/.env"),
+        "A=from-dotenv\nB=from-dotenv\n# C=commented\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("svc/.env.dev"), "export B=\"from-stage-file\"\n").unwrap();
+    let sources = Sources {
+        options: BTreeMap::new(),
+        env: BTreeMap::from([("A".to_string(), "from-shell".to_string())]),
+    };
+    let project = load(&dir, &sources);
+    let env = &project.services[0].functions[0].environment;
+    assert_eq!(env["A"], "from-shell");
+    assert_eq!(env["B"], "from-stage-file");
+    assert_eq!(env["C"], "", "unset: empty, with a note");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
