@@ -78,24 +78,18 @@ fn deployment_only_keys_are_read_past_with_one_note_and_the_function_runs() {
     }
     let f = entry(&doc, "functions", "orders-dev-get");
     assert_eq!(f["routes"][0]["path"], "/orders/{id}");
-    let state = scratch("deployment-invoke");
-    let (code, out, err) = mfn_in(
-        &fixtures(),
-        &state,
-        "deployment-keys",
-        &[
-            "invoke",
-            "orders-dev-get",
-            "--payload",
-            r#"{"pathParameters":{"id":"7"}}"#,
-            "--json",
-        ],
-    );
+    let answer = get_order("deployment-keys", "7");
+    assert_eq!(answer["payload"]["body"], r#"{"order": "7"}"#, "{answer}");
+}
+
+/// `invoke --json` of the fixture's `orders-dev-get` for order `id`, with `--local DIR`.
+fn get_order(dir: &str, id: &str) -> serde_json::Value {
+    let state = scratch(&format!("order-{}", dir.replace(['.', '/'], "")));
+    let payload = format!(r#"{{"pathParameters":{{"id":"{id}"}}}}"#);
+    let args = ["invoke", "orders-dev-get", "--payload", &payload, "--json"];
+    let (code, out, err) = mfn_in(&fixtures(), &state, dir, &args);
     assert_eq!(code, Some(0), "{out} {err}");
-    assert!(
-        out.contains(r#"\"order\": \"7\""#) || out.contains(r#"\"order\":\"7\""#),
-        "{out}"
-    );
+    serde_json::from_str(&out).unwrap()
 }
 
 #[test]
@@ -224,12 +218,7 @@ fn duplicate_service_names_and_routes_are_reported_not_merged() {
             && p.contains("shop-dev-list")),
         "{problems:#?}"
     );
-    let names: Vec<&str> = doc["functions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
+    let names = support::cli::names(&doc, "functions");
     assert_eq!(
         names,
         vec!["catalog-dev-products", "shop-dev-list"],
@@ -241,21 +230,7 @@ fn duplicate_service_names_and_routes_are_reported_not_merged() {
 /// function a relative LAMBDA_TASK_ROOT, and each invocation failed its init.
 #[test]
 fn a_relative_dir_runs_its_functions() {
-    let state = scratch("relative");
-    let (code, out, err) = mfn_in(
-        &fixtures(),
-        &state,
-        "./deployment-keys",
-        &[
-            "invoke",
-            "orders-dev-get",
-            "--payload",
-            r#"{"pathParameters":{"id":"1"}}"#,
-            "--json",
-        ],
-    );
-    assert_eq!(code, Some(0), "{out} {err}");
-    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let doc = get_order("./deployment-keys", "1");
     assert!(doc["function_error"].is_null(), "{doc}");
     assert_eq!(doc["payload"]["statusCode"], 200, "{doc}");
 }

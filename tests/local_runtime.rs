@@ -25,6 +25,24 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn pool(name: &str, runtime: &str, handler: &str, timeout_s: u64, reserved: Option<u32>) -> Pool {
+    let code = root().join("tests/fixtures/local/basics");
+    pool_of(
+        name,
+        (runtime, handler, &code),
+        timeout_s,
+        reserved,
+        Duration::from_secs(10),
+    )
+}
+
+/// A pool of function `tests-dev-NAME` running `handler` of `code` under `runtime`.
+fn pool_of(
+    name: &str,
+    (runtime, handler, code): (&str, &str, &Path),
+    timeout_s: u64,
+    reserved: Option<u32>,
+    init_timeout: Duration,
+) -> Pool {
     let store = Store::open(&temp_dir(name).join("state.db")).unwrap();
     let launch = Launch {
         function_name: format!("tests-dev-{name}"),
@@ -33,7 +51,7 @@ fn pool(name: &str, runtime: &str, handler: &str, timeout_s: u64, reserved: Opti
         handler: handler.into(),
         memory_mb: 256,
         region: "us-east-1".into(),
-        code_dir: root().join("tests/fixtures/local/basics"),
+        code_dir: code.to_path_buf(),
         log_group: format!("/aws/lambda/tests-dev-{name}"),
         environment: BTreeMap::from([("GREETING".to_string(), "hello".to_string())]),
         shims: root().join("assets/runtimes"),
@@ -46,9 +64,7 @@ fn pool(name: &str, runtime: &str, handler: &str, timeout_s: u64, reserved: Opti
         Duration::from_secs(timeout_s),
         reserved,
         store,
-        PoolSettings {
-            init_timeout: Duration::from_secs(10),
-        },
+        PoolSettings { init_timeout },
     )
 }
 
@@ -221,31 +237,15 @@ async fn an_init_error_fails_the_invocation_with_its_type() {
 /// Runtime.InitTimeout once the init timeout has run out.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_runtime_that_exits_during_init_fails_with_an_exit_error_and_its_stderr() {
-    let store = Store::open(&temp_dir("init-exit").join("state.db")).unwrap();
-    let launch = Launch {
-        function_name: "crashy-dev-boot".into(),
-        version: "$LATEST".into(),
-        runtime: "provided.al2".into(),
-        handler: "unused".into(),
-        memory_mb: 128,
-        region: "us-east-1".into(),
-        code_dir: root().join("tests/fixtures/local/init-exit"),
-        log_group: "/aws/lambda/crashy-dev-boot".into(),
-        environment: BTreeMap::new(),
-        shims: root().join("assets/runtimes"),
-        passed: Vec::new(),
-        layers: Vec::new(),
-    };
-    let pool = Pool::new(
-        launch,
-        "arn:aws:lambda:us-east-1:000000000000:function:crashy-dev-boot".into(),
-        Duration::from_secs(5),
+    let code = root().join("tests/fixtures/local/init-exit");
+    // Only noticing the exit ends this init early; the timeout's error is InitTimeout.
+    let init_timeout = Duration::from_secs(60);
+    let pool = pool_of(
+        "init-exit",
+        ("provided.al2", "unused", &code),
+        5,
         None,
-        store,
-        // Only noticing the exit ends this init early; the timeout's error is InitTimeout.
-        PoolSettings {
-            init_timeout: Duration::from_secs(60),
-        },
+        init_timeout,
     );
     let outcome = pool.invoke(id(1), Bytes::from("{}")).await.unwrap();
     assert_eq!(outcome.function_error.as_deref(), Some("Runtime.ExitError"));

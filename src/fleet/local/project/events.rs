@@ -21,6 +21,14 @@ const CORS_HEADERS: [&str; 6] = [
     "X-Amz-User-Agent",
 ];
 
+/// The names a `cors` map gives its settings (they differ between REST and HTTP APIs).
+struct CorsKeys {
+    origins: &'static [&'static str],
+    headers: &'static str,
+    methods: Option<&'static str>,
+    expose: Option<&'static str>,
+}
+
 /// What HTTP API routes share, from `provider.httpApi`.
 #[derive(Debug, Clone)]
 pub(super) struct HttpApiDefaults {
@@ -167,40 +175,13 @@ impl Reader<'_> {
             expose_headers: Vec::new(),
             max_age: None,
         };
-        match value? {
-            Value::Mapping(m) => {
-                let field = |k: &str| format!("{at}.{k}");
-                let origins = self
-                    .texts(m.get("origins"), &field("origins"))
-                    .ok()
-                    .flatten();
-                let origin = self.texts(m.get("origin"), &field("origin")).ok().flatten();
-                Some(Cors {
-                    origins: origins.or(origin).unwrap_or(defaults.origins),
-                    headers: self
-                        .texts(m.get("headers"), &field("headers"))
-                        .ok()
-                        .flatten()
-                        .unwrap_or(defaults.headers),
-                    allow_credentials: self
-                        .flag(m.get("allowCredentials"), &field("allowCredentials"))
-                        .ok()
-                        .flatten()
-                        .unwrap_or(false),
-                    max_age: self
-                        .number(m.get("maxAge"), &field("maxAge"))
-                        .ok()
-                        .flatten(),
-                    ..defaults
-                })
-            }
-            other => self
-                .flag(Some(other), at)
-                .ok()
-                .flatten()
-                .filter(|on| *on)
-                .map(|_| defaults),
-        }
+        let keys = CorsKeys {
+            origins: &["origins", "origin"],
+            headers: "headers",
+            methods: None,
+            expose: None,
+        };
+        self.cors(value, at, defaults, &keys)
     }
 
     /// `provider.httpApi.cors`: `true` or its settings, for every HTTP API route.
@@ -217,33 +198,41 @@ impl Reader<'_> {
             expose_headers: Vec::new(),
             max_age: None,
         };
-        match value? {
-            Value::Mapping(m) => {
-                let field = |k: &str| format!("{at}.{k}");
-                let list = |k: &str| self.texts(m.get(k), &field(k)).ok().flatten();
-                Some(Cors {
-                    origins: list("allowedOrigins").unwrap_or(defaults.origins),
-                    headers: list("allowedHeaders").unwrap_or(defaults.headers),
-                    methods: list("allowedMethods").unwrap_or(defaults.methods),
-                    expose_headers: list("exposedResponseHeaders").unwrap_or_default(),
-                    allow_credentials: self
-                        .flag(m.get("allowCredentials"), &field("allowCredentials"))
-                        .ok()
-                        .flatten()
-                        .unwrap_or(false),
-                    max_age: self
-                        .number(m.get("maxAge"), &field("maxAge"))
-                        .ok()
-                        .flatten(),
-                })
-            }
-            other => self
-                .flag(Some(other), at)
+        let keys = CorsKeys {
+            origins: &["allowedOrigins"],
+            headers: "allowedHeaders",
+            methods: Some("allowedMethods"),
+            expose: Some("exposedResponseHeaders"),
+        };
+        self.cors(value, at, defaults, &keys)
+    }
+
+    /// `cors: true` (the defaults) or a map of settings under `keys`' names.
+    fn cors(
+        &self,
+        value: Option<&Value>,
+        at: &str,
+        defaults: Cors,
+        keys: &CorsKeys,
+    ) -> Option<Cors> {
+        let Value::Mapping(m) = value? else {
+            let on = self.flag(value, at).ok().flatten();
+            return on.filter(|on| *on).map(|_| defaults);
+        };
+        let list = |k: &str| self.texts(m.get(k), &format!("{at}.{k}")).ok().flatten();
+        let origins = keys.origins.iter().find_map(|k| list(k));
+        let credentials = self.flag(m.get("allowCredentials"), &format!("{at}.allowCredentials"));
+        Some(Cors {
+            origins: origins.unwrap_or(defaults.origins),
+            headers: list(keys.headers).unwrap_or(defaults.headers),
+            methods: keys.methods.and_then(list).unwrap_or(defaults.methods),
+            expose_headers: keys.expose.and_then(list).unwrap_or_default(),
+            allow_credentials: credentials.ok().flatten().unwrap_or(false),
+            max_age: self
+                .number(m.get("maxAge"), &format!("{at}.maxAge"))
                 .ok()
-                .flatten()
-                .filter(|on| *on)
-                .map(|_| defaults),
-        }
+                .flatten(),
+        })
     }
 
     /// `schedule: rate(…)`, or a map with `rate` (one or a list), `enabled` and `input`.
