@@ -89,6 +89,10 @@ pub struct Environment {
     stderr: Drain,
     pub started: Instant,
     pub last_used: Instant,
+    /// The process tree as last walked, and when: walking it reads a file per thread, so it
+    /// is walked again at most once a second (a handler's child processes are found within a
+    /// second of starting).
+    tree: (Vec<i32>, Option<Instant>),
 }
 
 /// The program that runs a runtime, or why there is none here.
@@ -184,6 +188,7 @@ impl Environment {
             stderr,
             started: now,
             last_used: now,
+            tree: (vec![pid], None),
         })
     }
 
@@ -212,8 +217,17 @@ impl Environment {
     }
 
     /// The peak resident memory of the process tree, in MB.
-    pub fn max_memory_mb(&self) -> u32 {
-        let kb: u64 = tree(self.pid)
+    pub fn max_memory_mb(&mut self) -> u32 {
+        if self
+            .tree
+            .1
+            .is_none_or(|walked| walked.elapsed() >= Duration::from_secs(1))
+        {
+            self.tree = (tree(self.pid), Some(Instant::now()));
+        }
+        let kb: u64 = self
+            .tree
+            .0
             .iter()
             .filter_map(|pid| peak_rss_kb(*pid))
             .sum();
