@@ -6,7 +6,7 @@
 //!
 //! `cargo bench --bench local_offline` (it runs `scripts/install-serverless-offline` first;
 //! MFN_BENCH_RUNS sets the runs of start and cold start, default 5; MFN_BENCH_SECONDS the load
-//! phase, default 5).
+//! phase, default 5; MFN_BENCH_BIN another mfn-tui binary to measure, such as an earlier build).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -64,7 +64,9 @@ fn start(server: Server, dir: &Path, scratch: &Path) -> Running {
         Server::Mfn => {
             let config = scratch.join("config.toml");
             std::fs::write(&config, format!("[local]\ngateway_port = {port}\n")).unwrap();
-            let mut c = Command::new(env!("CARGO_BIN_EXE_mfn-tui"));
+            let bin = std::env::var("MFN_BENCH_BIN")
+                .unwrap_or_else(|_| env!("CARGO_BIN_EXE_mfn-tui").to_owned());
+            let mut c = Command::new(bin);
             c.env("XDG_STATE_HOME", scratch.join("state"))
                 .env("MFN_TUI_LOG_FILE", scratch.join("mfn-tui.log"))
                 .arg("--local")
@@ -207,12 +209,17 @@ fn rss_mb(pid: u32) -> f64 {
     kb as f64 / 1024.0
 }
 
-/// CPU seconds the tree has used (user + system, with reaped children's).
-fn cpu_s(pid: u32) -> f64 {
+/// CPU seconds the tree has used (user + system, with reaped children's), and the root
+/// process's own share.
+fn cpu_s(pid: u32) -> (f64, f64) {
+    let all = tree(pid).iter().map(|p| own_cpu_s(*p)).sum();
+    (all, own_cpu_s(pid))
+}
+
+fn own_cpu_s(p: u32) -> f64 {
     // SAFETY: sysconf has no preconditions.
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    tree(pid)
-        .iter()
+    std::iter::once(p)
         .filter_map(|p| {
             let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
             let fields: Vec<u64> = stat
@@ -228,9 +235,9 @@ fn cpu_s(pid: u32) -> f64 {
         .sum()
 }
 
-/// Requests per second of `path` at `concurrency` keep-alive clients for `seconds`, and the
-/// server's CPU milliseconds per request.
-fn load(run: &Running, path: &str, concurrency: usize, seconds: u64) -> (f64, f64) {
+/// Requests per second of `path` at `concurrency` keep-alive clients for `seconds`, the
+/// server's CPU milliseconds per request, and the share of its child processes.
+fn load(run: &Running, path: &str, concurrency: usize, seconds: u64) -> (f64, f64, f64) {
     let cpu_before = cpu_s(run.child.id());
     let started = Instant::now();
     let until = started + Duration::from_secs(seconds);
@@ -251,8 +258,14 @@ fn load(run: &Running, path: &str, concurrency: usize, seconds: u64) -> (f64, f6
         .collect();
     let total: u64 = clients.into_iter().map(|c| c.join().unwrap()).sum();
     let elapsed = started.elapsed().as_secs_f64();
-    let cpu = cpu_s(run.child.id()) - cpu_before;
-    (total as f64 / elapsed, cpu * 1000.0 / total as f64)
+    let cpu_after = cpu_s(run.child.id());
+    let per_request = |s: f64| s * 1000.0 / total as f64;
+    let children = (cpu_after.0 - cpu_after.1) - (cpu_before.0 - cpu_before.1);
+    (
+        total as f64 / elapsed,
+        per_request(cpu_after.0 - cpu_before.0),
+        per_request(children),
+    )
 }
 
 /// What one server measured.
@@ -267,6 +280,7 @@ struct Figures {
     node_cold_ms: f64,
     rps: f64,
     cpu_ms: f64,
+    children_cpu_ms: f64,
 }
 
 fn measure(server: Server, dir: &Path, runs: usize, seconds: u64) -> Figures {
@@ -301,8 +315,7 @@ fn measure(server: Server, dir: &Path, runs: usize, seconds: u64) -> Figures {
     let t = Instant::now();
     f.exception_status = get(&mut c, "/boom").unwrap_or(0);
     f.exception_ms = t.elapsed().as_secs_f64() * 1000.0;
-    let (rps, cpu) = load(&run, "/node", 8, seconds);
-    (f.rps, f.cpu_ms) = (rps, cpu);
+    (f.rps, f.cpu_ms, f.children_cpu_ms) = load(&run, "/node", 8, seconds);
     drop(run);
     let _ = std::fs::remove_dir_all(&scratch);
     f
@@ -358,7 +371,7 @@ fn main() {
     println!("| | {} |", servers.map(Server::label).join(" | "));
     println!("|---|---|---|---|");
     type Row = (&'static str, fn(&Figures) -> String);
-    let rows: [Row; 8] = [
+    let rows: [Row; 9] = [
         ("start (spawn to first HTTP answer), ms", |f| {
             format!("{:.0}", f.start_ms)
         }),
@@ -378,6 +391,9 @@ fn main() {
         }),
         ("Node.js CPU per request, ms", |f| {
             format!("{:.3}", f.cpu_ms)
+        }),
+        ("  of which child processes (environments), ms", |f| {
+            format!("{:.3}", f.children_cpu_ms)
         }),
     ];
     for (label, cell) in &rows {
