@@ -225,12 +225,7 @@ impl Environment {
         {
             self.tree = (tree(self.pid), Some(Instant::now()));
         }
-        let kb: u64 = self
-            .tree
-            .0
-            .iter()
-            .filter_map(|pid| peak_rss_kb(*pid))
-            .sum();
+        let kb: u64 = self.tree.0.iter().filter_map(|pid| peak_rss_kb(*pid)).sum();
         (kb / 1024) as u32
     }
 
