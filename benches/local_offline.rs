@@ -15,6 +15,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/process_tree.rs"]
+mod process_tree;
+use process_tree::{cpu_s, rss_mb};
+
 /// The servers compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Server {
@@ -171,68 +175,6 @@ fn latencies(base: &str, path: &str, n: usize) -> Vec<f64> {
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
-}
-
-/// The process and its descendants.
-fn tree(pid: u32) -> Vec<u32> {
-    let mut all = vec![pid];
-    let mut at = 0;
-    while at < all.len() {
-        let p = all[at];
-        at += 1;
-        let Ok(tasks) = std::fs::read_dir(format!("/proc/{p}/task")) else {
-            continue;
-        };
-        for task in tasks.flatten() {
-            let children =
-                std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
-            all.extend(
-                children
-                    .split_whitespace()
-                    .filter_map(|c| c.parse::<u32>().ok()),
-            );
-        }
-    }
-    all
-}
-
-/// The tree's resident memory, in MB.
-fn rss_mb(pid: u32) -> f64 {
-    let kb: u64 = tree(pid)
-        .iter()
-        .filter_map(|p| {
-            let status = std::fs::read_to_string(format!("/proc/{p}/status")).ok()?;
-            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-            line.split_whitespace().nth(1)?.parse::<u64>().ok()
-        })
-        .sum();
-    kb as f64 / 1024.0
-}
-
-/// CPU seconds the tree has used (user + system, with reaped children's), and the root
-/// process's own share.
-fn cpu_s(pid: u32) -> (f64, f64) {
-    let all = tree(pid).iter().map(|p| own_cpu_s(*p)).sum();
-    (all, own_cpu_s(pid))
-}
-
-fn own_cpu_s(p: u32) -> f64 {
-    // SAFETY: sysconf has no preconditions.
-    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    std::iter::once(p)
-        .filter_map(|p| {
-            let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
-            let fields: Vec<u64> = stat
-                .rsplit_once(')')?
-                .1
-                .split_whitespace()
-                .skip(11)
-                .take(4)
-                .filter_map(|f| f.parse().ok())
-                .collect();
-            Some(fields.iter().sum::<u64>() as f64 / ticks)
-        })
-        .sum()
 }
 
 /// Requests per second of `path` at `concurrency` keep-alive clients for `seconds`, the

@@ -24,8 +24,6 @@ use super::store::Store;
 /// The account local functions report.
 pub const LOCAL_ACCOUNT: &str = "000000000000";
 
-const SCHEDULES_PAUSED: &str = "schedules_paused";
-
 /// A function as the local fleet runs it.
 #[derive(Debug, Clone)]
 pub struct LocalFunction {
@@ -181,21 +179,6 @@ impl LocalFleet {
                 "the invocation stopped: {e}"
             )))),
         }
-    }
-
-    /// Whether the operator paused the fleet's schedules (shared by every process of it).
-    pub fn schedules_paused(&self) -> bool {
-        self.store
-            .setting(SCHEDULES_PAUSED)
-            .ok()
-            .flatten()
-            .is_some_and(|v| v == "true")
-    }
-
-    /// Pauses or resumes the fleet's schedules, for every process running it.
-    pub fn pause_schedules(&self, paused: bool) -> Result<(), String> {
-        self.store
-            .set_setting(SCHEDULES_PAUSED, if paused { "true" } else { "false" })
     }
 
     /// The version a qualifier names now (an alias picks by its weights).
@@ -380,33 +363,4 @@ fn local_function(service: &ServiceDef, def: &FunctionDef) -> LocalFunction {
 
 pub(super) fn log_group(function: &str) -> String {
     format!("/aws/lambda/{function}")
-}
-
-impl LocalFleet {
-    /// The functions' non-HTTP events as event sources: a schedule says whether it runs here
-    /// (or is paused, or disabled); every other kind is not triggered locally.
-    pub fn event_sources(&self) -> Vec<(String, crate::fleet::EventSource)> {
-        let paused = self.schedules_paused();
-        let mut sources = Vec::new();
-        for f in self.functions.values() {
-            for (i, t) in f.def.triggers.iter().enumerate() {
-                let state = match &t.schedule {
-                    Some(s) if !s.enabled => "disabled",
-                    Some(_) if paused => "paused (mfn-tui schedules resume)",
-                    Some(_) => "runs here",
-                    None => "not triggered locally",
-                };
-                sources.push((
-                    f.arn.clone(),
-                    crate::fleet::EventSource {
-                        uuid: format!("{}-{}-{}", f.def.name, t.kind, i + 1),
-                        source_arn: format!("{}: {}", t.kind, t.source),
-                        state: state.to_owned(),
-                        batch_size: None,
-                    },
-                ));
-            }
-        }
-        sources
-    }
 }

@@ -3,6 +3,7 @@
 //! at each firing, unless the operator paused the fleet's schedules.
 
 mod cron;
+mod listing;
 pub mod runner;
 
 use std::time::Duration;
