@@ -36,6 +36,8 @@ fn pool(runtime: &str, state: &Path) -> Pool {
         log_group: "/aws/lambda/bench-noop".into(),
         environment: BTreeMap::new(),
         shims: root.join("assets/runtimes"),
+        passed: Vec::new(),
+        layers: Vec::new(),
     };
     Pool::new(
         launch,

@@ -104,6 +104,8 @@ pub struct LocalSettings {
     pub refresh_ms: u64,
     pub idle_ms: u64,
     pub init_timeout_ms: u64,
+    /// The operator's variables every handler gets; a trailing `*` matches a prefix.
+    pub pass_env: Vec<String>,
 }
 
 impl DiscoverySettings {

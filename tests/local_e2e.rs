@@ -21,23 +21,6 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Processes whose command line mentions `needle`.
-fn processes(needle: &str) -> Vec<String> {
-    let out = Command::new("pgrep").args(["-f", needle]).output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
-
 /// `mfn-tui --local [SERVICES] --config CONFIG ARGS` with the state under `dir`.
 fn mfn(
     dir: &Path,
@@ -48,17 +31,6 @@ fn mfn(
     let mut cmd = support::cli::local_command(dir);
     cmd.args(services).arg("--config").arg(config).args(args);
     support::cli::output(cmd)
-}
-
-/// `[local] gateway_port` on a free port, in `dir/config.toml`.
-fn config_on_a_free_port(dir: &Path) -> PathBuf {
-    let config = dir.join("config.toml");
-    std::fs::write(
-        &config,
-        format!("[local]\ngateway_port = {}\n", free_port()),
-    )
-    .unwrap();
-    config
 }
 
 /// `mfn-tui --local [SERVICES] --config CONFIG` in `tmux`, its state under `dir`.
@@ -75,7 +47,7 @@ fn start_dashboard(tmux: &Tmux, dir: &Path, config: &Path, services: Option<&Pat
 #[test]
 fn kill_9_leaves_no_environment_behind_and_the_state_survives() {
     let dir = scratch("kill");
-    let port = free_port();
+    let port = support::local::free_port();
     let config = dir.join("config.toml");
     std::fs::write(&config, format!("[local]\ngateway_port = {port}\n")).unwrap();
     let tmux = Tmux::new("local-kill");
@@ -103,12 +75,12 @@ fn kill_9_leaves_no_environment_behind_and_the_state_survives() {
     let runtimes = dir.join("state/mfn-tui/local/demo/bundle/runtimes");
     let needle = runtimes.display().to_string();
     assert!(
-        processes(&needle).len() >= 3,
+        support::local::processes(&needle).len() >= 3,
         "three warm environments at least"
     );
 
     // mfn-tui itself (its shell's command line mentions the same words, not at its start).
-    let mfn_pid = processes(&format!(
+    let mfn_pid = support::local::processes(&format!(
         "^{} --local --config {}",
         env!("CARGO_BIN_EXE_mfn-tui"),
         config.display()
@@ -119,11 +91,11 @@ fn kill_9_leaves_no_environment_behind_and_the_state_survives() {
         .status()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !processes(&needle).is_empty() {
+    while !support::local::processes(&needle).is_empty() {
         assert!(
             Instant::now() < deadline,
             "environments outlived mfn-tui: {:?}",
-            processes(&needle)
+            support::local::processes(&needle)
         );
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -158,7 +130,7 @@ fn kill_9_leaves_no_environment_behind_and_the_state_survives() {
 fn an_alias_is_rolled_back_by_keys_in_the_dashboard() {
     let dir = scratch("rollback");
     let services = greeter(&dir);
-    let config = config_on_a_free_port(&dir);
+    let config = support::local::config_on_a_free_port(&dir);
     let deploy = ["deploy", "greeter-dev-hello", "--alias", "live", "--yes"];
     assert_eq!(mfn(&dir, &config, Some(&services), &deploy).0, Some(0));
     set_answer(&services, "v2");
@@ -202,7 +174,7 @@ fn an_alias_is_rolled_back_by_keys_in_the_dashboard() {
 fn a_local_function_is_deployed_by_keys_from_its_working_directory() {
     let dir = scratch("deploy-keys");
     let services = greeter(&dir);
-    let config = config_on_a_free_port(&dir);
+    let config = support::local::config_on_a_free_port(&dir);
     let tmux = Tmux::new("local-deploy");
     open_greeter(&tmux, &dir, &config, &services);
     tmux.keys(&["D"]);
@@ -225,4 +197,54 @@ fn open_greeter(tmux: &Tmux, dir: &Path, config: &Path, services: &Path) {
     tmux.wait_for("1 functions · 1 services");
     tmux.keys(&["/", "h", "e", "l", "l", "o", "Enter", "Down", "Enter"]);
     tmux.wait_for("greeter-dev-hello ─");
+}
+
+/// A dashboard opened on a directory that `mfn-tui serve` runs attaches to it and shows that
+/// gateway, where it once tried the same port again and ran without one.
+#[test]
+fn the_dashboard_attaches_to_a_fleet_that_serve_runs() {
+    let dir = scratch("attach");
+    let services = greeter(&dir);
+    let config = support::local::config_on_a_free_port(&dir);
+    let mut serve = support::cli::local_command(&dir)
+        .arg(&services)
+        .args(["serve", "--config"])
+        .arg(&config)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(serve.stdout.take().unwrap());
+    let mut banner = String::new();
+    while !banner.contains("ready:") {
+        let mut line = String::new();
+        assert!(
+            std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0,
+            "{banner}"
+        );
+        banner.push_str(&line);
+    }
+    let port = std::fs::read_to_string(&config).unwrap();
+    let port = port.trim().rsplit(' ').next().unwrap().to_owned();
+    let url = format!("http://127.0.0.1:{port}");
+    assert!(banner.contains(&url), "{banner}");
+
+    let tmux = Tmux::new("local-attach");
+    start_dashboard(&tmux, &dir, &config, Some(&services));
+    let screen = tmux.wait_for("1 functions · 1 services");
+    assert!(screen.contains(&url), "the serve's gateway: {screen}");
+    tmux.keys(&["e"]);
+    let errors = tmux.screen();
+    assert!(
+        !errors.contains("cannot listen"),
+        "no second gateway: {errors}"
+    );
+    tmux.keys(&["q"]);
+    // SAFETY: signalling the serve this test started.
+    unsafe {
+        libc::kill(serve.id() as i32, libc::SIGTERM);
+    }
+    assert_eq!(serve.wait().unwrap().code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
 }

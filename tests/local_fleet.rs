@@ -22,14 +22,7 @@ fn state_dir(name: &str) -> PathBuf {
 }
 
 async fn demo(name: &str) -> Arc<LocalFleet> {
-    let fleet = LocalFleet::open(LocalOptions {
-        dir: None,
-        stage: None,
-        state_dir: state_dir(name),
-        idle: Duration::from_secs(300),
-        init_timeout: Duration::from_secs(10),
-    })
-    .unwrap();
+    let fleet = LocalFleet::open(support::local::options(None, &state_dir(name))).unwrap();
     fleet.start_gateway(0).await;
     fleet
 }
@@ -152,14 +145,7 @@ async fn requests_through_the_gateway_become_cold_then_warm_invocations_with_log
 async fn a_taken_port_is_reported_and_the_fleet_still_runs() {
     let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = holder.local_addr().unwrap().port();
-    let fleet = LocalFleet::open(LocalOptions {
-        dir: None,
-        stage: None,
-        state_dir: state_dir("taken"),
-        idle: Duration::from_secs(300),
-        init_timeout: Duration::from_secs(10),
-    })
-    .unwrap();
+    let fleet = LocalFleet::open(support::local::options(None, &state_dir("taken"))).unwrap();
     fleet.start_gateway(port).await;
     assert!(fleet.context().endpoint.is_none());
     let mut inventory = Inventory::new(mfn_tui::config::Config::defaults().grouping);
@@ -190,11 +176,8 @@ async fn a_taken_port_is_reported_and_the_fleet_still_runs() {
 #[tokio::test(flavor = "multi_thread")]
 async fn idle_environments_are_reaped_after_the_configured_time() {
     let fleet = LocalFleet::open(LocalOptions {
-        dir: None,
-        stage: None,
-        state_dir: state_dir("reap"),
         idle: Duration::from_millis(300),
-        init_timeout: Duration::from_secs(10),
+        ..support::local::options(None, &state_dir("reap"))
     })
     .unwrap();
     fleet
@@ -230,13 +213,10 @@ async fn a_handler_module_that_does_not_exist_is_an_init_error_and_the_others_st
         "def main(e, c):\n    return 'fine'\n",
     )
     .unwrap();
-    let fleet = LocalFleet::open(LocalOptions {
-        dir: Some(root.join("services")),
-        stage: None,
-        state_dir: root.join("state"),
-        idle: Duration::from_secs(300),
-        init_timeout: Duration::from_secs(10),
-    })
+    let fleet = LocalFleet::open(support::local::options(
+        Some(&root.join("services")),
+        &root.join("state"),
+    ))
     .unwrap();
     let gone = fleet
         .call("broken-dev-gone", None, "{}".into())
@@ -257,14 +237,7 @@ async fn a_handler_module_that_does_not_exist_is_an_init_error_and_the_others_st
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_invoke_dialog_shows_the_answer_the_tail_and_what_it_cost() {
-    let fleet = LocalFleet::open(LocalOptions {
-        dir: None,
-        stage: None,
-        state_dir: state_dir("dialog"),
-        idle: Duration::from_secs(300),
-        init_timeout: Duration::from_secs(10),
-    })
-    .unwrap();
+    let fleet = LocalFleet::open(support::local::options(None, &state_dir("dialog"))).unwrap();
     let mut screen = support::screen::Screen::over(fleet.clone(), 140, 40, false);
     screen.discover().await;
     screen.keys("/comments<enter><down><enter>i").await;
@@ -310,13 +283,10 @@ async fn the_invoke_dialog_shows_the_answer_the_tail_and_what_it_cost() {
 async fn a_canary_is_started_watched_and_promoted_from_the_dashboard() {
     let root = state_dir("canary-tui");
     let services = support::local::greeter(&root);
-    let fleet = LocalFleet::open(LocalOptions {
-        dir: Some(services.clone()),
-        stage: None,
-        state_dir: root.join("state"),
-        idle: Duration::from_secs(300),
-        init_timeout: Duration::from_secs(10),
-    })
+    let fleet = LocalFleet::open(support::local::options(
+        Some(&services),
+        &root.join("state"),
+    ))
     .unwrap();
     let f = "greeter-dev-hello";
     support::local::deploy(&fleet, f, "live").await;

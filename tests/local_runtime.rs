@@ -25,6 +25,24 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn pool(name: &str, runtime: &str, handler: &str, timeout_s: u64, reserved: Option<u32>) -> Pool {
+    let code = root().join("tests/fixtures/local/basics");
+    pool_of(
+        name,
+        (runtime, handler, &code),
+        timeout_s,
+        reserved,
+        Duration::from_secs(10),
+    )
+}
+
+/// A pool of function `tests-dev-NAME` running `handler` of `code` under `runtime`.
+fn pool_of(
+    name: &str,
+    (runtime, handler, code): (&str, &str, &Path),
+    timeout_s: u64,
+    reserved: Option<u32>,
+    init_timeout: Duration,
+) -> Pool {
     let store = Store::open(&temp_dir(name).join("state.db")).unwrap();
     let launch = Launch {
         function_name: format!("tests-dev-{name}"),
@@ -33,10 +51,12 @@ fn pool(name: &str, runtime: &str, handler: &str, timeout_s: u64, reserved: Opti
         handler: handler.into(),
         memory_mb: 256,
         region: "us-east-1".into(),
-        code_dir: root().join("tests/fixtures/local/basics"),
+        code_dir: code.to_path_buf(),
         log_group: format!("/aws/lambda/tests-dev-{name}"),
         environment: BTreeMap::from([("GREETING".to_string(), "hello".to_string())]),
         shims: root().join("assets/runtimes"),
+        passed: Vec::new(),
+        layers: Vec::new(),
     };
     Pool::new(
         launch,
@@ -44,9 +64,7 @@ fn pool(name: &str, runtime: &str, handler: &str, timeout_s: u64, reserved: Opti
         Duration::from_secs(timeout_s),
         reserved,
         store,
-        PoolSettings {
-            init_timeout: Duration::from_secs(10),
-        },
+        PoolSettings { init_timeout },
     )
 }
 
@@ -214,6 +232,42 @@ async fn an_init_error_fails_the_invocation_with_its_type() {
     assert_eq!(pool.environments().await, 0);
 }
 
+/// A runtime that exits before its first `next` (a missing library) fails its invocation at
+/// once with Runtime.ExitError and its stderr in the log, as on AWS, not with
+/// Runtime.InitTimeout once the init timeout has run out.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_runtime_that_exits_during_init_fails_with_an_exit_error_and_its_stderr() {
+    let code = root().join("tests/fixtures/local/init-exit");
+    // Only noticing the exit ends this init early; the timeout's error is InitTimeout.
+    let init_timeout = Duration::from_secs(60);
+    let pool = pool_of(
+        "init-exit",
+        ("provided.al2", "unused", &code),
+        5,
+        None,
+        init_timeout,
+    );
+    let outcome = pool.invoke(id(1), Bytes::from("{}")).await.unwrap();
+    assert_eq!(outcome.function_error.as_deref(), Some("Runtime.ExitError"));
+    assert!(
+        json(&outcome)["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("exit status: 3"),
+        "{:?}",
+        json(&outcome)
+    );
+    assert!(
+        outcome
+            .log
+            .iter()
+            .any(|l| l.contains("bootstrap: cannot load libexample.so")),
+        "{:#?}",
+        outcome.log
+    );
+    assert_eq!(report(&outcome).status, InvocationStatus::Error);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_process_that_exits_mid_invocation_is_a_runtime_exit_error() {
     let pool = pool("exit", "python3.11", "handler.exit_now", 5, None);
@@ -281,6 +335,8 @@ async fn awslambdaric_runs_unchanged_against_the_runtime_api() {
             awslambdaric_python().display().to_string(),
         )]),
         shims: root().join("assets/runtimes"),
+        passed: Vec::new(),
+        layers: Vec::new(),
     };
     let pool = Pool::new(
         launch,

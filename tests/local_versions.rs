@@ -6,9 +6,8 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
-use mfn_tui::fleet::local::{LocalFleet, LocalOptions};
+use mfn_tui::fleet::local::LocalFleet;
 
 fn copy_fixture(name: &str) -> (PathBuf, PathBuf) {
     let root = std::env::temp_dir().join(format!("mfn-tui-versions-{name}-{}", std::process::id()));
@@ -17,14 +16,7 @@ fn copy_fixture(name: &str) -> (PathBuf, PathBuf) {
 }
 
 fn open(services: &Path, state: &Path) -> Arc<LocalFleet> {
-    LocalFleet::open(LocalOptions {
-        dir: Some(services.to_path_buf()),
-        stage: None,
-        state_dir: state.to_path_buf(),
-        idle: Duration::from_secs(300),
-        init_timeout: Duration::from_secs(10),
-    })
-    .unwrap()
+    LocalFleet::open(support::local::options(Some(services), state)).unwrap()
 }
 
 async fn answer(fleet: &LocalFleet, qualifier: Option<&str>) -> String {

@@ -219,6 +219,23 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Run the local fleet without the dashboard (with --local [DIR]): its HTTP gateway and
+    /// schedules, the routes printed at start, every log line on stdout, until SIGINT/SIGTERM.
+    Serve,
+    /// Pause, resume or show the local fleet's schedules (with --local [DIR]), in every
+    /// process running it.
+    Schedules {
+        #[arg(value_enum, default_value = "status")]
+        action: ScheduleAction,
+    },
+}
+
+/// What `schedules` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScheduleAction {
+    Pause,
+    Resume,
+    Status,
 }
 
 /// What to send to a function.
@@ -235,8 +252,19 @@ pub struct InvocationArgs {
 /// `--local` takes an optional DIR, so `mfn-tui --local ls` would read `ls` as the directory:
 /// a subcommand's name right after `--local` (and no such directory) means the demo fleet.
 pub fn normalize(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    const SUBCOMMANDS: [&str; 10] = [
-        "ls", "stats", "logs", "cost", "invoke", "bench", "deploy", "rollback", "canary", "help",
+    const SUBCOMMANDS: [&str; 12] = [
+        "ls",
+        "stats",
+        "logs",
+        "cost",
+        "invoke",
+        "bench",
+        "deploy",
+        "rollback",
+        "canary",
+        "serve",
+        "schedules",
+        "help",
     ];
     let mut out = Vec::with_capacity(args.len() + 1);
     let mut iter = args.into_iter().peekable();

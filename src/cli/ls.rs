@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::fleet::{
-    Alias, Depth, EventSource, Fleet, Function, GroupedBy, Inventory, Route, Version,
+    Alias, Depth, EventSource, Fleet, FleetError, Function, GroupedBy, Inventory, Route, Version,
     discover_to_end, inventory::Failure,
 };
 
@@ -81,7 +81,11 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, json: bool) -> ExitCode
     for e in inventory.failures() {
         eprintln!("mfn-tui: {} · {}: {}", e.target, e.scope, e.error);
     }
-    if inventory.failures().is_empty() {
+    if inventory
+        .failures()
+        .iter()
+        .all(|f| matches!(f.error, FleetError::Note(_)))
+    {
         ExitCode::SUCCESS
     } else if inventory
         .targets()

@@ -10,6 +10,7 @@ mod invoke;
 mod logs;
 mod ls;
 pub mod read;
+mod serve;
 pub mod stats;
 mod stats_document;
 
@@ -128,6 +129,7 @@ fn local_fleet(
         stage,
         idle: Duration::from_millis(config.local.idle_ms),
         init_timeout: Duration::from_millis(config.local.init_timeout_ms),
+        pass_env: config.local.pass_env.clone(),
     })
 }
 
@@ -303,9 +305,11 @@ async fn run_command(
             };
             change::run(fleet, &config, request).await
         }
+        Some(Command::Serve) => serve::run(local, &config).await,
+        Some(Command::Schedules { action }) => serve::schedules(local, action),
         None => {
             if let Some(local) = &local {
-                local.start_gateway(config.local.gateway_port).await;
+                serve::serve_or_attach(local, &config).await;
             }
             tui(fleet, &config, cli.global.read_only, started).await
         }

@@ -33,6 +33,9 @@ pub enum FleetError {
     /// The provider or endpoint cannot do this; the caller has another way (e.g. polling).
     #[error("{0}")]
     Unsupported(String),
+    /// Not a failure: something read past or done differently, for the operator to know.
+    #[error("{0}")]
+    Note(String),
 }
 
 impl FleetError {
@@ -56,6 +59,7 @@ impl FleetError {
             FleetError::Partial { .. } => "partial",
             FleetError::Config(_) => "config",
             FleetError::Unsupported(_) => "unsupported",
+            FleetError::Note(_) => "note",
         }
     }
 }

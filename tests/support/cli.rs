@@ -69,3 +69,13 @@ pub fn entry<'a>(doc: &'a serde_json::Value, list: &str, name: &str) -> &'a serd
         .find(|e| e["name"] == name)
         .unwrap_or_else(|| panic!("{name} not in {list}: {doc}"))
 }
+
+/// The names of the entries of the JSON array `list` of a subcommand's output.
+pub fn names(doc: &serde_json::Value, list: &str) -> Vec<String> {
+    doc[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap().to_owned())
+        .collect()
+}

@@ -2,11 +2,25 @@
 //! tests change between versions.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use mfn_tui::audit::AuditLog;
 use mfn_tui::fleet::change::{Change, Done, Safety, apply, plan};
-use mfn_tui::fleet::local::LocalFleet;
+use mfn_tui::fleet::local::{LocalFleet, LocalOptions};
 use mfn_tui::fleet::{AliasChange, CodeSource, Fleet};
+
+/// What a test's local fleet reads `dir` with (the demo when `None`): state under `state`,
+/// environments kept five minutes, ten seconds for an init, no variable passed through.
+pub fn options(dir: Option<&Path>, state: &Path) -> LocalOptions {
+    LocalOptions {
+        dir: dir.map(Path::to_path_buf),
+        stage: None,
+        state_dir: state.to_path_buf(),
+        idle: std::time::Duration::from_secs(300),
+        init_timeout: std::time::Duration::from_secs(10),
+        pass_env: Vec::new(),
+    }
+}
 
 /// The greeter service copied into `root/services/greeter`; returns `root/services`.
 pub fn greeter(root: &Path) -> PathBuf {
@@ -52,4 +66,57 @@ pub async fn deploy(fleet: &LocalFleet, name: &str, alias: &str) -> AliasChange 
         Ok(Done::Alias(change)) => change,
         other => panic!("the deploy of {name} did not move {alias}: {other:?}"),
     }
+}
+
+/// The messages of `name`'s log group written in the last ten minutes, oldest first.
+pub async fn log_lines(fleet: &Arc<LocalFleet>, name: &str) -> Vec<String> {
+    let function = fleet
+        .function(&fleet.context().targets[0], name)
+        .await
+        .unwrap()
+        .expect("the function exists");
+    let window =
+        mfn_tui::analysis::latency::Window::ending_at(mfn_tui::clock::now_ms() + 1_000, 600_000);
+    let (records, _) = mfn_tui::fleet::logs::read_logs(
+        fleet.clone(),
+        std::slice::from_ref(&function),
+        window,
+        None,
+        1,
+        10_000,
+    )
+    .await;
+    records.into_iter().map(|r| r.message).collect()
+}
+
+/// A port free on loopback now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Processes whose command line mentions `needle`.
+pub fn processes(needle: &str) -> Vec<String> {
+    let out = std::process::Command::new("pgrep")
+        .args(["-f", needle])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `[local] gateway_port` on a free port, in `dir/config.toml`.
+pub fn config_on_a_free_port(dir: &Path) -> PathBuf {
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[local]\ngateway_port = {}\n", free_port()),
+    )
+    .unwrap();
+    config
 }

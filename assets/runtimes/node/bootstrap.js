@@ -18,14 +18,13 @@
 'use strict';
 
 const fs = require('fs');
-const http = require('http');
+const net = require('net');
 const path = require('path');
 const util = require('util');
 const { pathToFileURL } = require('url');
 
 const env = process.env;
 const runtimeApi = new URL(`http://${env.AWS_LAMBDA_RUNTIME_API}`);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const ERROR_TYPE = 'Lambda-Runtime-Function-Error-Type';
 
 let requestId; // the invocation in progress (or the last one), for log lines
@@ -44,28 +43,76 @@ function patchConsole() {
   }
 }
 
-/** One request to the Runtime API on the one keep-alive socket, with no timeout: `next` waits. */
-function call(method, route, body, headers = {}) {
-  if (body !== undefined) {
-    const length = Buffer.byteLength(body);
-    headers = { 'Content-Type': 'application/json', 'Content-Length': length, ...headers };
+/**
+ * The Runtime API over one kept-alive socket, one request at a time (`next` waits for work),
+ * written and parsed here rather than through `http`: a request costs an invocation little.
+ * The socket holds the event loop only while a request is out, so a handler's empty event loop
+ * still ends its invocation.
+ */
+class RuntimeClient {
+  constructor(address) {
+    this.host = address;
+    this.buffer = Buffer.alloc(0);
+    this.pending = null;
+    this.closed = null;
+    this.socket = net.connect({ host: runtimeApi.hostname, port: Number(runtimeApi.port) });
+    this.socket.setNoDelay(true);
+    this.socket.unref();
+    this.socket.on('data', (chunk) => this.received(chunk));
+    this.socket.on('error', (error) => this.close(error));
+    this.socket.on('close', () => this.close(new Error('The Runtime API closed the connection')));
   }
-  const { hostname, port } = runtimeApi;
-  const options = { hostname, port, path: `/2018-06-01/runtime${route}`, method, agent, headers };
-  return new Promise((resolve, reject) => {
-    const request = http.request(options, (response) => {
-      const chunks = [];
-      response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        if (response.statusCode < 300) return resolve({ headers: response.headers, body: text });
-        const status = `${response.statusCode} to ${method} ${route}`;
-        reject(new Error(`The Runtime API answered ${status}: ${text.slice(0, 200)}`));
-      });
+
+  request(method, route, body, headers) {
+    if (this.closed) return Promise.reject(this.closed);
+    let head = `${method} /2018-06-01/runtime${route} HTTP/1.1\r\nHost: ${this.host}\r\n`;
+    for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+    const payload = body === undefined ? null : Buffer.from(body);
+    head += `Content-Length: ${payload ? payload.length : 0}\r\n\r\n`;
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject, what: `${method} ${route}` };
+      this.socket.ref();
+      this.socket.write(payload ? Buffer.concat([Buffer.from(head), payload]) : head);
     });
-    request.on('error', reject);
-    request.end(body);
-  });
+  }
+
+  received(chunk) {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0 || !this.pending) return;
+    const lines = this.buffer.toString('latin1', 0, end).split('\r\n');
+    const status = Number(lines[0].split(' ')[1]);
+    const headers = {};
+    for (const line of lines.slice(1)) {
+      const colon = line.indexOf(':');
+      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const length = Number(headers['content-length'] ?? 0);
+    if (this.buffer.length < end + 4 + length) return;
+    const text = this.buffer.toString('utf8', end + 4, end + 4 + length);
+    this.buffer = this.buffer.subarray(end + 4 + length);
+    const { resolve, reject, what } = this.pending;
+    this.pending = null;
+    this.socket.unref();
+    if (status < 300) return resolve({ headers, body: text });
+    reject(new Error(`The Runtime API answered ${status} to ${what}: ${text.slice(0, 200)}`));
+  }
+
+  close(error) {
+    this.closed ??= error;
+    const pending = this.pending;
+    this.pending = null;
+    pending?.reject(error);
+  }
+}
+
+let client;
+
+/** One request to the Runtime API; resolves to its headers (lower case) and body. */
+function call(method, route, body, headers = {}) {
+  client ??= new RuntimeClient(env.AWS_LAMBDA_RUNTIME_API);
+  if (body !== undefined) headers = { 'Content-Type': 'application/json', ...headers };
+  return client.request(method, route, body, headers);
 }
 
 /** A failure reported with a Runtime.* type; its stack is the cause's (file and line), if any. */

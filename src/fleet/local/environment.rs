@@ -74,6 +74,10 @@ pub struct Launch {
     pub environment: BTreeMap<String, String>,
     /// Where the bundled runtime shims were written.
     pub shims: PathBuf,
+    /// The operator's variables passed through (`[local] pass_env`): credentials, endpoint.
+    pub passed: Vec<(String, String)>,
+    /// The code directories of the function's layers.
+    pub layers: Vec<PathBuf>,
 }
 
 pub struct Environment {
@@ -85,29 +89,45 @@ pub struct Environment {
     stderr: Drain,
     pub started: Instant,
     pub last_used: Instant,
+    /// The process tree as last walked, and when: walking it reads a file per thread, so it
+    /// is walked again at most once a second (a handler's child processes are found within a
+    /// second of starting).
+    tree: (Vec<i32>, Option<Instant>),
 }
 
 /// The program that runs a runtime, or why there is none here.
 pub fn command_for(launch: &Launch) -> Result<(PathBuf, Vec<PathBuf>), String> {
-    let r = launch.runtime.as_str();
-    let program = |name: &str, shim: &str| -> Result<(PathBuf, Vec<PathBuf>), String> {
-        let found = which(name).ok_or_else(|| {
+    let (program, shim) = program_for(&launch.runtime, &launch.code_dir)?;
+    Ok((
+        program,
+        shim.map(|s| launch.shims.join(s)).into_iter().collect(),
+    ))
+}
+
+/// Why `runtime` cannot run code of `code_dir` here, if it cannot.
+pub fn runtime_problem(runtime: &str, code_dir: &Path) -> Option<String> {
+    program_for(runtime, code_dir).err()
+}
+
+/// The program for a runtime and the bundled shim it runs, if any.
+fn program_for(r: &str, code_dir: &Path) -> Result<(PathBuf, Option<&'static str>), String> {
+    let program = |name: &str, shim: &'static str| {
+        which(name).map(|found| (found, Some(shim))).ok_or_else(|| {
             format!("the {r} runtime needs `{name}` on PATH; install it or change `runtime`")
-        })?;
-        Ok((found, vec![launch.shims.join(shim)]))
+        })
     };
     if r.starts_with("python3") {
         program("python3", "python/bootstrap.py")
     } else if r.starts_with("nodejs") {
         program("node", "node/bootstrap.js")
     } else if r.starts_with("provided") {
-        let bootstrap = launch.code_dir.join("bootstrap");
+        let bootstrap = code_dir.join("bootstrap");
         if bootstrap.is_file() {
-            Ok((bootstrap, Vec::new()))
+            Ok((bootstrap, None))
         } else {
             Err(format!(
-                "the {r} runtime runs `bootstrap` from the code directory, and {} has none",
-                launch.code_dir.display()
+                "the {r} runtime runs `bootstrap` from the code directory, and {} has none (build it first)",
+                code_dir.display()
             ))
         }
     } else {
@@ -136,6 +156,7 @@ impl Environment {
         cmd.args(&args)
             .current_dir(&launch.code_dir)
             .env_clear()
+            .envs(launch.passed.iter().map(|(k, v)| (k, v)))
             .envs(&launch.environment)
             .envs(platform_env(launch, &api, &log.stream))
             .stdin(Stdio::null())
@@ -167,6 +188,7 @@ impl Environment {
             stderr,
             started: now,
             last_used: now,
+            tree: (vec![pid], None),
         })
     }
 
@@ -195,11 +217,15 @@ impl Environment {
     }
 
     /// The peak resident memory of the process tree, in MB.
-    pub fn max_memory_mb(&self) -> u32 {
-        let kb: u64 = tree(self.pid)
-            .iter()
-            .filter_map(|pid| peak_rss_kb(*pid))
-            .sum();
+    pub fn max_memory_mb(&mut self) -> u32 {
+        if self
+            .tree
+            .1
+            .is_none_or(|walked| walked.elapsed() >= Duration::from_secs(1))
+        {
+            self.tree = (tree(self.pid), Some(Instant::now()));
+        }
+        let kb: u64 = self.tree.0.iter().filter_map(|pid| peak_rss_kb(*pid)).sum();
         (kb / 1024) as u32
     }
 
@@ -215,12 +241,19 @@ impl Environment {
     }
 }
 
-/// The variables Lambda sets in every environment.
+/// The variables Lambda sets in every environment (they win over the function's own, as on
+/// AWS), and `IS_OFFLINE`, which handlers read to pick a local database.
 fn platform_env(launch: &Launch, api: &RuntimeApi, stream: &str) -> Vec<(String, String)> {
     let mut env = vec![
         ("AWS_LAMBDA_RUNTIME_API", api.addr.to_string()),
         ("_HANDLER", launch.handler.clone()),
-        ("LAMBDA_TASK_ROOT", launch.code_dir.display().to_string()),
+        (
+            "LAMBDA_TASK_ROOT",
+            std::path::absolute(&launch.code_dir)
+                .unwrap_or_else(|_| launch.code_dir.clone())
+                .display()
+                .to_string(),
+        ),
         ("LAMBDA_RUNTIME_DIR", launch.shims.display().to_string()),
         ("AWS_LAMBDA_FUNCTION_NAME", launch.function_name.clone()),
         ("AWS_LAMBDA_FUNCTION_VERSION", launch.version.clone()),
@@ -238,7 +271,25 @@ fn platform_env(launch: &Launch, api: &RuntimeApi, stream: &str) -> Vec<(String,
         ),
         ("TZ", ":UTC".to_owned()),
         ("PYTHONDONTWRITEBYTECODE", "1".to_owned()),
+        ("IS_OFFLINE", "true".to_owned()),
     ];
+    // Layers: AWS unpacks them under /opt, where each runtime looks for their modules.
+    let layer_dirs = |sub: &str| -> Option<String> {
+        let dirs: Vec<String> = launch
+            .layers
+            .iter()
+            .map(|l| l.join(sub))
+            .filter(|d| d.is_dir())
+            .map(|d| d.display().to_string())
+            .collect();
+        (!dirs.is_empty()).then(|| dirs.join(":"))
+    };
+    if let Some(p) = layer_dirs("python") {
+        env.push(("PYTHONPATH", p));
+    }
+    if let Some(p) = layer_dirs("nodejs/node_modules") {
+        env.push(("NODE_PATH", p));
+    }
     for name in ["PATH", "LANG", "HOME"] {
         if let Ok(v) = std::env::var(name) {
             env.push((name, v));

@@ -11,6 +11,9 @@ use tokio::sync::Mutex;
 
 use crate::fleet::{Function, Target};
 
+use super::options::passed_env;
+pub use super::options::{LocalOptions, state_dir_for};
+
 use super::bundle::{self, Bundle};
 use super::environment::Launch;
 use super::pool::{Outcome, Pool, PoolSettings, Refused};
@@ -20,19 +23,6 @@ use super::store::Store;
 
 /// The account local functions report.
 pub const LOCAL_ACCOUNT: &str = "000000000000";
-
-/// What `--local` and the config say.
-#[derive(Debug, Clone)]
-pub struct LocalOptions {
-    /// The services' directory; `None` runs the bundled demo fleet.
-    pub dir: Option<PathBuf>,
-    /// `--stage`, for `${opt:stage}` and `${sls:stage}`.
-    pub stage: Option<String>,
-    /// Where state (SQLite, version copies, the unpacked bundle) is kept.
-    pub state_dir: PathBuf,
-    pub idle: Duration,
-    pub init_timeout: Duration,
-}
 
 /// A function as the local fleet runs it.
 #[derive(Debug, Clone)]
@@ -54,6 +44,8 @@ pub struct LocalFleet {
     region: String,
     settings: PoolSettings,
     pools: Mutex<HashMap<(String, String), Arc<Pool>>>,
+    /// The operator's variables every handler gets (`[local] pass_env`).
+    passed: Vec<(String, String)>,
     /// The fleet itself, for work that outlives a call (queued invocations).
     this: std::sync::Weak<LocalFleet>,
     /// The HTTP gateway's URL once started, or why it could not start.
@@ -126,6 +118,7 @@ impl LocalFleet {
                 init_timeout: options.init_timeout,
             },
             pools: Mutex::new(HashMap::new()),
+            passed: passed_env(&options.pass_env),
             gateway: std::sync::Mutex::new(None),
         });
         // Reaps idle environments; it holds only a weak reference, so it ends with the fleet.
@@ -148,6 +141,16 @@ impl LocalFleet {
         Ok(fleet)
     }
 
+    /// Where the fleet's state lives (shared by every process running the same directory).
+    pub fn state_dir(&self) -> &Path {
+        &self.state_dir
+    }
+
+    /// Uses the gateway another process (a `serve`) runs for this fleet, instead of a second.
+    pub fn attach(&self, url: String) {
+        *self.gateway.lock().expect("the gateway address") = Some(Ok(url));
+    }
+
     /// The directory of version copies of `function`.
     pub fn versions_dir(&self, function: &str) -> PathBuf {
         self.state_dir.join("versions").join(function)
@@ -167,9 +170,15 @@ impl LocalFleet {
         let version = self.resolve(f, qualifier)?;
         let pool = self.pool(f, &version).await;
         let request_id = uuid::Uuid::new_v4().to_string();
-        pool.invoke(request_id, payload)
-            .await
-            .map_err(InvokeError::Refused)
+        // As on AWS, an invocation runs to its end whatever the caller does: a client that
+        // goes away drops only the wait, never the environment or its concurrency slot.
+        let running = tokio::spawn(async move { pool.invoke(request_id, payload).await });
+        match running.await {
+            Ok(outcome) => outcome.map_err(InvokeError::Refused),
+            Err(e) => Err(InvokeError::Refused(Refused::Unavailable(format!(
+                "the invocation stopped: {e}"
+            )))),
+        }
     }
 
     /// The version a qualifier names now (an alias picks by its weights).
@@ -232,6 +241,8 @@ impl LocalFleet {
             log_group: log_group(&f.def.name),
             environment: f.def.environment.clone(),
             shims: self.bundle.runtimes.clone(),
+            passed: self.passed.clone(),
+            layers: f.def.layers.clone(),
         };
         let arn = if version == "$LATEST" {
             f.arn.clone()
@@ -265,6 +276,13 @@ impl LocalFleet {
             tracing::warn!(error = %e, "no HTTP gateway");
         }
         *self.gateway.lock().expect("the gateway address") = Some(started);
+    }
+
+    /// Runs the fleet for requests and schedules: the gateway on `127.0.0.1:port` and the
+    /// functions' schedules.
+    pub async fn serve(self: &Arc<Self>, port: u16) {
+        self.start_gateway(port).await;
+        super::schedule::runner::start(self);
     }
 
     /// Environments running now, across every function.
@@ -345,22 +363,4 @@ fn local_function(service: &ServiceDef, def: &FunctionDef) -> LocalFunction {
 
 pub(super) fn log_group(function: &str) -> String {
     format!("/aws/lambda/{function}")
-}
-
-/// The state directory of a fleet read from `dir` (the demo's when `None`).
-pub fn state_dir_for(base: &Path, dir: Option<&Path>) -> PathBuf {
-    match dir {
-        None => base.join("local").join("demo"),
-        Some(d) => {
-            let canonical = d.canonicalize().unwrap_or_else(|_| d.to_path_buf());
-            let name = canonical
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "fleet".into());
-            use sha2::Digest;
-            let digest = sha2::Sha256::digest(canonical.to_string_lossy().as_bytes());
-            let digest = format!("{digest:x}");
-            base.join("local").join(format!("{name}-{}", &digest[..12]))
-        }
-    }
 }

@@ -7,11 +7,14 @@ pub mod environment;
 pub mod fleet;
 pub mod gateway;
 pub mod operations;
+pub mod options;
 pub mod platform;
 pub mod pool;
+pub mod presence;
 pub mod project;
 mod provider;
 pub mod runtime_api;
+pub mod schedule;
 pub mod store;
 pub mod versions;
 

@@ -231,12 +231,15 @@ impl Pool {
         let mut env = Environment::spawn(&self.launch, log.clone())
             .await
             .map_err(Refused::Unavailable)?;
-        let ready = tokio::time::timeout(self.settings.init_timeout, env.api.events.recv()).await;
+        // Init ends with the runtime's first `next`, its init error, its exit (noticed at
+        // once, as AWS does), or the init timeout.
+        let deadline = tokio::time::Instant::now() + self.settings.init_timeout;
+        let ready = env.next_event(deadline).await;
         let init_ms = spawned.elapsed().as_secs_f64() * 1000.0;
         let (error_type, body) = match ready {
-            Ok(Some(RuntimeEvent::Ready)) => return Ok(Ok((env, init_ms))),
-            Ok(Some(RuntimeEvent::InitError { error_type, body })) => (error_type, body),
-            Err(_) => {
+            Next::Event(Some(RuntimeEvent::Ready)) => return Ok(Ok((env, init_ms))),
+            Next::Event(Some(RuntimeEvent::InitError { error_type, body })) => (error_type, body),
+            Next::Deadline => {
                 let why = format!(
                     "init did not finish within {:?}",
                     self.settings.init_timeout
@@ -244,7 +247,14 @@ impl Pool {
                 let kind = "Runtime.InitTimeout";
                 (kind.to_owned(), error_body(&why, kind))
             }
-            Ok(_) => {
+            Next::Exited(status) => {
+                let kind = "Runtime.ExitError";
+                let why = format!("Runtime exited during init with error: {status}");
+                env.drain_output().await;
+                log.write(format!("{why}\n{kind}"));
+                (kind.to_owned(), error_body(&why, kind))
+            }
+            Next::Event(_) => {
                 let kind = "Runtime.ExitError";
                 (
                     kind.to_owned(),

@@ -240,11 +240,21 @@ impl LocalFleet {
                 error: FleetError::Config(e),
             });
         }
-        for (file, error) in &self.project.errors {
+        let problems = self
+            .project
+            .errors
+            .iter()
+            .map(|(file, e)| (file, FleetError::Config(e.clone())));
+        let notes = self
+            .project
+            .notes
+            .iter()
+            .map(|(file, n)| (file, FleetError::Note(n.clone())));
+        for (file, error) in problems.chain(notes) {
             let _ = sink.send(DiscoveryEvent::Failed {
                 target: target.clone(),
                 scope: file.display().to_string(),
-                error: FleetError::Config(error.clone()),
+                error,
             });
         }
         let mut digests = HashMap::new();
@@ -273,6 +283,10 @@ impl LocalFleet {
         let _ = sink.send(DiscoveryEvent::Routes {
             target: target.clone(),
             routes,
+        });
+        let _ = sink.send(DiscoveryEvent::EventSources {
+            target: target.clone(),
+            mappings: self.event_sources(),
         });
     }
 

@@ -52,6 +52,8 @@ pub struct Store {
     lines: mpsc::UnboundedSender<LogLine>,
     flushed: Arc<(Mutex<u64>, std::sync::Condvar)>,
     sent: Arc<std::sync::atomic::AtomicU64>,
+    /// Where each line also goes as it is written (`serve` prints them).
+    tap: Arc<std::sync::OnceLock<mpsc::UnboundedSender<LogLine>>>,
 }
 
 const SCHEMA: &str = "
@@ -81,6 +83,10 @@ CREATE TABLE IF NOT EXISTS aliases (
     additional_version INTEGER,
     additional_weight REAL,
     PRIMARY KEY (function, name)
+);
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 ";
 
@@ -113,13 +119,46 @@ impl Store {
             lines,
             flushed,
             sent: Arc::default(),
+            tap: Arc::default(),
         })
     }
 
     /// Queues a line for writing.
     pub fn append(&self, line: LogLine) {
         self.sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if let Some(tap) = self.tap.get() {
+            let _ = tap.send(line.clone());
+        }
         let _ = self.lines.send(line);
+    }
+
+    /// Every line appended from now on, as it is appended; `None` when already tapped.
+    pub fn tap(&self) -> Option<mpsc::UnboundedReceiver<LogLine>> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.tap.set(tx).ok().map(|()| rx)
+    }
+
+    /// A setting shared by every process of the fleet (`schedules_paused`…).
+    pub fn setting(&self, key: &str) -> Result<Option<String>, String> {
+        let c = self.read.lock().expect("the read connection");
+        c.query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            params![key],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| e.to_string())
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), String> {
+        let c = self.read.lock().expect("the read connection");
+        c.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = ?2",
+            params![key, value],
+        )
+        .map(|_| ())
+        .map_err(|e| e.to_string())
     }
 
     /// Blocks until every line queued so far is committed.
@@ -305,5 +344,8 @@ fn write_lines(
         let (lock, cvar) = flushed;
         *lock.lock().expect("the flush counter") += batch.len() as u64;
         cvar.notify_all();
+        // Lines come a few per invocation: letting them gather for a moment makes one wake-up
+        // and one transaction of many under load, instead of one per line.
+        std::thread::sleep(std::time::Duration::from_millis(2));
     }
 }

@@ -1,10 +1,13 @@
 //! The HTTP gateway: the `http` and `httpApi` routes of every service on one loopback port,
-//! each request turned into an API Gateway proxy event (REST payload 1.0, HTTP API payload
-//! 2.0), the function invoked at `$LATEST`, and its answer turned back into a response.
+//! each request turned into an API Gateway proxy event (payload 1.0 or 2.0), the function
+//! invoked at `$LATEST`, and its answer turned back into a response; CORS preflights answered
+//! where `cors` is set.
 
+mod cors;
+pub mod header_case;
 pub mod proxy;
+pub mod routes;
 
-use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,18 +23,10 @@ use tokio::net::TcpListener;
 
 use super::fleet::{InvokeError, LocalFleet};
 use super::pool::Refused;
-use crate::fleet::ApiKind;
-use proxy::{HttpRequest, decode, http_event, proxy_response, respond, rest_event};
-
-/// A route: the function a method and path template reach.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GatewayRoute {
-    pub kind: ApiKind,
-    pub method: String,
-    pub template: String,
-    pub function: String,
-    pub stage: String,
-}
+use super::project::Payload;
+use header_case::{Heads, Recorder};
+use proxy::{HttpRequest, http_event, proxy_response, respond, rest_event};
+pub use routes::{GatewayRoute, Match, find, routes};
 
 /// Starts serving on `127.0.0.1:port` (0: any free port); the address, or why not.
 pub async fn start(fleet: Arc<LocalFleet>, port: u16) -> Result<SocketAddr, String> {
@@ -47,11 +42,17 @@ pub async fn start(fleet: Arc<LocalFleet>, port: u16) -> Result<SocketAddr, Stri
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             let Some(fleet) = weak.upgrade() else { return };
+            let _ = stream.set_nodelay(true);
             let routes = routes.clone();
+            let (stream, heads) = Recorder::new(stream);
             tokio::spawn(async move {
                 let service = service_fn(move |req| {
-                    let (fleet, routes) = (fleet.clone(), routes.clone());
-                    async move { Ok::<_, Infallible>(handle(&fleet, &routes, req).await) }
+                    let (fleet, routes, heads) = (fleet.clone(), routes.clone(), heads.clone());
+                    async move {
+                        let response = handle(&fleet, &routes, &heads, req).await;
+                        heads.next_request();
+                        Ok::<_, Infallible>(response)
+                    }
                 });
                 let _ = http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), service)
@@ -62,93 +63,13 @@ pub async fn start(fleet: Arc<LocalFleet>, port: u16) -> Result<SocketAddr, Stri
     Ok(addr)
 }
 
-/// Every route of the fleet, the most specific first (literal segments before parameters).
-pub fn routes(fleet: &LocalFleet) -> Vec<GatewayRoute> {
-    let mut routes: Vec<GatewayRoute> = fleet
-        .functions
-        .values()
-        .flat_map(|f| {
-            f.def.events.iter().map(|e| GatewayRoute {
-                kind: e.kind,
-                method: e.method.clone(),
-                template: e.path.clone(),
-                function: f.def.name.clone(),
-                stage: f.stage.clone(),
-            })
-        })
-        .collect();
-    most_specific_first(&mut routes);
-    routes
-}
-
-/// Orders routes as API Gateway matches them: more literal segments first, `ANY` last.
-fn most_specific_first(routes: &mut [GatewayRoute]) {
-    routes.sort_by_key(|r| {
-        let literal = r
-            .template
-            .split('/')
-            .filter(|s| !s.starts_with('{'))
-            .count();
-        (std::cmp::Reverse(literal), r.method == "ANY")
-    });
-}
-
-/// The route `method path` takes, and its path parameters.
-pub fn find<'a>(
-    routes: &'a [GatewayRoute],
-    method: &str,
-    path: &str,
-) -> Option<(&'a GatewayRoute, BTreeMap<String, String>)> {
-    let path = path.trim_end_matches('/');
-    for r in routes {
-        if r.method != "ANY" && r.method != method {
-            continue;
-        }
-        // REST APIs are also reached under their stage, as API Gateway serves them.
-        let unstaged = match r.kind {
-            ApiKind::Rest => path
-                .strip_prefix(&format!("/{}", r.stage))
-                .filter(|p| p.is_empty() || p.starts_with('/')),
-            ApiKind::Http => None,
-        };
-        for candidate in [Some(path), unstaged].into_iter().flatten() {
-            if let Some(params) = matches(&r.template, candidate) {
-                return Some((r, params));
-            }
-        }
-    }
-    None
-}
-
-fn matches(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
-    let t: Vec<&str> = template.trim_matches('/').split('/').collect();
-    let p: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let mut params = BTreeMap::new();
-    for (i, seg) in t.iter().enumerate() {
-        if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix("+}")) {
-            params.insert(name.to_owned(), decode(&p.get(i..)?.join("/"), false));
-            return Some(params);
-        }
-        let value = p.get(i)?;
-        match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => {
-                if value.is_empty() {
-                    return None;
-                }
-                params.insert(name.to_owned(), decode(value, false));
-            }
-            None if seg == value => {}
-            None => return None,
-        }
-    }
-    (t.len() == p.len()).then_some(params)
-}
-
 async fn handle(
     fleet: &LocalFleet,
     routes: &[GatewayRoute],
+    heads: &Heads,
     req: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
+    let names = heads.take_names();
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
@@ -156,13 +77,27 @@ async fn handle(
         .headers()
         .iter()
         .map(|(k, v)| {
+            let name = names.get(k.as_str()).cloned();
             (
-                k.as_str().to_owned(),
+                name.unwrap_or_else(|| k.as_str().to_owned()),
                 String::from_utf8_lossy(v.as_bytes()).into_owned(),
             )
         })
         .collect();
-    let Some((route, params)) = find(routes, &method, &path) else {
+    let origin = req
+        .headers()
+        .get("origin")
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_owned);
+    let found = find(routes, &method, &path);
+    // A preflight, unless a function has its own OPTIONS route here.
+    if method == "OPTIONS"
+        && found.as_ref().is_none_or(|m| m.route.method != "OPTIONS")
+        && let Some(answer) = cors::preflight(&routes::on_path(routes, &path), origin.as_deref())
+    {
+        return answer;
+    }
+    let Some(found) = found else {
         return respond(StatusCode::NOT_FOUND, json!({"message": "Not Found"}));
     };
     let body = req
@@ -174,19 +109,21 @@ async fn handle(
     let request = HttpRequest {
         method: &method,
         path: &path,
+        resource_path: &found.resource_path,
         query: &query,
         headers: &headers,
         body: &body,
-        params: &params,
+        params: &found.params,
     };
-    let event = match route.kind {
-        ApiKind::Rest => rest_event(route, &request),
-        ApiKind::Http => http_event(route, &request),
+    let route = found.route;
+    let event = match route.payload {
+        Payload::V1 => rest_event(route, &request),
+        Payload::V2 => http_event(route, &request),
     };
     let payload = Bytes::from(event.to_string());
-    match fleet.call(&route.function, None, payload).await {
+    let mut response = match fleet.call(&route.function, None, payload).await {
         Ok(outcome) if outcome.function_error.is_none() => {
-            proxy_response(route.kind, &outcome.payload).unwrap_or_else(|| {
+            proxy_response(route.payload, &outcome.payload).unwrap_or_else(|| {
                 respond(
                     StatusCode::BAD_GATEWAY,
                     json!({"message": "Internal server error"}),
@@ -202,61 +139,7 @@ async fn handle(
             json!({"message": "Too Many Requests"}),
         ),
         Err(e) => respond(StatusCode::BAD_GATEWAY, json!({"message": e.to_string()})),
-    }
-}
-
-/// A route of stage `dev`, for this module's tests and its children's.
-#[cfg(test)]
-fn route(kind: ApiKind, method: &str, template: &str, function: &str) -> GatewayRoute {
-    GatewayRoute {
-        kind,
-        method: method.into(),
-        template: template.into(),
-        function: function.into(),
-        stage: "dev".into(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn literal_routes_win_and_parameters_are_decoded() {
-        let mut routes = vec![
-            route(ApiKind::Rest, "GET", "/comments/{id}", "get"),
-            route(ApiKind::Rest, "GET", "/comments/boom", "boom"),
-            route(ApiKind::Http, "GET", "/articles/{id}", "article"),
-            route(
-                ApiKind::Rest,
-                "GET",
-                "/articles/{id}/comments",
-                "for-article",
-            ),
-            route(ApiKind::Http, "ANY", "/files/{proxy+}", "files"),
-        ];
-        most_specific_first(&mut routes);
-        let (r, p) = find(&routes, "GET", "/comments/boom").unwrap();
-        assert_eq!((r.function.as_str(), p.len()), ("boom", 0));
-        let (r, p) = find(&routes, "GET", "/comments/a%20b").unwrap();
-        assert_eq!((r.function.as_str(), p["id"].as_str()), ("get", "a b"));
-        let (r, p) = find(&routes, "GET", "/articles/7/comments").unwrap();
-        assert_eq!(
-            (r.function.as_str(), p["id"].as_str()),
-            ("for-article", "7")
-        );
-        let (r, _) = find(&routes, "GET", "/dev/articles/7/comments").unwrap();
-        assert_eq!(r.function, "for-article", "REST under its stage");
-        assert!(
-            find(&routes, "GET", "/dev/articles/7").is_none(),
-            "HTTP APIs have no stage prefix"
-        );
-        let (r, p) = find(&routes, "DELETE", "/files/a/b.txt").unwrap();
-        assert_eq!(
-            (r.function.as_str(), p["proxy"].as_str()),
-            ("files", "a/b.txt")
-        );
-        assert!(find(&routes, "POST", "/comments/1").is_none());
-        assert!(find(&routes, "GET", "/nothing").is_none());
-    }
+    };
+    cors::decorate(&mut response, &found, origin.as_deref());
+    response
 }

@@ -9,15 +9,19 @@ use hyper::body::Bytes;
 use hyper::{Response, StatusCode};
 use serde_json::{Value, json};
 
-use super::GatewayRoute;
+use super::routes::GatewayRoute;
 use crate::fleet::ApiKind;
 use crate::fleet::local::fleet::LOCAL_ACCOUNT;
+use crate::fleet::local::project::Payload;
 
 /// What the proxy events are made of.
 pub struct HttpRequest<'a> {
     pub method: &'a str,
     pub path: &'a str,
+    /// The path without the stage (what a REST event's `path` holds).
+    pub resource_path: &'a str,
     pub query: &'a str,
+    /// Names as the client wrote them.
     pub headers: &'a [(String, String)],
     pub body: &'a [u8],
     pub params: &'a BTreeMap<String, String>,
@@ -56,9 +60,29 @@ fn map_or_null(pairs: impl IntoIterator<Item = (String, Value)>) -> Value {
     }
 }
 
-/// A REST API (payload 1.0) proxy event.
+/// A payload 1.0 proxy event: a REST API's (header names as the client wrote them, `path`
+/// without the stage, `requestContext.path` with it), or an HTTP API's with `payload: '1.0'`.
 pub fn rest_event(route: &GatewayRoute, r: &HttpRequest) -> Value {
     let (body, base64) = body_fields(r.body);
+    let lower;
+    let headers = match route.kind {
+        ApiKind::Rest => r.headers,
+        ApiKind::Http => {
+            lower = r
+                .headers
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                .collect::<Vec<_>>();
+            &lower
+        }
+    };
+    let (stage, context_path) = match route.kind {
+        ApiKind::Rest => (
+            route.stage.clone(),
+            format!("/{}{}", route.stage, r.resource_path),
+        ),
+        ApiKind::Http => ("$default".to_owned(), r.resource_path.to_owned()),
+    };
     let query = query_pairs(r.query);
     let mut multi_query: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for (k, v) in &query {
@@ -68,18 +92,18 @@ pub fn rest_event(route: &GatewayRoute, r: &HttpRequest) -> Value {
             .push(Value::String(v.clone()));
     }
     let mut multi_headers: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    for (k, v) in r.headers {
+    for (k, v) in headers {
         multi_headers
             .entry(k.clone())
             .or_default()
             .push(Value::String(v.clone()));
     }
     let now = crate::clock::now_ms();
-    json!({
+    let mut event = json!({
         "resource": route.template,
-        "path": r.path,
+        "path": r.resource_path,
         "httpMethod": r.method,
-        "headers": map_or_null(r.headers.iter().map(|(k, v)| (k.clone(), Value::String(v.clone())))),
+        "headers": map_or_null(headers.iter().map(|(k, v)| (k.clone(), Value::String(v.clone())))),
         "multiValueHeaders": map_or_null(multi_headers.into_iter().map(|(k, v)| (k, Value::Array(v)))),
         "queryStringParameters": map_or_null(query.iter().map(|(k, v)| (k.clone(), Value::String(v.clone())))),
         "multiValueQueryStringParameters": map_or_null(multi_query.into_iter().map(|(k, v)| (k, Value::Array(v)))),
@@ -88,8 +112,8 @@ pub fn rest_event(route: &GatewayRoute, r: &HttpRequest) -> Value {
         "requestContext": {
             "resourcePath": route.template,
             "httpMethod": r.method,
-            "path": format!("/{}{}", route.stage, r.path),
-            "stage": route.stage,
+            "path": context_path,
+            "stage": stage,
             "requestId": uuid::Uuid::new_v4().to_string(),
             "accountId": LOCAL_ACCOUNT,
             "apiId": "local",
@@ -99,7 +123,11 @@ pub fn rest_event(route: &GatewayRoute, r: &HttpRequest) -> Value {
         },
         "body": body,
         "isBase64Encoded": base64,
-    })
+    });
+    if route.kind == ApiKind::Http {
+        event["version"] = json!("1.0");
+    }
+    event
 }
 
 /// An HTTP API (payload 2.0) proxy event.
@@ -182,14 +210,14 @@ fn header(headers: &[(String, String)], name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The HTTP response a proxy integration's answer asks for; `None` when it is malformed (REST
-/// needs `statusCode`; an HTTP API takes any JSON as a 200 body).
-pub fn proxy_response(kind: ApiKind, payload: &[u8]) -> Option<Response<Full<Bytes>>> {
+/// The HTTP response a proxy integration's answer asks for; `None` when it is malformed
+/// (payload 1.0 needs `statusCode`; 2.0 takes any other JSON as a 200 body).
+pub fn proxy_response(format: Payload, payload: &[u8]) -> Option<Response<Full<Bytes>>> {
     let value: Value = serde_json::from_slice(payload).ok()?;
     let Some(status) = value.get("statusCode").and_then(Value::as_u64) else {
-        return match kind {
-            ApiKind::Rest => None,
-            ApiKind::Http => Some(respond(StatusCode::OK, value)),
+        return match format {
+            Payload::V1 => None,
+            Payload::V2 => Some(respond(StatusCode::OK, value)),
         };
     };
     let mut builder = Response::builder().status(u16::try_from(status).ok()?);
@@ -254,7 +282,7 @@ pub(super) fn decode(s: &str, plus_is_space: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::route;
+    use super::super::routes::route;
     use super::*;
 
     #[test]
@@ -267,6 +295,7 @@ mod tests {
         let request = HttpRequest {
             method: "GET",
             path: "/articles/2",
+            resource_path: "/articles/2",
             query: "tag=cost&tag=lambda&q=a+b",
             headers: &headers,
             body: b"",
@@ -305,17 +334,17 @@ mod tests {
     #[test]
     fn answers_become_responses_and_malformed_ones_do_not() {
         let ok = proxy_response(
-            ApiKind::Rest,
+            Payload::V1,
             br#"{"statusCode":201,"headers":{"x-a":"1"},"body":"made"}"#,
         )
         .unwrap();
         assert_eq!(ok.status(), 201);
         assert_eq!(ok.headers()["x-a"], "1");
-        assert!(proxy_response(ApiKind::Rest, br#"{"hello":1}"#).is_none());
-        let plain = proxy_response(ApiKind::Http, br#"{"hello":1}"#).unwrap();
+        assert!(proxy_response(Payload::V1, br#"{"hello":1}"#).is_none());
+        let plain = proxy_response(Payload::V2, br#"{"hello":1}"#).unwrap();
         assert_eq!(plain.status(), 200);
         let binary = proxy_response(
-            ApiKind::Http,
+            Payload::V2,
             br#"{"statusCode":200,"body":"aGk=","isBase64Encoded":true}"#,
         )
         .unwrap();

@@ -1,204 +1,173 @@
-//! Reading the keys of a `serverless.yml`: text and numbers through the variables, the
-//! environment, a function and its events; what is not read is refused with its key.
+//! Reading the values of a `serverless.yml` through its variables: text, numbers, maps, the
+//! environment, and which keys of a section are read, read past or refused. A wrong value is
+//! recorded and reading goes on, so one pass finds every problem.
 
 use std::collections::BTreeMap;
 
 use serde_norway::{Mapping, Value};
 
-use super::variables::{Sources, resolve, scalar};
-use super::{FunctionDef, HttpEvent};
-use crate::fleet::ApiKind;
+use super::findings::{Field, Findings, Reported};
+use super::keys::{Treatment, treatment};
+use super::variables::{Resolver, Unresolved, intrinsic, scalar};
 
-pub(super) struct FunctionDefaults {
-    pub runtime: Option<String>,
-    pub architecture: String,
-    pub memory_mb: u32,
-    pub timeout_s: u32,
-    pub environment: BTreeMap<String, String>,
+pub(super) struct Reader<'a> {
+    pub resolver: &'a Resolver<'a>,
+    pub findings: &'a Findings,
 }
 
+/// The keys of a map, as text.
 pub(super) fn keys(m: &Mapping) -> Vec<String> {
     m.keys().filter_map(scalar).collect()
 }
 
-pub(super) struct Reader<'a> {
-    pub doc: &'a Value,
-    pub sources: &'a Sources,
-}
-
 impl Reader<'_> {
-    pub(super) fn text(&self, value: Option<&Value>, key: &str) -> Result<Option<String>, String> {
+    pub fn error(&self, message: impl Into<String>) -> Reported {
+        self.findings.error(message)
+    }
+
+    fn unresolved(&self, key: &str, e: Unresolved) -> Reported {
+        self.error(format!("`{key}`: {}", e.message()))
+    }
+
+    pub fn text(&self, value: Option<&Value>, key: &str) -> Field<String> {
         match value {
             None | Some(Value::Null) => Ok(None),
             Some(v) => {
-                let raw = scalar(v).ok_or_else(|| format!("`{key}` must be text or a number"))?;
-                resolve(&raw, self.doc, self.sources)
+                if let Some(cfn) = intrinsic(v) {
+                    return Err(self.error(format!(
+                        "`{key}` is a CloudFormation intrinsic (`{cfn}`), which has a value only in a deployed stack; write the value itself"
+                    )));
+                }
+                let raw = scalar(v)
+                    .ok_or_else(|| self.error(format!("`{key}` must be text or a number")))?;
+                self.resolver
+                    .resolve(&raw)
                     .map(Some)
-                    .map_err(|e| format!("`{key}`: {e}"))
+                    .map_err(|e| self.unresolved(key, e))
             }
         }
     }
 
-    pub(super) fn number(&self, value: Option<&Value>, key: &str) -> Result<Option<u32>, String> {
+    pub fn number(&self, value: Option<&Value>, key: &str) -> Field<u32> {
         match self.text(value, key)? {
             None => Ok(None),
+            // `1536MB` reads as the 1536 it says.
             Some(t) => t
                 .trim()
+                .trim_end_matches(['M', 'B', ' '])
                 .parse()
                 .map(Some)
-                .map_err(|_| format!("`{key}` must be a whole number, not `{t}`")),
+                .map_err(|_| self.error(format!("`{key}` must be a whole number, not `{t}`"))),
         }
     }
 
-    pub(super) fn environment(
-        &self,
-        value: Option<&Value>,
-        key: &str,
-    ) -> Result<BTreeMap<String, String>, String> {
-        let Some(value) = value.filter(|v| !v.is_null()) else {
-            return Ok(BTreeMap::new());
+    pub fn flag(&self, value: Option<&Value>, key: &str) -> Field<bool> {
+        match self.text(value, key)? {
+            None => Ok(None),
+            Some(t) => match t.trim() {
+                "true" => Ok(Some(true)),
+                "false" => Ok(Some(false)),
+                other => Err(self.error(format!("`{key}` must be true or false, not `{other}`"))),
+            },
+        }
+    }
+
+    /// A map, or a variable that stands for one (`${file(config.yml):dev}`).
+    pub fn map(&self, value: Option<&Value>, key: &str) -> Field<Mapping> {
+        let resolved;
+        let value = match value {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::String(s)) if s.contains("${") => {
+                resolved = self
+                    .resolver
+                    .value(s)
+                    .map_err(|e| self.unresolved(key, e))?;
+                &resolved
+            }
+            Some(v) => v,
         };
-        let map = value
-            .as_mapping()
-            .ok_or_else(|| format!("`{key}` must be a map of names to values"))?;
-        let mut env = BTreeMap::new();
-        for (k, v) in map {
-            let name = scalar(k).ok_or_else(|| format!("`{key}` has a name that is not text"))?;
-            let value = self
-                .text(Some(v), &format!("{key}.{name}"))?
-                .unwrap_or_default();
-            env.insert(name, value);
+        match value {
+            Value::Mapping(m) => Ok(Some(m.clone())),
+            Value::Null => Ok(None),
+            _ => Err(self.error(format!("`{key}` must be a map"))),
         }
-        Ok(env)
     }
 
-    pub(super) fn function(
-        &self,
-        service: &str,
-        stage: &str,
-        key: &str,
-        spec: &Value,
-        defaults: &FunctionDefaults,
-    ) -> Result<FunctionDef, String> {
-        const FUNCTION: [&str; 10] = [
-            "handler",
-            "runtime",
-            "architecture",
-            "memorySize",
-            "timeout",
-            "environment",
-            "reservedConcurrency",
-            "events",
-            "description",
-            "name",
-        ];
-        let at = |k: &str| format!("functions.{key}.{k}");
-        let spec = spec
-            .as_mapping()
-            .ok_or_else(|| format!("`functions.{key}` must be a map"))?;
-        for k in keys(spec) {
-            if !FUNCTION.contains(&k.as_str()) {
-                return Err(format!(
-                    "`{}` is not supported locally (read: {})",
-                    at(&k),
-                    FUNCTION.join(", ")
-                ));
-            }
-        }
-        let handler = self
-            .text(spec.get("handler"), &at("handler"))?
-            .ok_or_else(|| format!("`{}` is missing", at("handler")))?;
-        let runtime = self
-            .text(spec.get("runtime"), &at("runtime"))?
-            .or_else(|| defaults.runtime.clone())
-            .ok_or_else(|| {
-                format!(
-                    "`{}` is missing, and so is `provider.runtime`",
-                    at("runtime")
-                )
-            })?;
-        let mut environment = defaults.environment.clone();
-        environment.extend(self.environment(spec.get("environment"), &at("environment"))?);
-        let mut events = Vec::new();
-        if let Some(list) = spec.get("events").filter(|v| !v.is_null()) {
-            let list = list
-                .as_sequence()
-                .ok_or_else(|| format!("`{}` must be a list", at("events")))?;
-            for (i, event) in list.iter().enumerate() {
-                events.push(self.event(event, &format!("{}[{i}]", at("events")))?);
-            }
-        }
-        Ok(FunctionDef {
-            key: key.to_owned(),
-            name: self
-                .text(spec.get("name"), &at("name"))?
-                .unwrap_or_else(|| format!("{service}-{stage}-{key}")),
-            handler,
-            runtime,
-            architecture: self
-                .text(spec.get("architecture"), &at("architecture"))?
-                .unwrap_or_else(|| defaults.architecture.clone()),
-            memory_mb: self
-                .number(spec.get("memorySize"), &at("memorySize"))?
-                .unwrap_or(defaults.memory_mb),
-            timeout_s: self
-                .number(spec.get("timeout"), &at("timeout"))?
-                .unwrap_or(defaults.timeout_s),
-            environment,
-            reserved_concurrency: self
-                .number(spec.get("reservedConcurrency"), &at("reservedConcurrency"))?,
-            events,
-        })
-    }
-
-    fn event(&self, event: &Value, at: &str) -> Result<HttpEvent, String> {
-        let map = event
-            .as_mapping()
-            .filter(|m| m.len() == 1)
-            .ok_or_else(|| format!("`{at}` must be one event, like `- http: …`"))?;
-        let (kind, spec) = map.iter().next().expect("one entry");
-        let kind_name = scalar(kind).unwrap_or_default();
-        let kind = match kind_name.as_str() {
-            "http" => ApiKind::Rest,
-            "httpApi" => ApiKind::Http,
-            other => {
-                return Err(format!(
-                    "`{at}`: `{other}` events are not supported locally (http and httpApi are)"
-                ));
-            }
-        };
-        let at = format!("{at}.{kind_name}");
-        let (method, path) = match spec {
-            // `GET /articles`, or `'*'` for any route.
-            Value::String(_) => {
-                let text = self.text(Some(spec), &at)?.unwrap_or_default();
-                match text.split_once(' ') {
-                    Some((m, p)) => (m.to_owned(), p.trim().to_owned()),
-                    None if text == "*" => ("ANY".to_owned(), "/{proxy+}".to_owned()),
-                    None => return Err(format!("`{at}` must be `METHOD /path`, not `{text}`")),
+    /// Text values or a list of them: `[a, b]` or `a`.
+    pub fn texts(&self, value: Option<&Value>, key: &str) -> Field<Vec<String>> {
+        match value {
+            Some(Value::Sequence(items)) => {
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    out.extend(self.text(Some(item), &format!("{key}[{i}]"))?);
                 }
+                Ok(Some(out))
             }
-            Value::Mapping(m) => {
-                for k in keys(m) {
-                    if !["method", "path", "cors", "private"].contains(&k.as_str()) {
-                        return Err(format!("`{at}.{k}` is not supported locally"));
+            other => Ok(self.text(other, key)?.map(|t| vec![t])),
+        }
+    }
+
+    /// `environment`: names to text. A value with no source here (an intrinsic, an unset
+    /// variable of the environment, an AWS-only source) is `""`, with a note naming the key.
+    pub fn environment(&self, value: Option<&Value>, key: &str) -> BTreeMap<String, String> {
+        let mut env = BTreeMap::new();
+        let Ok(Some(map)) = self.map(value, key) else {
+            return env;
+        };
+        for (k, v) in &map {
+            let Some(name) = scalar(k) else {
+                self.error(format!("`{key}` has a name that is not text"));
+                continue;
+            };
+            let at = format!("{key}.{name}");
+            let value = if let Some(cfn) = intrinsic(v) {
+                self.findings.note(format!(
+                    "`{at}` is a CloudFormation intrinsic (`{cfn}`), set to \"\" here"
+                ));
+                String::new()
+            } else if let Some(raw) = scalar(v) {
+                match self.resolver.resolve(&raw) {
+                    Ok(text) => text,
+                    Err(Unresolved::Absent(why)) => {
+                        self.findings
+                            .note(format!("`{at}` is set to \"\" here: {why}"));
+                        String::new()
+                    }
+                    Err(e) => {
+                        self.unresolved(&at, e);
+                        continue;
                     }
                 }
-                let method = self
-                    .text(m.get("method"), &format!("{at}.method"))?
-                    .ok_or_else(|| format!("`{at}.method` is missing"))?;
-                let path = self
-                    .text(m.get("path"), &format!("{at}.path"))?
-                    .ok_or_else(|| format!("`{at}.path` is missing"))?;
-                (method, path)
+            } else if v.is_null() {
+                String::new()
+            } else {
+                self.error(format!("`{at}` must be text or a number"));
+                continue;
+            };
+            env.insert(name, value);
+        }
+        env
+    }
+
+    /// Sorts the keys of a section: read past ones are noted under `shown` (the section with
+    /// function names as `*`), refused ones are errors under `at`.
+    pub fn sort_keys(&self, map: &Mapping, at: &str, shown: &str, lists: (&[&str], &[&str])) {
+        let (read, past) = lists;
+        let path = |prefix: &str, key: &str| match prefix {
+            "" => key.to_owned(),
+            p => format!("{p}.{key}"),
+        };
+        for key in keys(map) {
+            match treatment(&key, read, past) {
+                Treatment::Read => {}
+                Treatment::Past(hint) => self.findings.past(path(shown, &key), hint),
+                Treatment::Unknown => self
+                    .findings
+                    .past(path(shown, &key), Some("not a key mfn-tui knows")),
+                Treatment::Refused(why) => {
+                    self.error(format!("`{}`: {why}", path(at, &key)));
+                }
             }
-            _ => return Err(format!("`{at}` must be a map with method and path")),
-        };
-        let method = match method.to_ascii_uppercase().as_str() {
-            "*" => "ANY".to_owned(),
-            m => m.to_owned(),
-        };
-        let path = format!("/{}", path.trim_start_matches('/'));
-        Ok(HttpEvent { kind, method, path })
+        }
     }
 }
