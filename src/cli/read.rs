@@ -78,8 +78,7 @@ pub async fn select_window(
     }
     let functions = select(&inventory, names)?;
     let errors = inventory
-        .failures()
-        .iter()
+        .real_failures()
         .map(|f| {
             let missing = if f.scope == crate::fleet::inventory::LIST_FUNCTIONS {
                 "its functions are missing from the figures"

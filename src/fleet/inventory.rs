@@ -20,6 +20,13 @@ pub enum TargetState {
     Done,
 }
 
+impl Failure {
+    /// Whether this is only a note (a key read past, say): nothing is missing because of it.
+    pub fn is_note(&self) -> bool {
+        matches!(self.error, FleetError::Note(_))
+    }
+}
+
 /// A call that failed during discovery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
@@ -279,8 +286,16 @@ impl Inventory {
     }
 
     /// Whether any call for `target` failed.
+    /// Whether a call of `target` failed (a note is no failure).
     pub fn target_failed(&self, target: &Target) -> bool {
-        self.failures.iter().any(|f| &f.target == target)
+        self.failures
+            .iter()
+            .any(|f| &f.target == target && !f.is_note())
+    }
+
+    /// The calls that failed, notes left out.
+    pub fn real_failures(&self) -> impl Iterator<Item = &Failure> {
+        self.failures.iter().filter(|f| !f.is_note())
     }
 }
 

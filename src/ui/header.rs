@@ -107,7 +107,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             ));
         }
     }
-    let failures = state.inventory.failures().len() + figures.failures;
+    let failures = state.inventory.real_failures().count() + figures.failures;
+    let notes = state.inventory.failures().len() - state.inventory.real_failures().count();
+    if notes > 0 && failures == 0 {
+        let key = state
+            .keymap
+            .first_key(Action::Errors)
+            .unwrap_or_else(|| ":errors".into());
+        status.push(Span::styled(
+            format!(" · {notes} notes <{key}>"),
+            theme.muted,
+        ));
+    }
     if failures > 0 {
         let key = state
             .keymap

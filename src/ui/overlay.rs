@@ -76,8 +76,13 @@ fn error_lines(state: &State) -> Vec<Line<'static>> {
     failures
         .iter()
         .map(|f| {
+            let style = if f.is_note() {
+                theme.muted
+            } else {
+                theme.error
+            };
             Line::from(vec![
-                Span::styled(format!("  {:<12}", f.error.kind()), theme.error),
+                Span::styled(format!("  {:<12}", f.error.kind()), style),
                 Span::styled(format!("{} · {}: ", f.target, f.scope), theme.accent),
                 Span::styled(f.error.to_string(), theme.text),
             ])
