@@ -20,6 +20,7 @@ use crate::fleet::logs::read_logs;
 use crate::fleet::{Fleet, FleetError, Inventory, discover_to_end};
 
 use super::{exit, fail, read};
+use crate::text::visible;
 
 /// What `logs` was asked for.
 pub struct LogsRequest<'a> {
@@ -145,7 +146,7 @@ impl Printer {
                 })
                 .expect("a record serializes")
             } else {
-                format!("{time} {} {message}", r.function)
+                format!("{time} {} {}", visible(&r.function), visible(message))
             };
             // A closed pipe (`| head`) ends the output quietly.
             if writeln!(out, "{line}").is_err() {
@@ -159,7 +160,7 @@ impl Printer {
 /// Prints failures to stderr; whether there were any.
 fn report(failures: &[(String, FleetError)]) -> bool {
     for (function, e) in failures {
-        eprintln!("mfn-tui: {function}: {e}");
+        eprintln!("mfn-tui: {}", visible(&format!("{function}: {e}")));
     }
     !failures.is_empty()
 }

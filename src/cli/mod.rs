@@ -29,6 +29,7 @@ use crate::fleet::local::fleet::state_dir_for;
 use crate::fleet::local::{LocalFleet, LocalOptions};
 use crate::fleet::{CodeSource, InvocationType};
 use crate::fleet::{Fleet, FleetError, Inventory};
+use crate::text::visible;
 
 pub use args::{Cli, Command, GlobalArgs};
 
@@ -368,10 +369,11 @@ pub async fn aws_fleet(global: &GlobalArgs, config: &Config) -> Result<AwsFleet,
     .await
 }
 
-/// Prints each failure to stderr; done when there are none, partial otherwise.
+/// Prints each failure to stderr (fleet text made visible); done when there are none, partial
+/// otherwise.
 pub fn finish(errors: &[String]) -> ExitCode {
     for e in errors {
-        eprintln!("mfn-tui: {e}");
+        eprintln!("mfn-tui: {}", visible(e));
     }
     if errors.is_empty() {
         ExitCode::SUCCESS
@@ -380,8 +382,8 @@ pub fn finish(errors: &[String]) -> ExitCode {
     }
 }
 
-/// Prints `message` to stderr and returns the failure exit code.
+/// Prints `message` to stderr (fleet text made visible) and returns the failure exit code.
 pub fn fail(message: &str) -> ExitCode {
-    eprintln!("mfn-tui: {message}");
+    eprintln!("mfn-tui: {}", visible(message));
     ExitCode::from(exit::FAILED)
 }
