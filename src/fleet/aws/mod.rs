@@ -12,6 +12,7 @@ mod invoke;
 mod logs;
 mod owner;
 mod package;
+mod profiles;
 mod restore;
 mod routes;
 mod tags;
@@ -30,9 +31,9 @@ pub use waits::Budgets;
 
 use crate::analysis::latency::Window;
 use crate::fleet::{
-    AliasChange, AliasTarget, CodeRestore, CodeSource, DiscoverySink, Fleet, FleetContext,
-    FleetError, Function, InvokeRequest, InvokeResult, LogGroupSize, LogSink, Provider,
-    QueryAnswer, ReportSink, StepSink, Target,
+    AliasChange, AliasTarget, CodeRestore, CodeSource, DiscoveryEvent, DiscoverySink, Fleet,
+    FleetContext, FleetError, Function, InvokeRequest, InvokeResult, LogGroupSize, LogSink,
+    Provider, QueryAnswer, ReportSink, StepSink, Target,
 };
 
 /// What the command line and the config say about reaching AWS.
@@ -162,22 +163,47 @@ impl Fleet for AwsFleet {
     }
 
     async fn discover(&self, targets: Vec<Target>, sink: DiscoverySink) {
-        let mut running = JoinSet::new();
-        for target in targets {
-            let clients = self.clients_for(&target).await;
-            running.spawn(discover::discover_target(
-                clients,
-                target,
-                sink.clone(),
-                self.concurrency,
-            ));
-        }
-        while running.join_next().await.is_some() {}
+        // Each failure is told as it concerns its target (the profile to log in again with).
+        let (found, mut findings) = tokio::sync::mpsc::unbounded_channel();
+        let forward = async move {
+            while let Some(event) = findings.recv().await {
+                let event = match event {
+                    DiscoveryEvent::Failed {
+                        target,
+                        scope,
+                        error,
+                    } => DiscoveryEvent::Failed {
+                        error: errors::about_target(error, &target),
+                        target,
+                        scope,
+                    },
+                    other => other,
+                };
+                let _ = sink.send(event);
+            }
+        };
+        let run = async move {
+            let mut running = JoinSet::new();
+            for target in targets {
+                let clients = self.clients_for(&target).await;
+                running.spawn(discover::discover_target(
+                    clients,
+                    target,
+                    found.clone(),
+                    self.concurrency,
+                ));
+            }
+            drop(found);
+            while running.join_next().await.is_some() {}
+        };
+        tokio::join!(run, forward);
     }
 
     async fn function(&self, target: &Target, name: &str) -> Result<Option<Function>, FleetError> {
         let clients = self.clients_for(target).await;
-        functions::one(&clients.lambda, target, name).await
+        functions::one(&clients.lambda, target, name)
+            .await
+            .map_err(|e| errors::about_target(e, target))
     }
 
     async fn identity(&self, target: &Target) -> Option<String> {
@@ -192,7 +218,9 @@ impl Fleet for AwsFleet {
         log_group: &str,
     ) -> Result<Option<LogGroupSize>, FleetError> {
         let clients = self.clients_for(target).await;
-        insights::group_size(&clients.logs, log_group).await
+        insights::group_size(&clients.logs, log_group)
+            .await
+            .map_err(|e| errors::about_target(e, target))
     }
 
     async fn insights_query(
@@ -203,7 +231,9 @@ impl Fleet for AwsFleet {
         window: Window,
     ) -> Result<QueryAnswer, FleetError> {
         let clients = self.clients_for(target).await;
-        insights::insights_query(&clients.logs, log_groups, query, window).await
+        insights::insights_query(&clients.logs, log_groups, query, window)
+            .await
+            .map_err(|e| errors::about_target(e, target))
     }
 
     async fn log_events(
@@ -224,6 +254,7 @@ impl Fleet for AwsFleet {
             sink,
         )
         .await
+        .map_err(|e| errors::about_target(e, &function.target))
     }
 
     async fn live_tail(
@@ -241,7 +272,9 @@ impl Fleet for AwsFleet {
             ));
         }
         let clients = self.clients_for(&first.target).await;
-        tail::live_tail(&clients.logs, functions, pattern, sink).await
+        tail::live_tail(&clients.logs, functions, pattern, sink)
+            .await
+            .map_err(|e| errors::about_target(e, &first.target))
     }
 
     async fn reports(
@@ -251,7 +284,9 @@ impl Fleet for AwsFleet {
         sink: ReportSink,
     ) -> Result<(), FleetError> {
         let clients = self.clients_for(&function.target).await;
-        logs::reports(&clients.logs, function, window, sink).await
+        logs::reports(&clients.logs, function, window, sink)
+            .await
+            .map_err(|e| errors::about_target(e, &function.target))
     }
 
     async fn invoke(
@@ -261,7 +296,9 @@ impl Fleet for AwsFleet {
     ) -> Result<InvokeResult, FleetError> {
         let clients = self.clients_for(&function.target).await;
         let budget = self.budgets.invoke(function);
-        invoke::invoke(&clients.lambda, function, request, budget).await
+        invoke::invoke(&clients.lambda, function, request, budget)
+            .await
+            .map_err(|e| errors::about_target(e, &function.target))
     }
 
     async fn deploy(
@@ -283,6 +320,7 @@ impl Fleet for AwsFleet {
             &steps,
         )
         .await
+        .map_err(|e| errors::about_target(e, &function.target))
     }
 
     async fn route_alias(
@@ -292,7 +330,9 @@ impl Fleet for AwsFleet {
         to: AliasTarget,
     ) -> Result<AliasChange, FleetError> {
         let clients = self.clients_for(&function.target).await;
-        aliases::route(&clients.lambda, function, from, to).await
+        aliases::route(&clients.lambda, function, from, to)
+            .await
+            .map_err(|e| errors::about_target(e, &function.target))
     }
 
     async fn restore(
@@ -302,6 +342,8 @@ impl Fleet for AwsFleet {
         steps: StepSink,
     ) -> Result<CodeRestore, FleetError> {
         let clients = self.clients_for(&function.target).await;
-        restore::restore(&clients.lambda, function, version, &self.budgets, &steps).await
+        restore::restore(&clients.lambda, function, version, &self.budgets, &steps)
+            .await
+            .map_err(|e| errors::about_target(e, &function.target))
     }
 }
