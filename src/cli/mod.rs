@@ -70,7 +70,7 @@ fn code_source(
     s3: Option<String>,
     local: bool,
 ) -> Result<CodeSource, String> {
-    use crate::fleet::artifact::{check_zip, zip_dir};
+    use crate::fleet::artifact::{check_zip, package};
     match (zip, dir, s3) {
         (Some(path), _, _) => {
             let bytes =
@@ -82,9 +82,16 @@ fn code_source(
             if !dir.is_dir() {
                 return Err(format!("--dir {}: not a directory", dir.display()));
             }
-            let bytes = zip_dir(&dir)?;
-            check_zip(&bytes, &format!("--dir {} zipped", dir.display()))?;
-            Ok(CodeSource::Zip(bytes.into()))
+            let zipped = package(&dir, &crate::fleet::walk::Cancel::new())
+                .map_err(|e| format!("--dir {}: {e}", dir.display()))?;
+            for left_out in &zipped.left_out {
+                eprintln!(
+                    "mfn-tui: --dir {}: left out {}",
+                    dir.display(),
+                    visible(&left_out.to_string())
+                );
+            }
+            Ok(CodeSource::Zip(zipped.bytes))
         }
         (_, _, Some(url)) => {
             let (bucket, key) = url

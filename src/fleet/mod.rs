@@ -16,6 +16,7 @@ pub mod model;
 pub mod provider;
 pub mod provider_types;
 pub mod reports;
+pub mod walk;
 
 pub use error::FleetError;
 pub use inventory::Inventory;
