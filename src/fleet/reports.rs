@@ -40,7 +40,8 @@ pub async fn estimate_scan(
     };
     for (target, group) in groups {
         if let Some(size) = fleet.log_group_size(target, group).await? {
-            estimate.bytes += estimated_scan_bytes(size.stored_bytes, size.created_ms, &window);
+            let since_ms = size.stored_since_ms(window.end_ms);
+            estimate.bytes += estimated_scan_bytes(size.stored_bytes, since_ms, &window);
         }
     }
     Ok(estimate)

@@ -10,7 +10,7 @@ use mfn_tui::fleet::{
     Alias, AliasChange, AliasTarget, ApiKind, CodeRestore, CodeSource, DiscoveryEvent,
     DiscoverySink, Fleet, FleetContext, FleetError, Function, InvokeRequest, InvokeResult,
     LogGroupSize, LogSink, Provider, QueryAnswer, ReportBatch, ReportSink, Route, Secret, StepSink,
-    Target, TimedReport, Version, VersionState,
+    TailSink, Target, TimedReport, Version, VersionState,
 };
 use tokio::sync::Notify;
 
@@ -82,6 +82,7 @@ impl Fleet for MemoryFleet {
             .map(|&stored_bytes| LogGroupSize {
                 stored_bytes,
                 created_ms,
+                retention_days: None,
             }))
     }
 
@@ -111,7 +112,7 @@ impl Fleet for MemoryFleet {
         &self,
         _functions: &[Function],
         _pattern: Option<String>,
-        _sink: LogSink,
+        _sink: TailSink,
     ) -> Result<(), FleetError> {
         Err(FleetError::Unsupported(
             "the in-memory fleet has no live tail".into(),

@@ -33,7 +33,7 @@ use crate::analysis::latency::Window;
 use crate::fleet::{
     AliasChange, AliasTarget, CodeRestore, CodeSource, DiscoveryEvent, DiscoverySink, Fleet,
     FleetContext, FleetError, Function, InvokeRequest, InvokeResult, LogGroupSize, LogSink,
-    Provider, QueryAnswer, ReportSink, StepSink, Target,
+    Provider, QueryAnswer, ReportSink, StepSink, TailSink, Target,
 };
 
 /// What the command line and the config say about reaching AWS.
@@ -261,7 +261,7 @@ impl Fleet for AwsFleet {
         &self,
         functions: &[Function],
         pattern: Option<String>,
-        sink: LogSink,
+        sink: TailSink,
     ) -> Result<(), FleetError> {
         let Some(first) = functions.first() else {
             return Ok(());

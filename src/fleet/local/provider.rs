@@ -81,6 +81,7 @@ impl Fleet for LocalFleet {
         Ok(size.map(|(stored_bytes, created_ms)| LogGroupSize {
             stored_bytes,
             created_ms,
+            retention_days: None,
         }))
     }
 
@@ -128,7 +129,7 @@ impl Fleet for LocalFleet {
         &self,
         _functions: &[Function],
         _pattern: Option<String>,
-        _sink: LogSink,
+        _sink: crate::fleet::TailSink,
     ) -> Result<(), FleetError> {
         Err(FleetError::Unsupported(
             "the local fleet's records are read from its store as they are written".into(),
