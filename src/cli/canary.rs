@@ -8,7 +8,7 @@ use crate::analysis::by_version::VersionFigures;
 use crate::analysis::latency::Window;
 use crate::analysis::window::parse_duration;
 use crate::fleet::Fleet;
-use crate::fleet::reports::alias_versions;
+use crate::fleet::alias_figures::alias_versions;
 
 use super::fail;
 use crate::fleet::locate::locate;

@@ -199,32 +199,3 @@ async fn insights_of(
         warm.bytes_scanned + cold.bytes_scanned,
     ))
 }
-
-/// The figures of each version an alias routes to, over `window`, from the REPORT lines of each
-/// version's log streams.
-pub async fn alias_versions(
-    fleet: Arc<dyn Fleet>,
-    function: &Function,
-    weights: &std::collections::BTreeMap<String, f64>,
-    window: Window,
-) -> Result<Vec<crate::analysis::by_version::VersionFigures>, FleetError> {
-    let (records, failures) = super::logs::read_logs(
-        fleet,
-        std::slice::from_ref(function),
-        window,
-        Some("REPORT RequestId"),
-        1,
-        usize::MAX,
-    )
-    .await;
-    if let Some((_, e)) = failures.into_iter().next() {
-        return Err(e);
-    }
-    Ok(crate::analysis::by_version::by_version(
-        records
-            .iter()
-            .map(|r| (r.log_stream.as_str(), r.timestamp_ms, r.message.as_str())),
-        weights,
-        window,
-    ))
-}

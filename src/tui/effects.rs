@@ -5,7 +5,8 @@ use tokio::sync::mpsc;
 use crate::analysis::latency::{SERIES_BUCKETS as BUCKETS, Window};
 use crate::app::msg::{Effect, Msg};
 use crate::fleet::DiscoveryEvent;
-use crate::fleet::reports::{alias_versions, estimate_scan, read_latency};
+use crate::fleet::alias_figures::alias_versions;
+use crate::fleet::reports::{estimate_scan, read_latency};
 use crate::fleet::walk::Cancel;
 
 use super::changes::spawn_apply;
