@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
 use support::cli::{local_command, mfn_against, output};
@@ -82,21 +82,10 @@ async fn logs_shows_a_hostile_message_made_visible_and_json_keeps_it_exact() {
     assert_eq!(record["message"], line.as_str());
 }
 
-/// The hostile fixture service (`tests/fixtures/local/hostile`) copied under `root`.
-fn hostile_services(root: &Path) -> PathBuf {
-    let service = root.join("services/hostile");
-    std::fs::create_dir_all(&service).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local/hostile");
-    for file in ["serverless.yml", "handler.py"] {
-        std::fs::copy(fixture.join(file), service.join(file)).unwrap();
-    }
-    root.join("services")
-}
-
 #[test]
 fn invoke_and_logs_show_what_a_local_function_prints_made_visible() {
     let dir = scratch("local");
-    let services = hostile_services(&dir);
+    let services = support::local::fixture_service(&dir, "hostile", "hostile");
     let run = |args: &[&str]| {
         let mut cmd = local_command(&dir);
         cmd.arg(&services).args(args);
