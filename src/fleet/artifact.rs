@@ -10,7 +10,7 @@ use std::sync::Arc;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::walk::{Cancel, LeftOut, Limits, walk};
+use super::walk::{Cancel, LeftOut, Limits, Reach, walk};
 
 /// Lambda's limit for a package uploaded directly (larger ones go through S3).
 pub const DIRECT_UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
@@ -22,7 +22,9 @@ pub struct Package {
     pub left_out: Vec<LeftOut>,
 }
 
-/// Files under `dir`, relative, sorted: only what is inside it (see [`walk`]).
+/// Files under `dir`, relative, sorted, as the local fleet's code digests and version copies
+/// read them: links followed (to a shared library beside the directory too), never round a
+/// cycle, within Lambda's limits (see [`super::walk`]).
 pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     super::walk::files(dir)
 }
@@ -36,7 +38,7 @@ pub fn zip_dir(dir: &Path) -> Result<Vec<u8>, String> {
 /// `dir` zipped, and what its walk left out; stops as soon as `cancel` is set.
 fn zip_walked(dir: &Path, cancel: &Cancel) -> Result<(Vec<u8>, Vec<LeftOut>), String> {
     use std::os::unix::fs::PermissionsExt;
-    let walked = walk(dir, &Limits::PACKAGE, cancel)?;
+    let walked = walk(dir, Reach::Inside, &Limits::PACKAGE, cancel)?;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for rel in &walked.files {
         let path = dir.join(rel);

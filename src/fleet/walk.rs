@@ -1,8 +1,8 @@
-//! A bounded walk of a code directory: every regular file inside it, in one order whatever the
-//! disk's, and what was left out and why. A symbolic link is followed only to somewhere inside
-//! the directory and never back into a directory it came through (`a -> .`,
-//! `node_modules/x -> ..`); the walk stops past Lambda's unzipped size, past a number of entries
-//! or a depth, and as soon as it is cancelled.
+//! A bounded walk of a code directory: every regular file in it, in one order whatever the
+//! disk's, and what was left out and why. A symbolic link is never followed back into a
+//! directory it came through (`a -> .`, `node_modules/x -> ..`), and for a package only to
+//! somewhere inside the directory ([`Reach::Inside`]); the walk stops past Lambda's unzipped
+//! size, past a number of entries or a depth, and as soon as it is cancelled.
 
 use std::fmt;
 use std::os::unix::fs::MetadataExt;
@@ -31,6 +31,15 @@ impl Limits {
         entries: 200_000,
         depth: 64,
     };
+}
+
+/// Where links may lead a walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Only inside the directory: what a package may hold.
+    Inside,
+    /// Anywhere (a link to a shared library beside the directory is followed), cycles aside.
+    Anywhere,
 }
 
 /// Asks a walk (and the zipping after it) to stop; clones share one flag.
@@ -132,8 +141,8 @@ struct Pending {
     through: Vec<(u64, u64)>,
 }
 
-/// Walks `root` within `limits` until done or `cancel`led.
-pub fn walk(root: &Path, limits: &Limits, cancel: &Cancel) -> Result<Walk, String> {
+/// Walks `root`, following links as far as `reach`, within `limits`, until done or `cancel`led.
+pub fn walk(root: &Path, reach: Reach, limits: &Limits, cancel: &Cancel) -> Result<Walk, String> {
     let real_root = root
         .canonicalize()
         .map_err(|e| format!("{}: {e}", root.display()))?;
@@ -163,7 +172,8 @@ pub fn walk(root: &Path, limits: &Limits, cancel: &Cancel) -> Result<Walk, Strin
             let entry = entry.map_err(|e| format!("{}: {e}", path.display()))?;
             let name = entry.file_name();
             let rel = dir.rel.join(&name);
-            let Some(kind) = classify(root, &real_root, &rel, &dir.through, &mut out) else {
+            let inside = (reach == Reach::Inside).then_some(real_root.as_path());
+            let Some(kind) = classify(root, inside, &rel, &dir.through, &mut out) else {
                 continue;
             };
             match kind {
@@ -211,11 +221,11 @@ enum Kind {
     File(u64),
 }
 
-/// What `rel` is, following a link only to inside the root and never into a directory it came
-/// `through`; what is left out goes to `out`, with why.
+/// What `rel` is, following a link never into a directory it came `through`, and only to
+/// somewhere `inside` a directory when one is given; what is left out goes to `out`, with why.
 fn classify(
     root: &Path,
-    real_root: &Path,
+    inside: Option<&Path>,
     rel: &Path,
     through: &[(u64, u64)],
     out: &mut Walk,
@@ -236,16 +246,18 @@ fn classify(
         let Ok(target) = path.canonicalize() else {
             return left_out(Why::Broken);
         };
-        if !target.starts_with(real_root) {
+        if let Some(real_root) = inside
+            && !target.starts_with(real_root)
+        {
             return left_out(Why::OutsideRoot { target });
         }
         match std::fs::metadata(&target) {
             Ok(m) if m.is_dir() && through.contains(&(m.dev(), m.ino())) => {
-                let inside = target.strip_prefix(real_root).unwrap_or(&target);
-                let shown = if inside.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    inside.to_path_buf()
+                let within = inside.and_then(|r| target.strip_prefix(r).ok());
+                let shown = match within {
+                    Some(p) if p.as_os_str().is_empty() => PathBuf::from("."),
+                    Some(p) => p.to_path_buf(),
+                    None => target.clone(),
                 };
                 return left_out(Why::Cycle { target: shown });
             }
@@ -270,9 +282,10 @@ fn classify(
     }
 }
 
-/// The files of `dir` (relative, sorted) within a package's limits; what is left out is dropped.
+/// The files of `dir` (relative, sorted), links followed anywhere but never round a cycle,
+/// within a package's limits; what is left out is dropped.
 pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    Ok(walk(dir, &Limits::PACKAGE, &Cancel::new())?.files)
+    Ok(walk(dir, Reach::Anywhere, &Limits::PACKAGE, &Cancel::new())?.files)
 }
 
 #[cfg(test)]
@@ -327,7 +340,7 @@ mod tests {
         let fifo = std::ffi::CString::new(code.join("pipe").to_str().unwrap()).unwrap();
         assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
 
-        let walk = walk(&code, &Limits::PACKAGE, &Cancel::new()).unwrap();
+        let walk = walk(&code, Reach::Inside, &Limits::PACKAGE, &Cancel::new()).unwrap();
         let files: Vec<String> = walk.files.iter().map(|p| p.display().to_string()).collect();
         assert_eq!(
             files,
@@ -370,6 +383,32 @@ mod tests {
     }
 
     #[test]
+    fn reaching_anywhere_follows_a_link_out_but_never_round_a_cycle() {
+        let root = scratch("anywhere");
+        let code = root.join("service");
+        let shared = root.join("shared");
+        std::fs::create_dir_all(&code).unwrap();
+        std::fs::create_dir_all(&shared).unwrap();
+        std::fs::write(code.join("handler.py"), "x").unwrap();
+        std::fs::write(shared.join("util.py"), "u").unwrap();
+        symlink(&shared, code.join("shared")).unwrap();
+        symlink(&code, shared.join("back")).unwrap();
+        symlink(".", code.join("a")).unwrap();
+
+        let walk = walk(&code, Reach::Anywhere, &Limits::PACKAGE, &Cancel::new()).unwrap();
+        let files: Vec<String> = walk.files.iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(files, ["handler.py", "shared/util.py"]);
+        assert_eq!(
+            reasons(&walk),
+            [
+                ("a".to_owned(), "cycle".to_owned()),
+                ("shared/back".to_owned(), "cycle".to_owned())
+            ]
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
     fn a_walk_stops_when_cancelled_or_past_its_limits() {
         let root = scratch("limits");
         for i in 0..20 {
@@ -377,20 +416,20 @@ mod tests {
         }
         let cancel = Cancel::new();
         drop(cancel.on_drop());
-        let e = walk(&root, &Limits::PACKAGE, &cancel).unwrap_err();
+        let e = walk(&root, Reach::Inside, &Limits::PACKAGE, &cancel).unwrap_err();
         assert!(e.contains("abandoned"), "{e}");
 
         let small = Limits {
             bytes: 100,
             ..Limits::PACKAGE
         };
-        let e = walk(&root, &small, &Cancel::new()).unwrap_err();
+        let e = walk(&root, Reach::Inside, &small, &Cancel::new()).unwrap_err();
         assert!(e.contains("250 MB"), "{e}");
         let few = Limits {
             entries: 5,
             ..Limits::PACKAGE
         };
-        let e = walk(&root, &few, &Cancel::new()).unwrap_err();
+        let e = walk(&root, Reach::Inside, &few, &Cancel::new()).unwrap_err();
         assert!(e.contains("more than 5 entries"), "{e}");
         std::fs::remove_dir_all(&root).unwrap();
     }
