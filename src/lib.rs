@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod fleet;
+pub mod text;
 pub mod tui;
 pub mod ui;
 pub mod units;

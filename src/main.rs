@@ -23,7 +23,12 @@ fn main() -> ExitCode {
         Ok(r) => r,
         Err(e) => return cli::fail(&format!("cannot start the async runtime: {e}")),
     };
-    runtime.block_on(cli::run(cli, config, started))
+    let code = runtime.block_on(cli::run(cli, config, started));
+    // Dropping the runtime would wait for every blocking task; a directory walk is cancelled
+    // on quit and stops at its next entry, and anything stuck in a system call past this grace
+    // is left to the process's exit.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    code
 }
 
 /// Logs go to a file (`$XDG_STATE_HOME/mfn-tui/mfn-tui.log`, or `MFN_TUI_LOG_FILE`), never to the

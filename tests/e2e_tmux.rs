@@ -8,18 +8,10 @@ use std::process::Command;
 
 use support::emulator::Emulator;
 use support::fleet::{EAST, WEST, seed_fleet};
-use support::tmux::Tmux;
+use support::tmux::{Tmux, dashboard_command};
 
 fn command_line(emulator: &Emulator, scratch: &Path) -> String {
-    format!(
-        "env AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true \
-         AWS_CONFIG_FILE={dir}/none AWS_SHARED_CREDENTIALS_FILE={dir}/none XDG_CONFIG_HOME={dir} \
-         MFN_TUI_LOG_FILE={dir}/mfn-tui.log TERM=xterm-256color {bin} --endpoint-url {endpoint} \
-         --region {EAST} --region {WEST}",
-        dir = scratch.display(),
-        bin = env!("CARGO_BIN_EXE_mfn-tui"),
-        endpoint = emulator.endpoint,
-    )
+    dashboard_command(&emulator.endpoint, scratch, &[EAST, WEST])
 }
 
 fn scratch(name: &str) -> PathBuf {

@@ -7,149 +7,18 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput;
 use aws_sdk_cloudwatchlogs::types::FilteredLogEvent;
-use aws_smithy_eventstream::frame::write_message_to;
 use aws_smithy_mocks::{MockResponse, mock};
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-use aws_smithy_runtime_api::http::StatusCode;
-use aws_smithy_types::body::SdkBody;
-use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
-use mfn_tui::fleet::LogRecord;
 use mfn_tui::fleet::aws::AwsFleet;
-use mfn_tui::fleet::follow::{FollowEvent, FollowMode, FollowSettings, follow_logs};
-use mfn_tui::fleet::{Fleet, Function, Target};
+use mfn_tui::fleet::follow::FollowMode;
+use mfn_tui::fleet::{Function, Target};
+use support::live_tail::{
+    ACCOUNT, REGION, T0, every_group_exists, follow, frame, function, stream_response, update,
+    update_sampled,
+};
 use support::mocks::clients;
-
-const REGION: &str = "eu-west-1";
-const ACCOUNT: &str = "123456789012";
-const T0: i64 = 1_795_860_000_000;
-
-fn function(name: &str, group: Option<&str>) -> Function {
-    let arn = format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}");
-    let mut f = Function::new(name, &arn, REGION);
-    f.account = ACCOUNT.into();
-    if let Some(g) = group {
-        f.log_group = g.into();
-    }
-    f
-}
-
-/// One event-stream frame of the kind `kind` (`sessionStart`, `sessionUpdate`, or an exception).
-fn frame(message_type: &str, kind: &str, payload: serde_json::Value) -> Vec<u8> {
-    let type_header = if message_type == "event" {
-        ":event-type"
-    } else {
-        ":exception-type"
-    };
-    let message = Message::new(payload.to_string().into_bytes())
-        .add_header(Header::new(
-            ":message-type",
-            HeaderValue::String(message_type.to_owned().into()),
-        ))
-        .add_header(Header::new(
-            type_header,
-            HeaderValue::String(kind.to_owned().into()),
-        ))
-        .add_header(Header::new(
-            ":content-type",
-            HeaderValue::String("application/json".into()),
-        ));
-    let mut out = Vec::new();
-    write_message_to(&message, &mut out).expect("a frame encodes");
-    out
-}
-
-fn stream_response(frames: Vec<Vec<u8>>) -> HttpResponse {
-    let mut response = HttpResponse::new(
-        StatusCode::try_from(200).unwrap(),
-        SdkBody::from(frames.concat()),
-    );
-    response
-        .headers_mut()
-        .insert("content-type", "application/vnd.amazon.eventstream");
-    response
-}
-
-/// A session update with one event a stream: `(group ARN, stream, message, timestamp)`.
-fn update(events: &[(String, String, String, i64)]) -> Vec<u8> {
-    let results: Vec<serde_json::Value> = events
-        .iter()
-        .map(|(group, stream, message, t)| {
-            serde_json::json!({
-                "logGroupIdentifier": group,
-                "logStreamName": stream,
-                "message": message,
-                "timestamp": t,
-                "ingestionTime": t + 5,
-            })
-        })
-        .collect();
-    frame(
-        "event",
-        "sessionUpdate",
-        serde_json::json!({"sessionMetadata": {"sampled": false}, "sessionResults": results}),
-    )
-}
-
-/// What following handed over so far.
-type Got = Arc<Mutex<(Vec<LogRecord>, Vec<FollowMode>)>>;
-
-/// Runs `follow_logs` until `enough` says so (or 20 s pass), collecting what it hands over.
-async fn follow(
-    fleet: Arc<dyn Fleet>,
-    functions: Vec<Function>,
-    enough: impl Fn(&[LogRecord], &[FollowMode]) -> bool,
-) -> (Vec<LogRecord>, Vec<FollowMode>) {
-    let got: Got = Arc::default();
-    let settings = FollowSettings {
-        pattern: None,
-        since_ms: T0,
-        poll: Duration::from_millis(50),
-        live_tail: true,
-    };
-    let sink = got.clone();
-    let run = follow_logs(
-        fleet,
-        functions,
-        settings,
-        &[],
-        || T0 + 60_000,
-        move |event| {
-            let mut got = sink.lock().unwrap();
-            match event {
-                FollowEvent::Records(r) => got.0.extend(r),
-                FollowEvent::Mode(m) => got.1.push(m),
-                FollowEvent::Failures(f) => panic!("unexpected failures: {f:?}"),
-            }
-            true
-        },
-    );
-    let watch = async {
-        loop {
-            {
-                let got = got.lock().unwrap();
-                if enough(&got.0, &got.1) {
-                    return;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    let both = async {
-        tokio::select! {
-            () = run => panic!("following ended by itself"),
-            () = watch => {}
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(20), both)
-        .await
-        .expect("follow handed over what was expected");
-    let got = got.lock().unwrap();
-    (got.0.clone(), got.1.clone())
-}
 
 #[tokio::test]
 async fn a_service_of_twelve_log_groups_streams_through_two_sessions_each_record_once() {
@@ -202,7 +71,7 @@ async fn a_service_of_twelve_log_groups_streams_through_two_sessions_each_record
     );
     let filter = mock!(aws_sdk_cloudwatchlogs::Client::filter_log_events)
         .then_output(|| FilterLogEventsOutput::builder().build());
-    let clients = clients(&[], &[&start, &filter]);
+    let clients = clients(&[], &[&start, &filter, &every_group_exists()]);
     let fleet = Arc::new(AwsFleet::with_clients(
         vec![(Target::new(None, REGION), clients)],
         4,
@@ -216,7 +85,13 @@ async fn a_service_of_twelve_log_groups_streams_through_two_sessions_each_record
     })
     .await;
 
-    assert_eq!(modes, vec![FollowMode::LiveTail { sessions: 2 }]);
+    assert_eq!(
+        modes,
+        vec![FollowMode::LiveTail {
+            sessions: 2,
+            sampled: false
+        }]
+    );
     let opened = sessions_seen.lock().unwrap().clone();
     let mut firsts: Vec<usize> = opened[..2].iter().map(Vec::len).collect();
     firsts.sort();
@@ -242,10 +117,11 @@ async fn a_service_of_twelve_log_groups_streams_through_two_sessions_each_record
         per_function, expected,
         "every followed function once, the unfollowed one in the shared group left out"
     );
-    assert_eq!(
-        filter.num_calls(),
-        functions.len(),
-        "one catch-up read of each function after the sessions started"
+    assert!(
+        filter.num_calls() >= functions.len(),
+        "a catch-up read of each function after the sessions started (and read-backs after \
+         each reopening): {}",
+        filter.num_calls()
     );
 }
 
@@ -295,7 +171,7 @@ async fn a_broken_session_falls_back_to_polling_and_repeats_nothing() {
                 .build()
         },
     );
-    let clients = clients(&[], &[&start, &filter]);
+    let clients = clients(&[], &[&start, &filter, &every_group_exists()]);
     let fleet = Arc::new(AwsFleet::with_clients(
         vec![(Target::new(None, REGION), clients)],
         4,
@@ -309,11 +185,51 @@ async fn a_broken_session_falls_back_to_polling_and_repeats_nothing() {
 
     let messages: Vec<&str> = records.iter().map(|r| r.message.as_str()).collect();
     assert_eq!(messages, vec!["one", "two", "three"]);
-    assert_eq!(modes[0], FollowMode::LiveTail { sessions: 1 });
+    assert_eq!(
+        modes[0],
+        FollowMode::LiveTail {
+            sessions: 1,
+            sampled: false
+        }
+    );
     match &modes[1] {
         FollowMode::Polling { why: Some(why), .. } => {
             assert!(why.contains("StartLiveTail"), "{why}")
         }
         other => panic!("expected polling with a reason, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_sampled_update_is_announced_and_so_is_the_end_of_sampling() {
+    let f = function("orders-prod-busy", None);
+    let group = format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/orders-prod-busy");
+    let stream = "2026/11/28/[$LATEST]abc".to_owned();
+    let event = |message: &str, t: i64| (group.clone(), stream.clone(), message.to_owned(), t);
+    let frames = vec![
+        frame("event", "sessionStart", serde_json::json!({})),
+        update_sampled(&[event("one of many", T0 + 10)], true),
+        update_sampled(&[event("quiet again", T0 + 20)], false),
+    ];
+    let start = mock!(aws_sdk_cloudwatchlogs::Client::start_live_tail)
+        .then_http_response(move || stream_response(frames.clone()));
+    let filter = mock!(aws_sdk_cloudwatchlogs::Client::filter_log_events)
+        .then_output(|| FilterLogEventsOutput::builder().build());
+    let clients = clients(&[], &[&start, &filter, &every_group_exists()]);
+    let fleet = Arc::new(AwsFleet::with_clients(
+        vec![(Target::new(None, REGION), clients)],
+        4,
+    ));
+
+    let (records, modes) = follow(fleet, vec![f], |records, _| records.len() >= 2).await;
+
+    assert_eq!(records[0].message, "one of many");
+    let sampled: Vec<bool> = modes
+        .iter()
+        .map(|m| match m {
+            FollowMode::LiveTail { sampled, .. } => *sampled,
+            other => panic!("live tail expected, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(sampled[..2], [true, false], "{modes:?}");
 }

@@ -378,3 +378,31 @@ async fn a_search_longer_than_a_step_runs_between_messages_and_then_jumps() {
     assert_eq!(selected.message.trim_end(), "the needle");
     assert!(screen.text().contains("the needle"));
 }
+
+#[tokio::test]
+async fn a_sampled_live_tail_says_lines_are_missing_and_poll_switches_to_polling() {
+    use mfn_tui::fleet::follow::FollowMode;
+    let mut screen = users_logs(records()).await;
+    let session = screen.app.state.logs.as_ref().unwrap().session;
+    screen.app.handle(Msg::LogMode {
+        session,
+        mode: FollowMode::LiveTail {
+            sessions: 1,
+            sampled: true,
+        },
+    });
+    let text = screen.text();
+    assert!(
+        text.contains("live tail SAMPLED · :poll reads all"),
+        "{text}"
+    );
+
+    screen.keys(":poll<enter>").await;
+    assert!(!screen.app.state.log_settings.live_tail);
+    let pane = screen.app.state.logs.as_ref().unwrap();
+    assert_ne!(
+        pane.session, session,
+        "the window is read again, by polling"
+    );
+    assert!(screen.text().contains("every line is read"));
+}

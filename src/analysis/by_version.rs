@@ -54,6 +54,55 @@ pub fn stream_version(stream: &str) -> Option<&str> {
     Some(&stream[start..end])
 }
 
+/// The figures of each version of an alias, folded one record at a time: memory stays that of
+/// one histogram set per version, however many records stream through.
+#[derive(Debug, Clone)]
+pub struct ByVersion {
+    stats: BTreeMap<String, (f64, LatencyStats)>,
+}
+
+impl ByVersion {
+    /// Counts for each version in `weights` (version → share) over `window`.
+    pub fn new(weights: &BTreeMap<String, f64>, window: Window) -> ByVersion {
+        ByVersion {
+            stats: weights
+                .iter()
+                .map(|(v, share)| (v.clone(), (*share, LatencyStats::new(window, 1))))
+                .collect(),
+        }
+    }
+
+    /// Counts one log record (stream, timestamp, message) if it is a REPORT record, in either
+    /// format, of one of the versions.
+    pub fn add(&mut self, stream: &str, timestamp_ms: i64, message: &str) {
+        let Some(version) = stream_version(stream) else {
+            return;
+        };
+        let Some((_, stats)) = self.stats.get_mut(version) else {
+            return;
+        };
+        if let Some(rep) = report::parse(message) {
+            stats.record(&rep, timestamp_ms);
+        }
+    }
+
+    /// Each version's figures, by version.
+    pub fn figures(&self) -> Vec<VersionFigures> {
+        self.stats
+            .iter()
+            .map(|(version, (share, s))| VersionFigures {
+                version: version.clone(),
+                share: *share,
+                invocations: s.invocations,
+                errors: s.errors + s.timeouts,
+                warm_p50_ms: s.warm.percentiles().map(|p| p.p50_ms),
+                warm_p99_ms: s.warm.percentiles().map(|p| p.p99_ms),
+                cold_p99_ms: s.cold.percentiles().map(|p| p.p99_ms),
+            })
+            .collect()
+    }
+}
+
 /// The figures of each version in `weights` (version → share) from `records` (stream,
 /// timestamp, message); records of other versions, and lines that are not REPORT, are left out.
 pub fn by_version<'a>(
@@ -61,30 +110,11 @@ pub fn by_version<'a>(
     weights: &BTreeMap<String, f64>,
     window: Window,
 ) -> Vec<VersionFigures> {
-    let mut stats: BTreeMap<&str, LatencyStats> = weights
-        .keys()
-        .map(|v| (v.as_str(), LatencyStats::new(window, 1)))
-        .collect();
+    let mut tally = ByVersion::new(weights, window);
     for (stream, timestamp_ms, message) in records {
-        let (Some(version), Some(rep)) = (stream_version(stream), report::parse(message)) else {
-            continue;
-        };
-        if let Some(s) = stats.get_mut(version) {
-            s.record(&rep, timestamp_ms);
-        }
+        tally.add(stream, timestamp_ms, message);
     }
-    stats
-        .into_iter()
-        .map(|(version, s)| VersionFigures {
-            version: version.to_owned(),
-            share: weights.get(version).copied().unwrap_or(0.0),
-            invocations: s.invocations,
-            errors: s.errors + s.timeouts,
-            warm_p50_ms: s.warm.percentiles().map(|p| p.p50_ms),
-            warm_p99_ms: s.warm.percentiles().map(|p| p.p99_ms),
-            cold_p99_ms: s.cold.percentiles().map(|p| p.p99_ms),
-        })
-        .collect()
+    tally.figures()
 }
 
 #[cfg(test)]
@@ -106,10 +136,11 @@ mod tests {
     fn reports_are_counted_under_their_version() {
         let weights = BTreeMap::from([("1".to_string(), 0.9), ("2".to_string(), 0.1)]);
         let ok = "REPORT RequestId: a\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB";
+        let json = r#"{"time":"2026-11-28T10:00:00.000Z","type":"platform.report","record":{"requestId":"j","metrics":{"durationMs":12.0,"billedDurationMs":12,"memorySizeMB":128,"maxMemoryUsedMB":50},"status":"success"}}"#;
         let bad = "REPORT RequestId: b\tDuration: 30.00 ms\tBilled Duration: 30 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\tStatus: error\tError Type: Runtime.ExitError";
         let records = [
             ("2026/11/28/[1]aa", 1, ok),
-            ("2026/11/28/[1]aa", 2, ok),
+            ("2026/11/28/[1]aa", 2, json),
             ("2026/11/28/[2]bb", 3, bad),
             ("2026/11/28/[2]bb", 4, "START RequestId: b Version: 2"),
             ("2026/11/28/[3]cc", 5, ok),

@@ -59,10 +59,10 @@ pub fn window(
 }
 
 /// The share of a log group's stored bytes a window reads: as if its bytes were spread evenly
-/// from its creation to the window's end (retention may have dropped older data, so this errs
-/// high, which is the safe side for a warning).
-pub fn estimated_scan_bytes(stored_bytes: u64, created_ms: i64, window: &Window) -> u64 {
-    let lifetime = (window.end_ms - created_ms).max(window.len_ms());
+/// over the time they were written in, from `stored_since_ms` (the group's creation, or the
+/// oldest day its retention keeps) to the window's end.
+pub fn estimated_scan_bytes(stored_bytes: u64, stored_since_ms: i64, window: &Window) -> u64 {
+    let lifetime = (window.end_ms - stored_since_ms).max(window.len_ms());
     let share = window.len_ms() as f64 / lifetime as f64;
     (stored_bytes as f64 * share.clamp(0.0, 1.0)).round() as u64
 }
@@ -82,6 +82,20 @@ mod tests {
         assert_eq!(estimated_scan_bytes(10_000_000_000, 0, &w), 1_000_000_000);
         // A group younger than the window is read whole.
         assert_eq!(estimated_scan_bytes(500, 9 * day + 1, &w), 500);
+    }
+
+    #[test]
+    fn bytes_kept_for_thirty_days_are_spread_over_thirty_days() {
+        let day = 86_400_000;
+        let w = Window {
+            start_ms: 729 * day,
+            end_ms: 730 * day,
+        };
+        // 30 GB written over the 30 days a retention keeps: a day reads a thirtieth.
+        assert_eq!(
+            estimated_scan_bytes(30_000_000_000, 700 * day, &w),
+            1_000_000_000
+        );
     }
 
     #[test]

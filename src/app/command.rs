@@ -28,6 +28,9 @@ pub enum Command {
     Grep(String),
     /// `:save [PATH]`: in the logs view, write the shown records to a file.
     Save(Option<String>),
+    /// `:poll`: in the logs view, follow by polling (every line) instead of Live Tail (a
+    /// sample when busy), for the rest of the session.
+    Poll,
 }
 
 /// The commands `?` lists.
@@ -53,6 +56,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":logs", "logs of the selected function or service"),
     (":grep REGEX", "in logs, show only records matching it"),
     (":save [PATH]", "in logs, write the shown records to a file"),
+    (
+        ":poll",
+        "in logs, follow by polling: every line, where live tail samples",
+    ),
     (":errors", "what failed and why"),
     (":help", "this help"),
 ];
@@ -117,6 +124,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "logs" | "log" | "tail" => Ok(Command::Logs),
         "filter" => Ok(Command::Filter(rest(line, head))),
         "grep" => Ok(Command::Grep(rest(line, head))),
+        "poll" => Ok(Command::Poll),
         "save" | "w" => {
             let path = rest(line, head);
             Ok(Command::Save((!path.is_empty()).then_some(path)))

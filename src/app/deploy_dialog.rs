@@ -4,8 +4,9 @@
 
 use std::sync::Arc;
 
-use crate::fleet::artifact::code_sha256;
+use crate::fleet::artifact;
 use crate::fleet::change::Change;
+use crate::fleet::walk::LeftOut;
 use crate::fleet::{CodeSource, Function};
 
 /// The field being typed in.
@@ -30,20 +31,23 @@ pub struct DeployDialog {
     pub package: Option<Package>,
 }
 
-/// A package read from the path typed: what the dry run shows, and what ships.
+/// A package read from the path typed: what the dry run shows (with what the directory's walk
+/// left out, and why), and what ships.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Package {
     pub path: String,
     pub code_sha256: String,
     pub bytes: Arc<Vec<u8>>,
+    pub left_out: Vec<LeftOut>,
 }
 
 impl Package {
-    pub fn new(path: String, bytes: Arc<Vec<u8>>) -> Package {
+    pub fn new(path: String, read: artifact::Package) -> Package {
         Package {
             path,
-            code_sha256: code_sha256(&bytes),
-            bytes,
+            code_sha256: artifact::code_sha256(&read.bytes),
+            bytes: read.bytes,
+            left_out: read.left_out,
         }
     }
 }

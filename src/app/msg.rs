@@ -1,7 +1,5 @@
 //! Messages into the update loop, and the effects it asks the runner to carry out.
 
-use std::sync::Arc;
-
 use crossterm::event::KeyEvent;
 
 use crate::analysis::by_version::VersionFigures;
@@ -54,10 +52,11 @@ pub enum Msg {
         outcome: Box<Outcome>,
         refreshed: Option<Box<Function>>,
     },
-    /// The package at `path` was read for the deploy dialog (its bytes), or not (why).
+    /// The package at `path` was read for the deploy dialog (its bytes and what its walk left
+    /// out), or not (why).
     PackageRead {
         path: String,
-        package: Result<Arc<Vec<u8>>, String>,
+        package: Result<crate::fleet::artifact::Package, String>,
     },
     /// A step of the running change started.
     ChangeStep(Step),
@@ -113,8 +112,8 @@ pub enum Effect {
     /// Carry out a plan the operator confirmed; reports each [`Msg::ChangeStep`] and then
     /// [`Msg::Applied`].
     Apply(Box<Plan>),
-    /// Read (and zip) the package at `path` for the deploy dialog to show; reports
-    /// [`Msg::PackageRead`].
+    /// Read (and zip) the package at `path` for the deploy dialog to show, abandoned when the
+    /// dashboard quits or another read starts; reports [`Msg::PackageRead`].
     ReadPackage {
         path: String,
     },

@@ -87,9 +87,14 @@ pub enum Command {
         /// How far back: 30m, 1h, 24h, 7d.
         #[arg(long, default_value = "15m", value_name = "DURATION")]
         since: String,
-        /// Keep printing new records as they are written (polling; ctrl-c stops).
+        /// Keep printing new records as they are written (Live Tail where the endpoint can
+        /// stream, else polling; ctrl-c stops).
         #[arg(long)]
         follow: bool,
+        /// Follow by polling even where Live Tail could stream: every line, where a busy Live
+        /// Tail session sends a sample.
+        #[arg(long, requires = "follow")]
+        poll: bool,
         /// A CloudWatch Logs filter pattern, applied by the service.
         #[arg(long, value_name = "PATTERN")]
         filter: Option<String>,

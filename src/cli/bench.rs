@@ -22,6 +22,7 @@ use super::{exit, fail};
 use crate::fleet::change::limits::SYNC_LIMIT;
 use crate::fleet::change::{Operation, Safety};
 use crate::fleet::locate::locate;
+use crate::text::visible;
 
 /// What `--json` prints. Field names are stable; latency fields are null without samples.
 #[derive(Serialize)]
@@ -126,7 +127,7 @@ pub async fn run(
         print_text(&doc, &round_trip, &stats);
     }
     for e in failures.iter().take(5) {
-        eprintln!("mfn-tui: {e}");
+        eprintln!("mfn-tui: {}", visible(&e.to_string()));
     }
     if failures.is_empty() && doc.function_errors == 0 {
         ExitCode::SUCCESS
@@ -138,7 +139,7 @@ pub async fn run(
 fn print_text(doc: &JsonBench, round_trip: &Histogram, stats: &LatencyStats) {
     println!(
         "{}: {} invocations at concurrency {}: {} cold, {} function errors, {} failed",
-        doc.function,
+        visible(&doc.function),
         doc.invocations,
         doc.concurrency,
         doc.cold_starts,

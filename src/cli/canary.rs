@@ -8,10 +8,11 @@ use crate::analysis::by_version::VersionFigures;
 use crate::analysis::latency::Window;
 use crate::analysis::window::parse_duration;
 use crate::fleet::Fleet;
-use crate::fleet::reports::alias_versions;
+use crate::fleet::alias_figures::alias_versions;
 
 use super::fail;
 use crate::fleet::locate::locate;
+use crate::text::visible;
 
 pub async fn status(fleet: Arc<dyn Fleet>, name: &str, alias: &str, since: &str) -> ExitCode {
     let since_ms = match parse_duration(since) {
@@ -30,10 +31,13 @@ pub async fn status(fleet: Arc<dyn Fleet>, name: &str, alias: &str, since: &str)
         Ok(v) => v,
         Err(e) => return fail(&e.to_string()),
     };
-    println!("{name} alias {alias}, last {since}");
+    println!(
+        "{}",
+        visible(&format!("{name} alias {alias}, last {since}"))
+    );
     println!("{}", VersionFigures::header());
     for v in &figures {
-        println!("{}", v.row());
+        println!("{}", visible(&v.row()));
     }
     ExitCode::SUCCESS
 }

@@ -15,6 +15,7 @@ use crate::fleet::locate::locate;
 use crate::fleet::{CodeSource, Fleet, Function, Step, StepSink};
 
 use super::{exit, fail};
+use crate::text::visible;
 
 /// What the command line asks for, before the function is read.
 pub enum Asked {
@@ -108,13 +109,13 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
     };
     if request.dry_run {
         for line in plan.lines() {
-            println!("{line}");
+            println!("{}", visible(&line));
         }
         println!("dry run: nothing changed");
         return ExitCode::SUCCESS;
     }
     for line in plan.lines() {
-        eprintln!("{line}");
+        eprintln!("{}", visible(&line));
     }
     if !request.yes
         && let Err(e) = confirm(&plan)
@@ -127,11 +128,11 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: ChangeRequest<
     match (&outcome.result, &outcome.audit_error) {
         (Err(_), _) => fail(&outcome.summary()),
         (Ok(_), None) => {
-            println!("{}", outcome.summary());
+            println!("{}", visible(&outcome.summary()));
             ExitCode::SUCCESS
         }
         (Ok(_), Some(_)) => {
-            eprintln!("mfn-tui: {}", outcome.summary());
+            eprintln!("mfn-tui: {}", visible(&outcome.summary()));
             ExitCode::from(exit::PARTIAL)
         }
     }
@@ -156,7 +157,7 @@ fn print_steps(function: &str) -> (StepSink, tokio::task::JoinHandle<()>) {
             match again {
                 Some(printed) if elapsed < printed + 10 => {}
                 _ => {
-                    eprintln!("{name}: {step}…");
+                    eprintln!("{}", visible(&format!("{name}: {step}…")));
                     last = Some((step, elapsed));
                 }
             }
@@ -176,12 +177,13 @@ fn confirm(plan: &Plan) -> Result<(), String> {
         ));
     }
     let mut err = std::io::stderr();
+    let shown = visible(function);
     let _ = match plan.confirm {
         Confirm::TypeName => write!(
             err,
-            "{function} is in a protected stage: type its name to {verb} it: "
+            "{shown} is in a protected stage: type its name to {verb} it: "
         ),
-        Confirm::Key => write!(err, "{verb} {function}? [y/N] "),
+        Confirm::Key => write!(err, "{verb} {shown}? [y/N] "),
     };
     let _ = err.flush();
     let mut answer = String::new();

@@ -161,10 +161,11 @@ fn csv(rows: &[CostEntry]) -> String {
 
 /// A CSV field, quoted when it needs to be.
 fn field(s: &str) -> String {
+    let s = crate::text::visible(s);
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_owned()
+        s.into_owned()
     }
 }
 
@@ -181,7 +182,7 @@ fn table(rows: &[CostEntry], fleet: &FleetCost, by: CostBy) -> String {
         let c = &r.cost;
         out.push_str(&format!(
             "{:<36} {:<12} {:>10} {:>12.3} {:>10.3} {:>12.6} {:>12.2}\n",
-            r.name,
+            crate::text::visible(&r.name),
             r.region,
             c.requests,
             c.billed_gb_seconds,

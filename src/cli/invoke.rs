@@ -17,6 +17,7 @@ use crate::units::{invocation_dollars, millis};
 
 use super::args::InvocationArgs;
 use super::{exit, fail};
+use crate::text::visible;
 
 use crate::fleet::change::limits::{EVENT_LIMIT, SYNC_LIMIT};
 use crate::fleet::change::{Operation, Safety};
@@ -148,10 +149,10 @@ fn print_json(result: &InvokeResult, round_trip_ms: f64, report: Option<JsonRepo
 fn print_text(result: &InvokeResult, round_trip_ms: f64, report: Option<&JsonReport>) {
     let mut status = format!("status {}", result.status);
     if let Some(e) = &result.function_error {
-        status.push_str(&format!(" · FUNCTION ERROR {e}"));
+        status.push_str(&format!(" · FUNCTION ERROR {}", visible(e)));
     }
     if let Some(v) = &result.executed_version {
-        status.push_str(&format!(" · version {v}"));
+        status.push_str(&format!(" · version {}", visible(v)));
     }
     status.push_str(&format!(" · {} round trip", millis(round_trip_ms)));
     println!("{status}");
@@ -176,12 +177,15 @@ fn print_text(result: &InvokeResult, round_trip_ms: f64, report: Option<&JsonRep
             .ok()
             .and_then(|v| serde_json::to_string_pretty(&v).ok())
             .unwrap_or_else(|| String::from_utf8_lossy(&result.payload).into_owned());
-        println!("{text}");
+        // Pretty JSON escapes control characters itself; any other answer is shown line by line.
+        for line in text.lines() {
+            println!("{}", visible(line));
+        }
     }
     if !result.log_tail.is_empty() {
         println!("── log tail");
         for line in &result.log_tail {
-            println!("{line}");
+            println!("{}", visible(line));
         }
     }
 }

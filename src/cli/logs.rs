@@ -20,12 +20,15 @@ use crate::fleet::logs::read_logs;
 use crate::fleet::{Depth, Fleet, FleetError, Inventory, discover_to_end};
 
 use super::{exit, fail, read};
+use crate::text::visible;
 
 /// What `logs` was asked for.
 pub struct LogsRequest<'a> {
     pub names: &'a [String],
     pub since: &'a str,
     pub follow: bool,
+    /// Follow by polling, never Live Tail.
+    pub poll: bool,
     pub filter: Option<&'a str>,
     pub grep: Option<&'a str>,
     pub json: bool,
@@ -82,6 +85,7 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: LogsRequest<'_
         };
     }
     let from = history.last().map_or(now, |r| r.timestamp_ms);
+    let mut sampling = false;
     let follow = follow_logs(
         fleet,
         functions,
@@ -89,7 +93,7 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: LogsRequest<'_
             pattern: request.filter.map(str::to_owned),
             since_ms: from,
             poll: Duration::from_millis(config.logs.poll_ms),
-            live_tail: config.logs.live_tail,
+            live_tail: config.logs.live_tail && !request.poll,
         },
         &history,
         crate::clock::now_ms,
@@ -97,8 +101,16 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, request: LogsRequest<'_
             match event {
                 FollowEvent::Records(records) => printer.print(&records),
                 FollowEvent::Failures(failures) => failed |= report(&failures),
-                FollowEvent::Mode(FollowMode::LiveTail { sessions }) => {
-                    tracing::info!(sessions, "following with live tail");
+                FollowEvent::Mode(FollowMode::LiveTail { sessions, sampled }) => {
+                    tracing::info!(sessions, sampled, "following with live tail");
+                    if sampled {
+                        eprintln!(
+                            "mfn-tui: live tail is sampling: more lines match than a session sends, so some are not shown; follow with --poll to read every line"
+                        );
+                    } else if sampling {
+                        eprintln!("mfn-tui: live tail sends every line again");
+                    }
+                    sampling = sampled;
                 }
                 FollowEvent::Mode(FollowMode::Polling { every, why }) => {
                     tracing::info!(?every, why, "following by polling");
@@ -145,7 +157,7 @@ impl Printer {
                 })
                 .expect("a record serializes")
             } else {
-                format!("{time} {} {message}", r.function)
+                format!("{time} {} {}", visible(&r.function), visible(message))
             };
             // A closed pipe (`| head`) ends the output quietly.
             if writeln!(out, "{line}").is_err() {
@@ -159,7 +171,7 @@ impl Printer {
 /// Prints failures to stderr; whether there were any.
 fn report(failures: &[(String, FleetError)]) -> bool {
     for (function, e) in failures {
-        eprintln!("mfn-tui: {function}: {e}");
+        eprintln!("mfn-tui: {}", visible(&format!("{function}: {e}")));
     }
     !failures.is_empty()
 }

@@ -13,6 +13,7 @@ use crate::fleet::{
 };
 
 use super::exit;
+use crate::text::visible;
 
 /// The JSON document `ls --json` prints. Field names are stable: scripts rely on them.
 #[derive(Debug, Serialize)]
@@ -79,7 +80,8 @@ pub async fn run(fleet: Arc<dyn Fleet>, config: &Config, json: bool) -> ExitCode
     };
     print!("{out}");
     for e in inventory.failures() {
-        eprintln!("mfn-tui: {} · {}: {}", e.target, e.scope, e.error);
+        let line = format!("{} · {}: {}", e.target, e.scope, e.error);
+        eprintln!("mfn-tui: {}", visible(&line));
     }
     if inventory
         .failures()
@@ -184,6 +186,7 @@ pub fn table(listing: &FleetListing) -> String {
         .functions
         .iter()
         .map(|f| {
+            // Names and tag-derived services come from the fleet: shown, never acted on.
             [
                 f.service.to_owned(),
                 f.stage.unwrap_or("-").to_owned(),
@@ -205,6 +208,7 @@ pub fn table(listing: &FleetListing) -> String {
                 f.grouped_by.to_string(),
             ]
         })
+        .map(|row| row.map(|cell| visible(&cell).into_owned()))
         .collect();
     let mut widths = header.map(str::len);
     for row in &rows {

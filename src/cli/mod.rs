@@ -32,6 +32,7 @@ use crate::fleet::local::{LocalFleet, LocalOptions};
 use crate::fleet::sources::FigureSource;
 use crate::fleet::{CodeSource, InvocationType};
 use crate::fleet::{Fleet, FleetError, Inventory};
+use crate::text::visible;
 
 pub use args::{Cli, Command, GlobalArgs};
 
@@ -72,7 +73,7 @@ fn code_source(
     s3: Option<String>,
     local: bool,
 ) -> Result<CodeSource, String> {
-    use crate::fleet::artifact::{check_zip, zip_dir};
+    use crate::fleet::artifact::{check_zip, package};
     match (zip, dir, s3) {
         (Some(path), _, _) => {
             let bytes =
@@ -84,9 +85,16 @@ fn code_source(
             if !dir.is_dir() {
                 return Err(format!("--dir {}: not a directory", dir.display()));
             }
-            let bytes = zip_dir(&dir)?;
-            check_zip(&bytes, &format!("--dir {} zipped", dir.display()))?;
-            Ok(CodeSource::Zip(bytes.into()))
+            let zipped = package(&dir, &crate::fleet::walk::Cancel::new())
+                .map_err(|e| format!("--dir {}: {e}", dir.display()))?;
+            for left_out in &zipped.left_out {
+                eprintln!(
+                    "mfn-tui: --dir {}: left out {}",
+                    dir.display(),
+                    visible(&left_out.to_string())
+                );
+            }
+            Ok(CodeSource::Zip(zipped.bytes))
         }
         (_, _, Some(url)) => {
             let (bucket, key) = url
@@ -160,6 +168,7 @@ async fn run_command(
             names,
             since,
             follow,
+            poll,
             filter,
             grep,
             json,
@@ -168,6 +177,7 @@ async fn run_command(
                 names: &names,
                 since: &since,
                 follow,
+                poll,
                 filter: filter.as_deref(),
                 grep: grep.as_deref(),
                 json,
@@ -383,10 +393,11 @@ pub async fn aws_fleet(global: &GlobalArgs, config: &Config) -> Result<AwsFleet,
     .await
 }
 
-/// Prints each failure to stderr; done when there are none, partial otherwise.
+/// Prints each failure to stderr (fleet text made visible); done when there are none, partial
+/// otherwise.
 pub fn finish(errors: &[String]) -> ExitCode {
     for e in errors {
-        eprintln!("mfn-tui: {e}");
+        eprintln!("mfn-tui: {}", visible(e));
     }
     if errors.is_empty() {
         ExitCode::SUCCESS
@@ -395,8 +406,8 @@ pub fn finish(errors: &[String]) -> ExitCode {
     }
 }
 
-/// Prints `message` to stderr and returns the failure exit code.
+/// Prints `message` to stderr (fleet text made visible) and returns the failure exit code.
 pub fn fail(message: &str) -> ExitCode {
-    eprintln!("mfn-tui: {message}");
+    eprintln!("mfn-tui: {}", visible(message));
     ExitCode::from(exit::FAILED)
 }

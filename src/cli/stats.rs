@@ -121,8 +121,8 @@ fn table(doc: &StatsDocument) -> String {
         let invocations = e.invocations.map(|v| v as f64).or(m.invocations);
         out.push_str(&format!(
             "{:<36} {:<12} {:>8} {:>6} {:>9} {:>9} {:>9} {:>9} {:>6} {:>6} {:>9}\n",
-            e.name,
-            e.service,
+            crate::text::visible(&e.name),
+            crate::text::visible(&e.service),
             n(invocations),
             e.cold_start_pct
                 .map(|p| format!("{p:.1}"))

@@ -1,6 +1,7 @@
 //! The fleet: its domain model, the [`Fleet`] trait every provider implements with the types
 //! that cross it, changes to one function as values ([`change`]), and the providers.
 
+pub mod alias_figures;
 pub mod artifact;
 pub mod aws;
 pub mod change;
@@ -18,6 +19,7 @@ pub mod provider;
 pub mod provider_types;
 pub mod reports;
 pub mod sources;
+pub mod walk;
 
 pub use error::FleetError;
 pub use inventory::Inventory;

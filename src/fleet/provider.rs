@@ -16,7 +16,7 @@ use super::model::{FleetContext, Function, Target};
 use super::provider_types::{
     AliasChange, AliasTarget, CodeRestore, CodeSource, Depth, DiscoverySink, InvokeRequest,
     InvokeResult, LogGroupSize, LogSink, MetricAnswer, MetricQuery, QueryAnswer, ReportSink,
-    StepSink,
+    StepSink, TailSink,
 };
 use super::{FleetError, Inventory};
 
@@ -78,13 +78,14 @@ pub trait Fleet: Send + Sync {
     ) -> Result<(), FleetError>;
 
     /// Streams the log events of `functions` (one target, at most [`LIVE_TAIL_GROUPS`] log
-    /// groups) as they are written, until the session ends (`Ok`: open another) or fails.
-    /// [`FleetError::Unsupported`] means this provider or endpoint cannot stream; poll instead.
+    /// groups) as they are written, each update saying whether it was sampled, until the session
+    /// ends (`Ok`: open another) or fails. [`FleetError::Unsupported`] means this provider or
+    /// endpoint cannot stream; poll instead.
     async fn live_tail(
         &self,
         functions: &[Function],
         pattern: Option<String>,
-        sink: LogSink,
+        sink: TailSink,
     ) -> Result<(), FleetError>;
 
     /// Streams the platform's REPORT records of `function` written within `window` to `sink`,

@@ -111,6 +111,17 @@ pub struct LogRecord {
 /// Where a provider sends a function's log events, a page at a time.
 pub type LogSink = mpsc::UnboundedSender<Vec<LogRecord>>;
 
+/// One update of a Live Tail session: its records, and whether the service sampled them (more
+/// events matched than an update holds, so some were not sent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TailUpdate {
+    pub records: Vec<LogRecord>,
+    pub sampled: bool,
+}
+
+/// Where a provider sends what a Live Tail session streams.
+pub type TailSink = mpsc::UnboundedSender<TailUpdate>;
+
 /// A REPORT record with the time its log event was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimedReport {
@@ -159,6 +170,20 @@ pub type ReportSink = mpsc::UnboundedSender<ReportBatch>;
 pub struct LogGroupSize {
     pub stored_bytes: u64,
     pub created_ms: i64,
+    /// How long it keeps events (`None`: forever).
+    pub retention_days: Option<i32>,
+}
+
+impl LogGroupSize {
+    /// Since when the stored bytes were written, as of `at_ms`: the group's creation, or the
+    /// oldest day its retention keeps, whichever is later.
+    pub fn stored_since_ms(&self, at_ms: i64) -> i64 {
+        let kept = self
+            .retention_days
+            .filter(|d| *d > 0)
+            .map_or(i64::MIN, |d| at_ms - i64::from(d) * 86_400_000);
+        self.created_ms.max(kept)
+    }
 }
 
 /// The answer of a Logs Insights query: one map (field → value) per row.
@@ -377,3 +402,29 @@ fn elapsed(seconds: u64) -> String {
 
 /// Where the steps of a change go as they start (nowhere, if the receiver is gone).
 pub type StepSink = mpsc::UnboundedSender<Step>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_groups_bytes_were_written_since_its_creation_or_its_retention() {
+        let day = 86_400_000;
+        let group = LogGroupSize {
+            stored_bytes: 1,
+            created_ms: 0,
+            retention_days: Some(30),
+        };
+        assert_eq!(group.stored_since_ms(730 * day), 700 * day);
+        assert_eq!(
+            group.stored_since_ms(10 * day),
+            0,
+            "younger than its retention"
+        );
+        let forever = LogGroupSize {
+            retention_days: None,
+            ..group
+        };
+        assert_eq!(forever.stored_since_ms(730 * day), 0);
+    }
+}

@@ -41,7 +41,8 @@ pub async fn estimate_scan(
         names.dedup();
         estimate.groups += names.len();
         for size in fleet.log_group_sizes(target, &names).await?.values() {
-            estimate.bytes += estimated_scan_bytes(size.stored_bytes, size.created_ms, &window);
+            let since_ms = size.stored_since_ms(window.end_ms);
+            estimate.bytes += estimated_scan_bytes(size.stored_bytes, since_ms, &window);
         }
     }
     Ok(estimate)
@@ -197,34 +198,5 @@ async fn insights_of(
     Ok((
         insights::figures(&first(&warm), &first(&cold)),
         warm.bytes_scanned + cold.bytes_scanned,
-    ))
-}
-
-/// The figures of each version an alias routes to, over `window`, from the REPORT lines of each
-/// version's log streams.
-pub async fn alias_versions(
-    fleet: Arc<dyn Fleet>,
-    function: &Function,
-    weights: &std::collections::BTreeMap<String, f64>,
-    window: Window,
-) -> Result<Vec<crate::analysis::by_version::VersionFigures>, FleetError> {
-    let (records, failures) = super::logs::read_logs(
-        fleet,
-        std::slice::from_ref(function),
-        window,
-        Some("REPORT RequestId"),
-        1,
-        usize::MAX,
-    )
-    .await;
-    if let Some((_, e)) = failures.into_iter().next() {
-        return Err(e);
-    }
-    Ok(crate::analysis::by_version::by_version(
-        records
-            .iter()
-            .map(|r| (r.log_stream.as_str(), r.timestamp_ms, r.message.as_str())),
-        weights,
-        window,
     ))
 }

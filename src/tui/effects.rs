@@ -1,12 +1,12 @@
 //! The effects `update` asks for, started away from the loop; each reports back as messages.
 
-use std::sync::Arc;
-
 use tokio::sync::mpsc;
 
 use crate::analysis::latency::{SERIES_BUCKETS as BUCKETS, Window};
 use crate::app::msg::{Effect, Msg};
-use crate::fleet::reports::{alias_versions, estimate_scan, read_latency};
+use crate::fleet::alias_figures::alias_versions;
+use crate::fleet::reports::{estimate_scan, read_latency};
+use crate::fleet::walk::Cancel;
 use crate::fleet::{Depth, DiscoveryEvent};
 
 use super::changes::spawn_apply;
@@ -110,15 +110,18 @@ impl App {
                 );
             }
             Effect::ReadPackage { path } => {
+                // The walk runs off the loop and is abandoned with its guard: when another read
+                // replaces it, or when the dashboard quits (tokio waits for blocking tasks).
+                let cancel = Cancel::new();
+                self.package_read = Some(cancel.on_drop());
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let read = path.clone();
                     let package = tokio::task::spawn_blocking(move || {
-                        crate::fleet::artifact::package(std::path::Path::new(&read))
+                        crate::fleet::artifact::package(std::path::Path::new(&read), &cancel)
                     })
                     .await
-                    .unwrap_or_else(|e| Err(format!("reading the package stopped ({e})")))
-                    .map(Arc::new);
+                    .unwrap_or_else(|e| Err(format!("reading the package stopped ({e})")));
                     let _ = tx.send(Msg::PackageRead { path, package });
                 });
             }

@@ -13,6 +13,7 @@ use crate::app::msg::Msg;
 use crate::app::{State, update};
 use crate::audit::AuditLog;
 use crate::fleet::Fleet;
+use crate::fleet::walk::CancelOnDrop;
 
 /// How often the spinner moves while discovery runs. When nothing runs, nothing ticks.
 const TICK: Duration = Duration::from_millis(120);
@@ -31,6 +32,8 @@ pub struct App {
     pub(super) discovery: Option<JoinHandle<()>>,
     pub(super) reading: Option<JoinHandle<()>>,
     pub(super) tailing: Option<JoinHandle<()>>,
+    /// Abandons the deploy dialog's package read when dropped (a new read, or quitting).
+    pub(super) package_read: Option<CancelOnDrop>,
 }
 
 impl App {
@@ -45,6 +48,7 @@ impl App {
             discovery: None,
             reading: None,
             tailing: None,
+            package_read: None,
         }
     }
 
@@ -176,6 +180,7 @@ impl App {
         {
             h.abort();
         }
+        self.package_read = None;
         Ok(())
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use crate::analysis::latency::Window;
-use crate::fleet::follow::{FollowEvent, FollowSettings, follow_logs};
+use crate::fleet::follow::{FollowEvent, FollowSettings, OVERLAP, follow_logs};
 use crate::fleet::logs::read_logs;
 use crate::fleet::{Fleet, FleetError};
 
@@ -48,11 +48,13 @@ pub async fn tail_logs(fleet: Arc<dyn Fleet>, tx: mpsc::UnboundedSender<Msg>, ta
     if !failures.is_empty() {
         let _ = tx.send(failed(failures));
     }
-    // Following starts at the newest record read; those at that instant are not sent twice.
+    // Following starts at the newest record read, reaching back over the last records read
+    // for late ones: those are not sent twice.
     let from = history.last().map_or(now, |r| r.timestamp_ms);
+    let overlap = OVERLAP.as_millis() as i64;
     let newest: Vec<_> = history
         .iter()
-        .filter(|r| r.timestamp_ms >= from)
+        .filter(|r| r.timestamp_ms >= from - overlap)
         .cloned()
         .collect();
     let _ = tx.send(Msg::LogRecords {

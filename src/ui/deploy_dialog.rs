@@ -8,9 +8,13 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use crate::app::deploy_dialog::{DeployDialog, Field};
 use crate::app::modal::Modal;
 use crate::app::state::State;
+use crate::text::visible;
 
 use super::overlay::centered;
 use super::question::footer;
+
+/// Entries left out that the dialog lists by name.
+const LEFT_OUT_SHOWN: usize = 6;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, modal: &Modal, d: &DeployDialog) {
     let theme = &state.theme;
@@ -84,6 +88,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, modal: &Modal, d: &Dep
                 theme.accent,
             ),
         ]));
+        for left_out in p.left_out.iter().take(LEFT_OUT_SHOWN) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<8}", "omitted"), theme.muted),
+                Span::styled(visible(&left_out.to_string()).into_owned(), theme.error),
+            ]));
+        }
+        if p.left_out.len() > LEFT_OUT_SHOWN {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "        and {} more omitted",
+                    p.left_out.len() - LEFT_OUT_SHOWN
+                ),
+                theme.error,
+            )));
+        }
     } else if d.preparing {
         lines.push(Line::from(Span::styled(
             format!("reading {}…", d.path.trim()),

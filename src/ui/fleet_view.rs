@@ -11,6 +11,7 @@ use crate::app::figures::RowFigures;
 use crate::app::fleet_table::Row;
 use crate::app::state::State;
 use crate::fleet::{Function, GroupedBy};
+use crate::text::visible;
 use crate::units::{dollars, millis};
 
 const COLUMNS: [(&str, Constraint); 12] = [
@@ -64,8 +65,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 
     let page = usize::from(area.height.saturating_sub(3));
     let loading = state.figures.loading.is_some();
-    let visible = table.rows.iter().enumerate().skip(table.offset).take(page);
-    let rows: Vec<TableRow> = visible
+    let on_screen = table.rows.iter().enumerate().skip(table.offset).take(page);
+    let rows: Vec<TableRow> = on_screen
         .map(|(i, row)| {
             let r = match row {
                 Row::Service {
@@ -78,9 +79,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                         Cell::from(format!(
                             "{} {}",
                             if *expanded { "▾" } else { "▸" },
-                            key.name
+                            visible(&key.name)
                         )),
-                        Cell::from(key.stage.clone().unwrap_or_default()),
+                        Cell::from(visible(key.stage.as_deref().unwrap_or_default()).into_owned()),
                         Cell::from(key.region.clone()),
                         Cell::from(functions.to_string()),
                         Cell::from(""),
@@ -126,9 +127,9 @@ fn function_row(
         Cell::from(Line::from(format!(
             "  {} {}",
             if last { "└" } else { "├" },
-            f.name
+            visible(&f.name)
         ))),
-        Cell::from(f.placement.stage.clone().unwrap_or_default()),
+        Cell::from(visible(f.placement.stage.as_deref().unwrap_or_default()).into_owned()),
         Cell::from(f.region.clone()),
         Cell::from(""),
         Cell::from(f.runtime.clone().unwrap_or_else(|| "-".into())),

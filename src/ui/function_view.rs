@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use crate::app::keymap::Action;
 use crate::app::state::State;
 use crate::fleet::{ApiKind, Function};
+use crate::text::visible;
 use crate::ui::Theme;
 
 /// What a masked value looks like: the same for every value, so nothing leaks its length.
@@ -45,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, arn: &str) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.muted)
-        .title(Span::styled(format!(" {} ", f.name), theme.title))
+        .title(Span::styled(format!(" {} ", visible(&f.name)), theme.title))
         .title(Span::styled(format!(" {} ", f.region), theme.muted));
     frame.render_widget(
         Paragraph::new(lines)
@@ -58,10 +59,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, arn: &str) {
 
 fn lines(f: &Function, theme: &Theme, reveal: bool, reveal_key: &str) -> Vec<Line<'static>> {
     let mut out = Vec::new();
+    // Every value (and a tag's key) comes from the fleet: shown, never acted on.
     let field = |out: &mut Vec<Line<'static>>, name: &str, value: String| {
         out.push(Line::from(vec![
-            Span::styled(format!("  {name:<14} "), theme.muted),
-            Span::styled(value, theme.text),
+            Span::styled(format!("  {:<14} ", visible(name)), theme.muted),
+            Span::styled(visible(&value).into_owned(), theme.text),
         ]));
     };
     section(&mut out, "Configuration", None, theme);
@@ -143,8 +145,8 @@ fn lines(f: &Function, theme: &Theme, reveal: bool, reveal_key: &str) -> Vec<Lin
             (MASK.to_owned(), theme.masked)
         };
         out.push(Line::from(vec![
-            Span::styled(format!("  {k} = "), theme.muted),
-            Span::styled(value, style),
+            Span::styled(format!("  {} = ", visible(k)), theme.muted),
+            Span::styled(visible(&value).into_owned(), style),
         ]));
     }
 
@@ -157,7 +159,7 @@ fn lines(f: &Function, theme: &Theme, reveal: bool, reveal_key: &str) -> Vec<Lin
                     "{}  {}  {}",
                     short_sha(&v.code_sha256),
                     v.last_modified,
-                    v.description
+                    visible(&v.description)
                 ),
                 theme.text,
             ),

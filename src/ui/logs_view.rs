@@ -184,8 +184,13 @@ fn status(state: &State, pane: &LogsPane) -> String {
         (_, true) => format!("PAUSED · {} new", thousands(pane.held.len() as u64)),
         (TailStatus::Reading, _) => format!("{} reading", super::spinner(state.spinner)),
         (TailStatus::Starting, _) => "following…".to_owned(),
-        (TailStatus::Following(FollowMode::LiveTail { sessions }), _) => {
-            format!("live tail ({sessions} sessions)")
+        (TailStatus::Following(FollowMode::LiveTail { sessions, sampled }), _) => {
+            if *sampled {
+                // Lines are missing: more matched than a session sends.
+                "live tail SAMPLED · :poll reads all".to_owned()
+            } else {
+                format!("live tail ({sessions} sessions)")
+            }
         }
         (TailStatus::Following(FollowMode::Polling { every, why }), _) => format!(
             "polling every {}s{}",

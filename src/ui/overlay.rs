@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use crate::app::command::COMMANDS;
 use crate::app::keymap::{Action, Scope};
 use crate::app::state::{Overlay, State};
+use crate::text::visible;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, overlay: Overlay) {
     let theme = &state.theme;
@@ -83,8 +84,11 @@ fn error_lines(state: &State) -> Vec<Line<'static>> {
             };
             Line::from(vec![
                 Span::styled(format!("  {:<12}", f.error.kind()), style),
-                Span::styled(format!("{} · {}: ", f.target, f.scope), theme.accent),
-                Span::styled(f.error.to_string(), theme.text),
+                Span::styled(
+                    visible(&format!("{} · {}: ", f.target, f.scope)).into_owned(),
+                    theme.accent,
+                ),
+                Span::styled(visible(&f.error.to_string()).into_owned(), theme.text),
             ])
         })
         .collect()

@@ -1,5 +1,5 @@
 //! Local-fleet fixtures: the greeter service (`tests/fixtures/local/versioned`), whose answer
-//! tests change between versions.
+//! tests change between versions, and any other fixture service copied where a test runs it.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,11 +24,19 @@ pub fn options(dir: Option<&Path>, state: &Path) -> LocalOptions {
 
 /// The greeter service copied into `root/services/greeter`; returns `root/services`.
 pub fn greeter(root: &Path) -> PathBuf {
-    let service = root.join("services/greeter");
-    std::fs::create_dir_all(&service).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local/versioned");
+    fixture_service(root, "versioned", "greeter")
+}
+
+/// The service of `tests/fixtures/local/FIXTURE` (its `serverless.yml` and `handler.py`) copied
+/// into `root/services/SERVICE`; returns `root/services`.
+pub fn fixture_service(root: &Path, fixture: &str, service: &str) -> PathBuf {
+    let dir = root.join("services").join(service);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/local")
+        .join(fixture);
     for file in ["serverless.yml", "handler.py"] {
-        std::fs::copy(fixture.join(file), service.join(file)).unwrap();
+        std::fs::copy(fixture.join(file), dir.join(file)).unwrap();
     }
     root.join("services")
 }

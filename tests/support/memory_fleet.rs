@@ -11,7 +11,7 @@ use mfn_tui::fleet::{
     Alias, AliasChange, AliasTarget, ApiKind, CodeRestore, CodeSource, Depth, DiscoveryEvent,
     DiscoverySink, Fleet, FleetContext, FleetError, Function, InvokeRequest, InvokeResult,
     LogGroupSize, LogSink, MetricAnswer, MetricQuery, Provider, QueryAnswer, ReportBatch,
-    ReportSink, Route, Secret, StepSink, Target, TimedReport, Version, VersionState,
+    ReportSink, Route, Secret, StepSink, TailSink, Target, TimedReport, Version, VersionState,
 };
 use tokio::sync::Notify;
 
@@ -91,6 +91,7 @@ impl Fleet for MemoryFleet {
                     LogGroupSize {
                         stored_bytes,
                         created_ms,
+                        retention_days: None,
                     },
                 ))
             })
@@ -144,7 +145,7 @@ impl Fleet for MemoryFleet {
         &self,
         _functions: &[Function],
         _pattern: Option<String>,
-        _sink: LogSink,
+        _sink: TailSink,
     ) -> Result<(), FleetError> {
         Err(FleetError::Unsupported(
             "the in-memory fleet has no live tail".into(),

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod emulator;
 pub mod fleet;
 pub mod http;
+pub mod live_tail;
 pub mod local;
 pub mod memory_fleet;
 pub mod mocks;

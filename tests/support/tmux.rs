@@ -1,8 +1,27 @@
 //! A tmux server of a test's own: the built binary in a real pseudo-terminal, keys typed with
 //! `send-keys`, the screen read with `capture-pane`.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+/// The dashboard against `endpoint` in `regions`, with throwaway credentials and its config and
+/// log under `scratch`, as a shell command line for [`Tmux::start`].
+pub fn dashboard_command(endpoint: &str, scratch: &Path, regions: &[&str]) -> String {
+    let regions: Vec<String> = regions.iter().map(|r| format!("--region {r}")).collect();
+    // Known to integration tests (not to examples, which never call this).
+    let Some(bin) = option_env!("CARGO_BIN_EXE_mfn-tui") else {
+        panic!("the mfn-tui binary is known only to integration tests and benchmarks");
+    };
+    format!(
+        "env AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true \
+         AWS_CONFIG_FILE={dir}/none AWS_SHARED_CREDENTIALS_FILE={dir}/none XDG_CONFIG_HOME={dir} \
+         MFN_TUI_LOG_FILE={dir}/mfn-tui.log TERM=xterm-256color {bin} --endpoint-url {endpoint} \
+         {regions}",
+        dir = scratch.display(),
+        regions = regions.join(" "),
+    )
+}
 
 /// A tmux server of this test's own, killed when the test ends.
 pub struct Tmux {

@@ -97,6 +97,10 @@ impl InvocationReport {
     }
 }
 
+/// A CloudWatch Logs filter pattern that matches both formats' REPORT records (and few other
+/// events): the service sends only these.
+pub const FILTER_PATTERN: &str = "?\"REPORT RequestId\" ?\"platform.report\"";
+
 /// Reads a REPORT record from a log message in either format; `None` for any other message.
 pub fn parse(message: &str) -> Option<InvocationReport> {
     let message = message.trim_start();

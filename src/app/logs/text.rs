@@ -1,15 +1,17 @@
 //! The logs view's rows as text: what the view draws and what `save` writes.
 
 use crate::analysis::report::InvocationStatus;
+use crate::text::visible;
 use crate::units::{clock_time, invocation_dollars, iso_time, millis};
 
 use super::buffer::Entry;
 use super::invocations::Invocation;
 use super::{LogsPane, Row};
 
-/// A message on one line: tabs as spaces, no trailing newline.
+/// A message on one line: tabs and line breaks as spaces, no trailing newline, and every other
+/// control character or escape sequence shown, never acted on.
 pub fn one_line(message: &str) -> String {
-    message.trim_end().replace(['\t', '\n', '\r'], " ")
+    visible(&message.trim_end().replace(['\t', '\n', '\r'], " ")).into_owned()
 }
 
 /// What an invocation's header says: request, function, cold or warm, duration, cost.

@@ -25,6 +25,7 @@ pub(super) fn run_command(state: &mut State, line: &str) -> Vec<Effect> {
                 return Vec::new();
             }
             Command::Save(path) => return logs::save(state, path),
+            Command::Poll => return logs::poll(state),
             _ => {}
         }
     }
@@ -71,7 +72,7 @@ pub(super) fn run_command(state: &mut State, line: &str) -> Vec<Effect> {
         }
         Command::Filter(text) => set_filter(state, text),
         Command::Logs => return logs::open(state),
-        Command::Grep(_) | Command::Save(_) => {
+        Command::Grep(_) | Command::Save(_) | Command::Poll => {
             flash(state, "that command works in the logs view (l)", true);
         }
     }

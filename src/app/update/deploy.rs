@@ -1,10 +1,9 @@
 //! The deploy dialog's keys, and the package it reads before asking.
 
-use std::sync::Arc;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::fleet::Provider;
+use crate::fleet::artifact::Package as ReadPackage;
 
 use super::super::deploy_dialog::{DeployDialog, Package};
 use super::super::modal::Dialog;
@@ -66,7 +65,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 /// The package read for the dialog: shown, and the deploy of exactly it planned and asked
 /// about; or why it cannot ship, the path kept to fix.
-pub(super) fn package_read(state: &mut State, path: String, package: Result<Arc<Vec<u8>>, String>) {
+pub(super) fn package_read(state: &mut State, path: String, package: Result<ReadPackage, String>) {
     let Some(d) = dialog(state) else {
         return;
     };
@@ -75,8 +74,8 @@ pub(super) fn package_read(state: &mut State, path: String, package: Result<Arc<
     }
     d.preparing = false;
     match package {
-        Ok(bytes) => {
-            d.package = Some(Package::new(path, bytes));
+        Ok(read) => {
+            d.package = Some(Package::new(path, read));
             if let Some(change) = d.change() {
                 propose(state, change);
             }

@@ -214,6 +214,22 @@ pub(super) fn set_since(state: &mut State, since: String, since_ms: i64) -> Vec<
     reopen(state, (since, since_ms), pattern)
 }
 
+/// `:poll` in the logs view: follow by polling from now on (Live Tail sends a sample of a busy
+/// group's lines; polling reads them all), reading the window again.
+pub(super) fn poll(state: &mut State) -> Vec<Effect> {
+    let Some(pane) = state.logs.as_ref() else {
+        return Vec::new();
+    };
+    let (since, pattern) = ((pane.since.clone(), pane.since_ms), pane.pattern.clone());
+    state.log_settings.live_tail = false;
+    flash(
+        state,
+        "following by polling from now on: every line is read",
+        false,
+    );
+    reopen(state, since, pattern)
+}
+
 /// A new session over the same functions, keeping how they are shown.
 fn reopen(state: &mut State, since: (String, i64), pattern: Option<String>) -> Vec<Effect> {
     let Some(old) = state.logs.take() else {

@@ -11,11 +11,11 @@ mod logs;
 mod modal;
 mod rollback;
 
-use crossterm::event::KeyEventKind;
+use crossterm::event::{KeyEventKind, KeyModifiers};
 
 use crate::units::bytes;
 
-use super::keymap::Action;
+use super::keymap::{Action, Scope};
 use super::msg::{Effect, Msg};
 use super::state::{Flash, FunctionPane, Input, Overlay, State, View};
 use commands::{ask_to_read, discover_all, read_latency};
@@ -129,6 +129,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.flash = None;
             // The rows must be current before a key acts on the selection.
             state.prepare_frame();
+            // A quit key with ctrl (ctrl-c) quits from anywhere, a dialog or a prompt included:
+            // it is never text being typed.
+            if key.modifiers.contains(KeyModifiers::CONTROL)
+                && state.keymap.action(&key, Scope::Global) == Some(Action::Quit)
+            {
+                state.quit = true;
+                return Vec::new();
+            }
             if state.input.is_some() {
                 return input::on_input_key(state, key);
             }

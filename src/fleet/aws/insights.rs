@@ -142,6 +142,7 @@ async fn describe(
                 LogGroupSize {
                     stored_bytes: g.stored_bytes().unwrap_or(0).max(0) as u64,
                     created_ms: g.creation_time().unwrap_or(0),
+                    retention_days: g.retention_in_days(),
                 },
             );
         }

@@ -11,7 +11,7 @@ use crate::fleet::{LogRecord, LogSink};
 use crate::fleet::{ReportBatch, ReportSink};
 
 /// Both formats' REPORT records; events matching neither are never sent by the service.
-const REPORT_PATTERN: &str = "?\"REPORT RequestId\" ?\"platform.report\"";
+use crate::analysis::report::FILTER_PATTERN as REPORT_PATTERN;
 
 /// One page of a function's own events (in a shared group, other functions' are left out), and
 /// the message bytes the page held.

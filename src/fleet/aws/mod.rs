@@ -14,6 +14,7 @@ mod logs;
 mod metrics;
 mod owner;
 mod package;
+mod profiles;
 mod restore;
 mod routes;
 mod tags;
@@ -34,9 +35,9 @@ pub use waits::Timeouts;
 
 use crate::analysis::latency::Window;
 use crate::fleet::{
-    AliasChange, AliasTarget, CodeRestore, CodeSource, Depth, DiscoverySink, Fleet, FleetContext,
-    FleetError, Function, InvokeRequest, InvokeResult, LogGroupSize, LogSink, MetricAnswer,
-    MetricQuery, Provider, QueryAnswer, ReportSink, StepSink, Target,
+    AliasChange, AliasTarget, CodeRestore, CodeSource, Depth, DiscoveryEvent, DiscoverySink, Fleet,
+    FleetContext, FleetError, Function, InvokeRequest, InvokeResult, LogGroupSize, LogSink,
+    MetricAnswer, MetricQuery, Provider, QueryAnswer, ReportSink, StepSink, TailSink, Target,
 };
 
 /// What the command line and the config say about reaching AWS.
@@ -211,19 +212,42 @@ impl Fleet for AwsFleet {
     }
 
     async fn discover(&self, targets: Vec<Target>, depth: Depth, sink: DiscoverySink) {
-        let mut running = JoinSet::new();
-        for target in targets {
-            let clients = self.clients_for(&target).await;
-            running.spawn(discover::discover_target(
-                clients,
-                target,
-                depth,
-                sink.clone(),
-                self.concurrency,
-                self.detailed.clone(),
-            ));
-        }
-        while running.join_next().await.is_some() {}
+        // Each failure is told as it concerns its target (the profile to log in again with).
+        let (found, mut findings) = tokio::sync::mpsc::unbounded_channel();
+        let forward = async move {
+            while let Some(event) = findings.recv().await {
+                let event = match event {
+                    DiscoveryEvent::Failed {
+                        target,
+                        scope,
+                        error,
+                    } => DiscoveryEvent::Failed {
+                        error: errors::about_target(error, &target),
+                        target,
+                        scope,
+                    },
+                    other => other,
+                };
+                let _ = sink.send(event);
+            }
+        };
+        let run = async move {
+            let mut running = JoinSet::new();
+            for target in targets {
+                let clients = self.clients_for(&target).await;
+                running.spawn(discover::discover_target(
+                    clients,
+                    target,
+                    depth,
+                    found.clone(),
+                    self.concurrency,
+                    self.detailed.clone(),
+                ));
+            }
+            drop(found);
+            while running.join_next().await.is_some() {}
+        };
+        tokio::join!(run, forward);
     }
 
     async fn details(&self, functions: Vec<Function>, sink: DiscoverySink) {
@@ -246,7 +270,9 @@ impl Fleet for AwsFleet {
 
     async fn function(&self, target: &Target, name: &str) -> Result<Option<Function>, FleetError> {
         let clients = self.clients_for(target).await;
-        functions::one(&clients, target, name).await
+        functions::one(&clients, target, name)
+            .await
+            .map_err(|e| errors::about_target(e, target))
     }
 
     async fn identity(&self, target: &Target) -> Option<String> {
@@ -261,7 +287,9 @@ impl Fleet for AwsFleet {
         log_groups: &[String],
     ) -> Result<BTreeMap<String, LogGroupSize>, FleetError> {
         let clients = self.clients_for(target).await;
-        insights::group_sizes(&clients, log_groups).await
+        insights::group_sizes(&clients, log_groups)
+            .await
+            .map_err(|e| errors::about_target(e, target))
     }
 
     async fn insights_query(
@@ -272,7 +300,9 @@ impl Fleet for AwsFleet {
         window: Window,
     ) -> Result<QueryAnswer, FleetError> {
         let clients = self.clients_for(target).await;
-        insights::insights_query(&clients, log_groups, query, window).await
+        insights::insights_query(&clients, log_groups, query, window)
+            .await
+            .map_err(|e| errors::about_target(e, target))
     }
 
     async fn log_events(
@@ -284,14 +314,16 @@ impl Fleet for AwsFleet {
     ) -> Result<(), FleetError> {
         let clients = self.clients_for(&function.target).await;
         let page = Some(self.log_page_size);
-        logs::events(&clients, function, window, pattern.as_deref(), page, sink).await
+        logs::events(&clients, function, window, pattern.as_deref(), page, sink)
+            .await
+            .map_err(|e| errors::about_target(e, &function.target))
     }
 
     async fn live_tail(
         &self,
         functions: &[Function],
         pattern: Option<String>,
-        sink: LogSink,
+        sink: TailSink,
     ) -> Result<(), FleetError> {
         let Some(first) = functions.first() else {
             return Ok(());
@@ -302,7 +334,9 @@ impl Fleet for AwsFleet {
             ));
         }
         let clients = self.clients_for(&first.target).await;
-        tail::live_tail(&clients.logs, functions, pattern, sink).await
+        tail::live_tail(&clients.logs, functions, pattern, sink)
+            .await
+            .map_err(|e| errors::about_target(e, &first.target))
     }
 
     async fn reports(
@@ -312,7 +346,9 @@ impl Fleet for AwsFleet {
         sink: ReportSink,
     ) -> Result<(), FleetError> {
         let clients = self.clients_for(&function.target).await;
-        logs::reports(&clients, function, window, sink).await
+        logs::reports(&clients, function, window, sink)
+            .await
+            .map_err(|e| errors::about_target(e, &function.target))
     }
 
     async fn metrics(
@@ -322,7 +358,13 @@ impl Fleet for AwsFleet {
         window: Window,
     ) -> Result<MetricAnswer, FleetError> {
         let clients = self.clients_for(target).await;
-        Ok(metrics::metrics(&clients, &queries, window).await)
+        let mut answer = metrics::metrics(&clients, &queries, window).await;
+        answer.failures = answer
+            .failures
+            .into_iter()
+            .map(|e| errors::about_target(e, target))
+            .collect();
+        Ok(answer)
     }
 
     async fn invoke(
@@ -332,7 +374,9 @@ impl Fleet for AwsFleet {
     ) -> Result<InvokeResult, FleetError> {
         let clients = self.clients_for(&function.target).await;
         let budget = self.timeouts.invoke(function);
-        invoke::invoke(&clients.lambda, function, request, budget).await
+        invoke::invoke(&clients.lambda, function, request, budget)
+            .await
+            .map_err(|e| errors::about_target(e, &function.target))
     }
 
     async fn deploy(
@@ -354,6 +398,7 @@ impl Fleet for AwsFleet {
             &steps,
         )
         .await
+        .map_err(|e| errors::about_target(e, &function.target))
     }
 
     async fn route_alias(
@@ -363,7 +408,9 @@ impl Fleet for AwsFleet {
         to: AliasTarget,
     ) -> Result<AliasChange, FleetError> {
         let clients = self.clients_for(&function.target).await;
-        aliases::route(&clients, function, from, to).await
+        aliases::route(&clients, function, from, to)
+            .await
+            .map_err(|e| errors::about_target(e, &function.target))
     }
 
     async fn restore(
@@ -373,6 +420,8 @@ impl Fleet for AwsFleet {
         steps: StepSink,
     ) -> Result<CodeRestore, FleetError> {
         let clients = self.clients_for(&function.target).await;
-        restore::restore(&clients, function, version, &self.timeouts, &steps).await
+        restore::restore(&clients, function, version, &self.timeouts, &steps)
+            .await
+            .map_err(|e| errors::about_target(e, &function.target))
     }
 }

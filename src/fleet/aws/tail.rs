@@ -1,21 +1,48 @@
 //! CloudWatch Logs Live Tail: one `StartLiveTail` session over up to ten log groups, its events
-//! handed on as they stream in.
+//! handed on as they stream in with whether the service sampled them. Groups that do not exist
+//! yet (a function never invoked) are left out of the session instead of failing it, and the
+//! session is renewed now and then to take them in once they exist; group ARNs carry the
+//! partition of the function's own ARN (`aws-cn`, `aws-us-gov`).
+
+use std::collections::BTreeSet;
+use std::time::Duration;
 
 use aws_sdk_cloudwatchlogs::types::StartLiveTailResponseStream;
 
 use super::errors::classify;
 use super::logs::StreamFilter;
 use crate::fleet::{FleetError, Function};
-use crate::fleet::{LogRecord, LogSink};
+use crate::fleet::{LogRecord, TailSink, TailUpdate};
+
+/// How long a session that left groups out runs before it is renewed, to take in the groups
+/// created meanwhile (what they received in between is read back by the caller).
+const RENEW_WITH_MISSING: Duration = Duration::from_secs(120);
 
 /// Streams what `functions`' log groups receive until the session ends (`Ok`) or fails.
 pub async fn live_tail(
     logs: &aws_sdk_cloudwatchlogs::Client,
     functions: &[Function],
     pattern: Option<String>,
-    sink: LogSink,
+    sink: TailSink,
 ) -> Result<(), FleetError> {
-    let mut arns: Vec<String> = functions.iter().map(group_arn).collect();
+    let groups: BTreeSet<&str> = functions.iter().map(|f| f.log_group.as_str()).collect();
+    let existing = existing_groups(logs, &groups).await;
+    let (followed, missing): (Vec<&Function>, Vec<&Function>) = functions
+        .iter()
+        .partition(|f| existing.as_ref().is_none_or(|e| e.contains(&f.log_group)));
+    if !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|f| f.name.as_str()).collect();
+        tracing::info!(
+            ?names,
+            "no log group yet (never invoked): left out of live tail"
+        );
+    }
+    if followed.is_empty() {
+        // Nothing to stream yet: the caller opens the next session, which looks again.
+        tokio::time::sleep(RENEW_WITH_MISSING).await;
+        return Ok(());
+    }
+    let mut arns: Vec<String> = followed.iter().map(|f| group_arn(f)).collect();
     arns.sort();
     arns.dedup();
     let mut session = logs
@@ -25,12 +52,23 @@ pub async fn live_tail(
         .send()
         .await
         .map_err(|e| classify("logs", "StartLiveTail", &e))?;
-    let owners: Vec<(&Function, StreamFilter)> = functions
+    let owners: Vec<(&Function, StreamFilter)> = followed
         .iter()
-        .map(|f| (f, StreamFilter::for_function(f)))
+        .map(|f| (*f, StreamFilter::for_function(f)))
         .collect();
+    let renew = async {
+        if missing.is_empty() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(RENEW_WITH_MISSING).await;
+    };
+    tokio::pin!(renew);
     loop {
-        let update = match session.response_stream.recv().await {
+        let received = tokio::select! {
+            r = session.response_stream.recv() => r,
+            () = &mut renew => return Ok(()),
+        };
+        let update = match received {
             Ok(Some(StartLiveTailResponseStream::SessionUpdate(update))) => update,
             Ok(Some(_)) => continue,
             Ok(None) => return Ok(()),
@@ -55,8 +93,34 @@ pub async fn live_tail(
                 message: event.message().unwrap_or_default().to_owned(),
             });
         }
-        if !records.is_empty() && sink.send(records).is_err() {
+        let sampled = update.session_metadata().is_some_and(|m| m.sampled());
+        if (sampled || !records.is_empty()) && sink.send(TailUpdate { records, sampled }).is_err() {
             return Ok(());
+        }
+    }
+}
+
+/// Which of `groups` exist; `None` when that cannot be told (then every group is tried).
+async fn existing_groups(
+    logs: &aws_sdk_cloudwatchlogs::Client,
+    groups: &BTreeSet<&str>,
+) -> Option<BTreeSet<String>> {
+    let asked = logs
+        .describe_log_groups()
+        .set_log_group_identifiers(Some(groups.iter().map(|g| (*g).to_owned()).collect()))
+        .send()
+        .await;
+    match asked {
+        Ok(out) => Some(
+            out.log_groups()
+                .iter()
+                .filter_map(|g| g.log_group_name().map(str::to_owned))
+                .collect(),
+        ),
+        Err(e) => {
+            let e = classify("logs", "DescribeLogGroups", &e);
+            tracing::info!(error = %e, "cannot tell which log groups exist; live tail tries all");
+            None
         }
     }
 }
@@ -73,10 +137,16 @@ fn is_timeout<R>(
     )
 }
 
-/// Live Tail names log groups by ARN.
+/// Live Tail names log groups by ARN, in the partition of the function's own ARN.
 fn group_arn(f: &Function) -> String {
+    let partition = f
+        .arn
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split(':').next())
+        .filter(|p| !p.is_empty())
+        .unwrap_or("aws");
     format!(
-        "arn:aws:logs:{}:{}:log-group:{}",
+        "arn:{partition}:logs:{}:{}:log-group:{}",
         f.region, f.account, f.log_group
     )
 }
@@ -125,6 +195,22 @@ mod tests {
             group_name("arn:aws:logs:eu-west-1:123456789012:log-group:/shared/orders"),
             "/shared/orders"
         );
+    }
+
+    #[test]
+    fn a_groups_arn_is_in_the_partition_of_its_functions() {
+        let mut f = Function::new(
+            "orders",
+            "arn:aws-cn:lambda:cn-north-1:123456789012:function:orders",
+            "cn-north-1",
+        );
+        f.account = "123456789012".into();
+        assert_eq!(
+            group_arn(&f),
+            "arn:aws-cn:logs:cn-north-1:123456789012:log-group:/aws/lambda/orders"
+        );
+        f.arn = "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:orders".into();
+        assert!(group_arn(&f).starts_with("arn:aws-us-gov:logs:"));
     }
 
     #[test]

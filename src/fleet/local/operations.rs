@@ -76,6 +76,7 @@ fn refusal(e: InvokeError) -> FleetError {
         InvokeError::Refused(Refused::Throttled { .. }) => FleetError::Throttled {
             service: "lambda".into(),
             operation: format!("Invoke ({e})"),
+            budget: None,
         },
         InvokeError::Store(m) => FleetError::Config(m),
         other => FleetError::Service {

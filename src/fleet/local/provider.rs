@@ -92,6 +92,7 @@ impl Fleet for LocalFleet {
                     LogGroupSize {
                         stored_bytes,
                         created_ms,
+                        retention_days: None,
                     },
                 );
             }
@@ -143,7 +144,7 @@ impl Fleet for LocalFleet {
         &self,
         _functions: &[Function],
         _pattern: Option<String>,
-        _sink: LogSink,
+        _sink: crate::fleet::TailSink,
     ) -> Result<(), FleetError> {
         Err(FleetError::Unsupported(
             "the local fleet's records are read from its store as they are written".into(),
