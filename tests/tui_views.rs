@@ -103,7 +103,7 @@ async fn sort_keys_order_services_and_pressing_again_reverses() {
 
 #[tokio::test]
 async fn the_function_view_masks_environment_values_until_revealed() {
-    let mut screen = Screen::new(two_region_fleet(), W, 44, false);
+    let mut screen = Screen::new(two_region_fleet(), W, 50, false);
     screen.discover().await;
     screen.keys("/articles<enter>jj<enter>").await;
     let masked = screen.text();
@@ -121,7 +121,7 @@ async fn the_function_view_masks_environment_values_until_revealed() {
 
 #[tokio::test]
 async fn the_function_view_shows_versions_aliases_with_weights_and_routes() {
-    let mut screen = Screen::new(two_region_fleet(), W, 40, false);
+    let mut screen = Screen::new(two_region_fleet(), W, 48, false);
     screen.discover().await;
     screen.keys("/users-dev-login<enter>j<enter>").await;
     assert_snapshot!("function_login", screen.frame());
@@ -249,10 +249,10 @@ async fn a_window_that_would_scan_too_much_waits_for_colon_read() {
     screen.discover().await;
     let text = screen.text();
     assert!(
-        text.contains("not read: too many log bytes (:read)"),
+        text.contains("metrics only, REPORT records not read (:read)"),
         "{text}"
     );
-    assert!(text.contains(":read reads it anyway"), "{text}");
+    assert!(text.contains(":read pages through them anyway"), "{text}");
     assert!(screen.app.state.figures.cost.is_none());
     screen.keys(":read<enter>").await;
     assert!(screen.app.state.figures.cost.is_some());
@@ -433,4 +433,25 @@ async fn shift_k_shows_the_alias_versions_side_by_side_and_asks_before_promoting
     );
     screen.keys("<esc><esc>").await;
     assert!(screen.app.state.modal.is_none(), "nothing moved");
+}
+
+#[tokio::test]
+async fn errors_and_throttles_come_from_metrics_sort_with_e_and_x_and_show_their_source() {
+    let mut screen = discovered().await;
+    screen.keys("E").await;
+    let text = screen.text();
+    let users = text.lines().position(|l| l.contains("▸ users")).unwrap();
+    let articles = text.lines().position(|l| l.contains("▸ articles")).unwrap();
+    assert!(users < articles, "10% errors before 0%: {text}");
+    assert!(text.contains("sort error % ↓"), "{text}");
+    screen.keys("X").await;
+    assert!(screen.text().contains("sort throttles ↓"));
+    screen.keys("/login<enter><down><enter>").await;
+    let text = screen.text();
+    assert!(text.contains("From CloudWatch metrics"), "{text}");
+    assert!(
+        text.contains("invocations 20 · errors 2 (10.0%) · throttles 3"),
+        "{text}"
+    );
+    assert!(text.contains("From REPORT records"), "{text}");
 }

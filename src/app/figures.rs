@@ -1,14 +1,19 @@
-//! Latency and cost over the current window (`:since`), as the views read them.
+//! Latency and cost over the current window (`:since`), as the views read them: REPORT figures
+//! (cold and warm latency, exact cost) and CloudWatch metrics figures (errors and throttles the
+//! REPORT lines never show), each where it was read.
 
 use std::collections::BTreeMap;
 
 use crate::analysis::cost::Cost;
 use crate::analysis::histogram::Percentiles;
 use crate::analysis::latency::LatencyStats;
+use crate::analysis::metrics::MetricFigures;
 use crate::analysis::pricing::PricingTable;
 use crate::fleet::cost_report::{CostReport, cost_report};
 use crate::fleet::inventory::service_key;
+use crate::fleet::metrics::FleetMetrics;
 use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
+use crate::fleet::sources::AutoRules;
 use crate::fleet::{Inventory, ServiceKey};
 
 /// The window asked for, how reading it goes, and what it found.
@@ -29,8 +34,17 @@ pub struct Figures {
     pub pricing: PricingTable,
     /// A window estimated to scan more than this waits for `:read`.
     pub confirm_scan_bytes: u64,
-    /// Set when the window was not read because it would scan too much.
-    pub blocked: Option<ScanEstimate>,
+    /// Set when the window's REPORT records were not read: what reading them would scan, and
+    /// why they were not.
+    pub blocked: Option<(ScanEstimate, String)>,
+    /// When the REPORT records are paged through and when not.
+    pub rules: AutoRules,
+    /// CloudWatch's figures of the window, once read (`None` too for a fleet without them).
+    pub metrics: Option<FleetMetrics>,
+    /// Numbers the metrics reads: an answer for an older window is dropped.
+    pub metrics_read: u64,
+    /// A metrics read is under way.
+    pub metrics_loading: bool,
 }
 
 /// What one row shows in the latency and cost columns.
@@ -41,10 +55,14 @@ pub struct RowFigures {
     pub warm: Option<Percentiles>,
     pub cold: Option<Percentiles>,
     pub cost: Option<Cost>,
+    /// From CloudWatch metrics.
+    pub error_pct: Option<f64>,
+    pub throttles: Option<f64>,
+    pub metrics: Option<MetricFigures>,
 }
 
 impl Figures {
-    pub fn new(pricing: PricingTable, confirm_scan_bytes: u64) -> Self {
+    pub fn new(pricing: PricingTable, confirm_scan_bytes: u64, rules: AutoRules) -> Self {
         Figures {
             since: "1h".into(),
             since_ms: 3_600_000,
@@ -57,6 +75,10 @@ impl Figures {
             pricing,
             confirm_scan_bytes,
             blocked: None,
+            rules,
+            metrics: None,
+            metrics_read: 0,
+            metrics_loading: false,
         }
     }
 
@@ -69,6 +91,8 @@ impl Figures {
         self.cost = None;
         self.failures = 0;
         self.blocked = None;
+        self.metrics = None;
+        self.metrics_loading = false;
     }
 
     /// Takes in a finished read: per function, rolled up per service, and priced.
@@ -90,34 +114,44 @@ impl Figures {
     }
 
     pub fn of_function(&self, arn: &str) -> Option<RowFigures> {
-        let stats = self.by_function.get(arn)?;
-        Some(row(
-            stats,
+        row(
+            self.by_function.get(arn),
             self.cost
                 .as_ref()
                 .and_then(|c| c.by_function.get(arn))
                 .copied(),
-        ))
+            self.metrics.as_ref().and_then(|m| m.by_function.get(arn)),
+        )
     }
 
     pub fn of_service(&self, key: &ServiceKey) -> Option<RowFigures> {
-        let stats = self.by_service.get(key)?;
-        Some(row(
-            stats,
+        row(
+            self.by_service.get(key),
             self.cost
                 .as_ref()
                 .and_then(|c| c.by_service.get(key))
                 .copied(),
-        ))
+            self.metrics.as_ref().and_then(|m| m.by_service.get(key)),
+        )
     }
 }
 
-fn row(stats: &LatencyStats, cost: Option<Cost>) -> RowFigures {
-    RowFigures {
-        invocations: stats.invocations,
-        cold_pct: stats.cold_start_pct(),
-        warm: stats.warm_percentiles(),
-        cold: stats.cold_percentiles(),
-        cost,
+fn row(
+    stats: Option<&LatencyStats>,
+    cost: Option<Cost>,
+    metrics: Option<&MetricFigures>,
+) -> Option<RowFigures> {
+    if stats.is_none() && metrics.is_none() {
+        return None;
     }
+    Some(RowFigures {
+        invocations: stats.map_or(0, |s| s.invocations),
+        cold_pct: stats.map_or(0.0, |s| s.cold_start_pct()),
+        warm: stats.and_then(|s| s.warm_percentiles()),
+        cold: stats.and_then(|s| s.cold_percentiles()),
+        cost,
+        error_pct: metrics.and_then(MetricFigures::error_pct),
+        throttles: metrics.and_then(|m| m.throttles),
+        metrics: metrics.copied(),
+    })
 }

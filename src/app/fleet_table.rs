@@ -24,6 +24,8 @@ pub enum SortColumn {
     WarmP99,
     ColdP99,
     Cost,
+    ErrorPct,
+    Throttles,
 }
 
 impl SortColumn {
@@ -36,6 +38,8 @@ impl SortColumn {
                 | SortColumn::WarmP99
                 | SortColumn::ColdP99
                 | SortColumn::Cost
+                | SortColumn::ErrorPct
+                | SortColumn::Throttles
         )
     }
 
@@ -48,6 +52,8 @@ impl SortColumn {
             SortColumn::WarmP99 => f.warm.map(|p| p.p99_ms),
             SortColumn::ColdP99 => f.cold.map(|p| p.p99_ms),
             SortColumn::Cost => f.cost.map(|c| c.projected_30d_usd),
+            SortColumn::ErrorPct => f.error_pct,
+            SortColumn::Throttles => f.throttles,
             _ => None,
         }
     }
@@ -65,6 +71,8 @@ impl SortColumn {
             "warm-p99" | "p99" => SortColumn::WarmP99,
             "cold-p99" => SortColumn::ColdP99,
             "cost" => SortColumn::Cost,
+            "errors" | "err" => SortColumn::ErrorPct,
+            "throttles" => SortColumn::Throttles,
             _ => return None,
         })
     }
@@ -82,6 +90,8 @@ impl SortColumn {
             SortColumn::WarmP99 => "warm p99",
             SortColumn::ColdP99 => "cold p99",
             SortColumn::Cost => "$/30d",
+            SortColumn::ErrorPct => "error %",
+            SortColumn::Throttles => "throttles",
         }
     }
 }

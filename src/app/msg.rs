@@ -5,6 +5,7 @@ use crossterm::event::KeyEvent;
 use crate::analysis::by_version::VersionFigures;
 use crate::fleet::change::{Outcome, Plan};
 use crate::fleet::follow::FollowMode;
+use crate::fleet::metrics::FleetMetrics;
 use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
 use crate::fleet::{
     DiscoveryEvent, FleetError, Function, InvokeRequest, InvokeResult, LogRecord, Step, Target,
@@ -29,6 +30,11 @@ pub enum Msg {
     LatencyProgress(ReadProgress),
     /// REPORT records of the window, read and folded.
     LatencyRead(FleetLatency),
+    /// CloudWatch's figures of the window (read number `read`).
+    MetricsRead {
+        read: u64,
+        metrics: Box<FleetMetrics>,
+    },
     /// Records for the logs view of `session` (history first, then as they come).
     LogRecords {
         session: u64,
@@ -90,6 +96,13 @@ pub enum Effect {
     /// Estimate the log bytes reading these functions over the last `since_ms` would scan,
     /// reporting [`Msg::ScanEstimated`].
     EstimateScan {
+        functions: Vec<Function>,
+        since_ms: i64,
+    },
+    /// Read CloudWatch's figures of these functions over the last `since_ms`, reporting
+    /// [`Msg::MetricsRead`] with `read`.
+    ReadMetrics {
+        read: u64,
         functions: Vec<Function>,
         since_ms: i64,
     },

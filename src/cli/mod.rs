@@ -350,7 +350,11 @@ async fn tui(
         Inventory::new(config.grouping.clone()),
         keymap,
         theme,
-        Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
+        Figures::new(
+            config.pricing.clone(),
+            config.logs.confirm_scan_bytes,
+            config.figures.clone(),
+        ),
         config.logs.clone(),
         Safety::from_config(config, read_only),
     );

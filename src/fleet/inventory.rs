@@ -212,6 +212,16 @@ impl Inventory {
         function.placement = self.rules.place(&function.name, &function.tags);
     }
 
+    /// Distinct log groups of the fleet (a shared one counts once).
+    pub fn log_group_count(&self) -> usize {
+        let groups: BTreeSet<(&Target, &str)> = self
+            .functions
+            .values()
+            .map(|f| (&f.target, f.log_group.as_str()))
+            .collect();
+        groups.len()
+    }
+
     /// Whether the versions and aliases of `arn` are known.
     pub fn detailed(&self, arn: &str) -> bool {
         self.versions.contains_key(arn) && self.aliases.contains_key(arn)

@@ -5,6 +5,7 @@ use tokio::sync::mpsc;
 use crate::analysis::latency::{SERIES_BUCKETS as BUCKETS, Window};
 use crate::app::msg::{Effect, Msg};
 use crate::fleet::alias_figures::alias_versions;
+use crate::fleet::metrics::read_metrics;
 use crate::fleet::reports::{estimate_scan, read_latency};
 use crate::fleet::walk::Cancel;
 use crate::fleet::{Depth, DiscoveryEvent};
@@ -43,6 +44,21 @@ impl App {
                         }
                     };
                     tokio::join!(fleet.details(functions, sink), forward);
+                });
+            }
+            Effect::ReadMetrics {
+                read,
+                functions,
+                since_ms,
+            } => {
+                let window = Window::ending_at(crate::clock::now_ms(), since_ms);
+                let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let metrics = read_metrics(fleet, &functions, window).await;
+                    let _ = tx.send(Msg::MetricsRead {
+                        read,
+                        metrics: Box::new(metrics),
+                    });
                 });
             }
             Effect::EstimateScan {

@@ -14,7 +14,7 @@ use crate::fleet::{Function, GroupedBy};
 use crate::text::visible;
 use crate::units::{dollars, millis};
 
-const COLUMNS: [(&str, Constraint); 12] = [
+const COLUMNS: [(&str, Constraint); 14] = [
     ("NAME", Constraint::Fill(1)),
     ("STAGE", Constraint::Length(8)),
     ("REGION", Constraint::Length(12)),
@@ -26,6 +26,8 @@ const COLUMNS: [(&str, Constraint); 12] = [
     ("WARM P99", Constraint::Length(9)),
     ("COLD P99", Constraint::Length(9)),
     ("$/30D", Constraint::Length(9)),
+    ("ERR%", Constraint::Length(5)),
+    ("THROT", Constraint::Length(5)),
     ("GROUPED", Constraint::Length(9)),
 ];
 
@@ -64,6 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
 
     let page = usize::from(area.height.saturating_sub(3));
+    let wide = area.width >= WIDE;
     let loading = state.figures.loading.is_some();
     let on_screen = table.rows.iter().enumerate().skip(table.offset).take(page);
     let rows: Vec<TableRow> = on_screen
@@ -87,17 +90,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                         Cell::from(""),
                         Cell::from(""),
                     ];
-                    cells.extend(figure_cells(state.figures.of_service(key), loading));
+                    cells.extend(figure_cells(state.figures.of_service(key), loading, state));
                     cells.push(Cell::from(
                         grouped_by
                             .map(|g| g.to_string())
                             .unwrap_or_else(|| "mixed".into()),
                     ));
-                    TableRow::new(cells).style(theme.service)
+                    TableRow::new(narrow(cells, wide)).style(theme.service)
                 }
                 Row::Function { arn, last } => match state.inventory.function(arn) {
-                    Some(f) => function_row(f, *last, state.figures.of_function(arn), loading)
-                        .style(theme.text),
+                    Some(f) => function_row(
+                        f,
+                        *last,
+                        state.figures.of_function(arn),
+                        loading,
+                        state,
+                        wide,
+                    )
+                    .style(theme.text),
                     None => TableRow::new(vec![Cell::from("  (gone)")]).style(theme.muted),
                 },
             };
@@ -108,8 +118,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             }
         })
         .collect();
-    let header = TableRow::new(COLUMNS.map(|(name, _)| Cell::from(name))).style(theme.muted);
-    let widths = COLUMNS.map(|(_, w)| w);
+    let header = TableRow::new(narrow(
+        COLUMNS.map(|(name, _)| Cell::from(name)).to_vec(),
+        wide,
+    ))
+    .style(theme.muted);
+    let widths = narrow(COLUMNS.map(|(_, w)| w).to_vec(), wide);
     frame.render_widget(Table::new(rows, widths).header(header).block(block), area);
 }
 
@@ -118,6 +132,8 @@ fn function_row(
     last: bool,
     figures: Option<RowFigures>,
     loading: bool,
+    state: &State,
+    wide: bool,
 ) -> TableRow<'static> {
     let grouped = match f.placement.grouped_by {
         GroupedBy::Ungrouped => String::new(),
@@ -135,13 +151,45 @@ fn function_row(
         Cell::from(f.runtime.clone().unwrap_or_else(|| "-".into())),
         Cell::from(format!("{} MB", f.memory_mb)),
     ];
-    cells.extend(figure_cells(figures, loading));
+    cells.extend(figure_cells(figures, loading, state));
     cells.push(Cell::from(grouped));
-    TableRow::new(cells)
+    TableRow::new(narrow(cells, wide))
 }
 
-/// INVOKES, COLD%, WARM P99, COLD P99, $/30D: `…` while reading, `-` where nothing ran.
-fn figure_cells(figures: Option<RowFigures>, loading: bool) -> Vec<Cell<'static>> {
+/// Columns a terminal under [`WIDE`] columns goes without, so names keep their room.
+const DROPPED_WHEN_NARROW: [usize; 3] = [3, 4, 13];
+/// Terminals at least this wide show every column.
+const WIDE: u16 = 150;
+
+/// `cells` without the columns a narrow terminal drops (`wide`: it drops none).
+fn narrow<T>(cells: Vec<T>, wide: bool) -> Vec<T> {
+    cells
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| wide || !DROPPED_WHEN_NARROW.contains(i))
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// INVOKES, COLD%, WARM P99, COLD P99, $/30D from the REPORT records, then ERR% and THROT from
+/// CloudWatch's metrics (highlighted when not zero): `…` while reading, `-` where nothing ran or
+/// nothing was read.
+fn figure_cells(figures: Option<RowFigures>, loading: bool, state: &State) -> Vec<Cell<'static>> {
+    let mut cells = report_cells(figures, loading);
+    let metrics_loading = state.figures.metrics_loading;
+    let metric = |v: Option<f64>, text: &dyn Fn(f64) -> String| match v {
+        Some(v) if v > 0.0 => Cell::from(text(v)).style(state.theme.error),
+        Some(v) => Cell::from(text(v)),
+        None if metrics_loading => Cell::from("…"),
+        None => Cell::from("-"),
+    };
+    let f = figures.unwrap_or_default();
+    cells.push(metric(f.error_pct, &|v| format!("{v:.1}")));
+    cells.push(metric(f.throttles, &|v| format!("{v:.0}")));
+    cells
+}
+
+fn report_cells(figures: Option<RowFigures>, loading: bool) -> Vec<Cell<'static>> {
     let Some(f) = figures.filter(|f| f.invocations > 0) else {
         let mark = if loading { "…" } else { "-" };
         return (0..5).map(|_| Cell::from(mark)).collect();

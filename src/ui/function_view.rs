@@ -40,7 +40,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, arn: &str) {
         .iter()
         .position(|l| l.spans.is_empty())
         .unwrap_or(lines.len());
-    let mut panel = crate::ui::latency_panel::lines(&state.figures, arn, theme);
+    let mut panel = crate::ui::latency_panel::lines(&state.figures, f, theme);
     panel.insert(0, Line::default());
     lines.splice(at..at, panel);
     let block = Block::default()

@@ -90,10 +90,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         )),
         _ if figures.blocked.is_some() => status.push(Span::styled(
             format!(
-                " · window {} not read: too many log bytes (:read)",
+                " · window {}: metrics only, REPORT records not read (:read)",
                 figures.since
             ),
-            theme.error,
+            theme.accent,
         )),
         _ => {
             let cost = figures

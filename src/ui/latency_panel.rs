@@ -6,35 +6,48 @@ use ratatui::text::{Line, Span};
 use crate::analysis::cost::Cost;
 use crate::analysis::latency::LatencyStats;
 use crate::app::figures::Figures;
+use crate::fleet::Function;
 use crate::ui::Theme;
 use crate::ui::pictures::sparkline;
 use crate::units::{dollars, millis};
 
-pub fn lines(figures: &Figures, arn: &str, theme: &Theme) -> Vec<Line<'static>> {
-    let title = Line::from(Span::styled(
+pub fn lines(figures: &Figures, f: &Function, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::from(Span::styled(
         format!("Latency and cost · window {}", figures.since),
         theme.title,
-    ));
+    ))];
+    out.extend(super::metrics_panel::lines(figures, f, theme));
+    out.push(Line::from(Span::styled(
+        "  From REPORT records (the logs)",
+        theme.accent,
+    )));
+    out.extend(report_lines(figures, &f.arn, theme));
+    out
+}
+
+fn report_lines(figures: &Figures, arn: &str, theme: &Theme) -> Vec<Line<'static>> {
     let Some(s) = figures.by_function.get(arn) else {
         let text = if figures.loading.is_some() {
             "  reading REPORT records…"
+        } else if let Some((_, why)) = &figures.blocked {
+            why.as_str()
         } else {
             "  not read yet"
         };
-        return vec![title, Line::from(Span::styled(text, theme.muted))];
+        return vec![Line::from(Span::styled(text.to_owned(), theme.muted))];
     };
     if s.invocations == 0 {
-        return vec![
-            title,
-            Line::from(Span::styled("  no invocations in the window", theme.muted)),
-        ];
+        return vec![Line::from(Span::styled(
+            "  no invocations in the window",
+            theme.muted,
+        ))];
     }
     let cost = figures
         .cost
         .as_ref()
         .and_then(|c| c.by_function.get(arn))
         .copied();
-    let mut out = vec![title];
+    let mut out = Vec::new();
     let row = |out: &mut Vec<Line<'static>>, label: &str, value: String| {
         out.push(Line::from(vec![
             Span::styled(format!("  {label:<14} "), theme.muted),

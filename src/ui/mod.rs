@@ -10,6 +10,7 @@ mod header;
 mod invoke_dialog;
 mod latency_panel;
 mod logs_view;
+mod metrics_panel;
 mod overlay;
 pub mod pictures;
 mod question;

@@ -379,7 +379,38 @@ pub fn two_region_fleet() -> MemoryFleet {
             (api.arn.clone(), api_reports),
         ]),
         log_bytes: BTreeMap::new(),
-        metric_values: BTreeMap::new(),
+        // What CloudWatch says of users-dev-login: 20 invocations, 2 errors the runtime
+        // reported (not in any REPORT line), 3 throttled.
+        metric_values: BTreeMap::from([
+            (
+                (
+                    "users-dev-login".into(),
+                    LambdaMetric::Invocations,
+                    Stat::Sum,
+                ),
+                20.0,
+            ),
+            (
+                ("users-dev-login".into(), LambdaMetric::Errors, Stat::Sum),
+                2.0,
+            ),
+            (
+                ("users-dev-login".into(), LambdaMetric::Throttles, Stat::Sum),
+                3.0,
+            ),
+            (
+                (
+                    "articles-prod-api".into(),
+                    LambdaMetric::Invocations,
+                    Stat::Sum,
+                ),
+                6.0,
+            ),
+            (
+                ("articles-prod-api".into(), LambdaMetric::Errors, Stat::Sum),
+                0.0,
+            ),
+        ]),
     }
 }
 

@@ -156,7 +156,11 @@ pub fn default_state(context: FleetContext, read_only: bool) -> State {
         Inventory::new(config.grouping.clone()),
         Keymap::from_config(&config.keymap).unwrap(),
         Theme::from_config(&config.theme).unwrap(),
-        Figures::new(config.pricing.clone(), config.logs.confirm_scan_bytes),
+        Figures::new(
+            config.pricing.clone(),
+            config.logs.confirm_scan_bytes,
+            config.figures.clone(),
+        ),
         config.logs.clone(),
         Safety::from_config(&config, read_only),
     )

@@ -36,6 +36,8 @@ pub enum Action {
     SortWarmP99,
     SortColdP99,
     SortCost,
+    SortErrors,
+    SortThrottles,
     Cost,
     Logs,
     Pause,
@@ -61,7 +63,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [(Action, &'static str, &'static str, Scope); 42] = [
+    pub const ALL: [(Action, &'static str, &'static str, Scope); 44] = [
         (Action::Quit, "quit", "quit", Scope::Global),
         (Action::Back, "back", "back / close", Scope::Global),
         (Action::Help, "help", "this help", Scope::Global),
@@ -181,6 +183,18 @@ impl Action {
             Action::SortCost,
             "sort_cost",
             "sort by projected $/30d",
+            Scope::Fleet,
+        ),
+        (
+            Action::SortErrors,
+            "sort_errors",
+            "sort by error % (CloudWatch metrics)",
+            Scope::Fleet,
+        ),
+        (
+            Action::SortThrottles,
+            "sort_throttles",
+            "sort by throttles (CloudWatch metrics)",
             Scope::Fleet,
         ),
         (

@@ -121,14 +121,25 @@ pub(super) fn discover_all(state: &mut State) -> Vec<Effect> {
     vec![Effect::Discover(state.context.targets.clone())]
 }
 
-/// Reading a window starts with what it would scan: a large one waits for `:read`.
+/// Reading a window: CloudWatch's metrics for the whole fleet at once, and first what reading
+/// the REPORT records would scan (too much waits for `:read`).
 pub(super) fn ask_to_read(state: &mut State) -> Vec<Effect> {
     state.figures.requested = true;
     state.figures.loading = Some(Default::default());
-    vec![Effect::EstimateScan {
-        functions: state.inventory.functions().cloned().collect(),
-        since_ms: state.figures.since_ms,
-    }]
+    state.figures.metrics_read += 1;
+    state.figures.metrics_loading = true;
+    let functions: Vec<_> = state.inventory.functions().cloned().collect();
+    vec![
+        Effect::ReadMetrics {
+            read: state.figures.metrics_read,
+            functions: functions.clone(),
+            since_ms: state.figures.since_ms,
+        },
+        Effect::EstimateScan {
+            functions,
+            since_ms: state.figures.since_ms,
+        },
+    ]
 }
 
 /// Asks for the REPORT records of every function over the window.

@@ -61,6 +61,8 @@ pub(super) fn on_fleet_action(state: &mut State, action: Action) {
         Action::SortWarmP99 => table.sort_by(SortColumn::WarmP99),
         Action::SortColdP99 => table.sort_by(SortColumn::ColdP99),
         Action::SortCost => table.sort_by(SortColumn::Cost),
+        Action::SortErrors => table.sort_by(SortColumn::ErrorPct),
+        Action::SortThrottles => table.sort_by(SortColumn::Throttles),
         Action::Reveal => flash(
             state,
             "open a function (enter) to reveal its environment",

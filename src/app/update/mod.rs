@@ -13,6 +13,8 @@ mod rollback;
 
 use crossterm::event::{KeyEventKind, KeyModifiers};
 
+use crate::fleet::reports::ScanEstimate;
+use crate::fleet::sources::{FigureSource, ReportPlan};
 use crate::units::bytes;
 
 use super::keymap::{Action, Scope};
@@ -56,21 +58,42 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         {
             Vec::new()
         }
-        Msg::ScanEstimated(estimate) => match estimate {
-            Some(e) if e.bytes > state.figures.confirm_scan_bytes => {
-                state.figures.loading = None;
-                state.figures.blocked = Some(e);
-                let text = format!(
-                    "the {} window would scan about {} of logs in {} groups: :read reads it anyway, :since a shorter one",
-                    state.figures.since,
-                    bytes(e.bytes),
-                    e.groups
-                );
-                flash(state, &text, true);
-                Vec::new()
+        Msg::ScanEstimated(estimate) => {
+            // The same rule as `stats --source auto`: page the logs only where it is cheap.
+            let known = estimate.is_some();
+            let e = estimate.unwrap_or(ScanEstimate {
+                bytes: 0,
+                groups: state.inventory.log_group_count(),
+            });
+            let plan = FigureSource::Auto.report_plan(
+                &e,
+                known,
+                &state.figures.rules,
+                state.figures.confirm_scan_bytes,
+            );
+            if plan == ReportPlan::Logs {
+                return read_latency(state);
             }
-            _ => read_latency(state),
-        },
+            state.figures.loading = None;
+            let why = format!(
+                "the {} window's REPORT records are not read: {} log groups, about {} to scan; :read pages through them anyway, :since a shorter window reads less",
+                state.figures.since,
+                e.groups,
+                bytes(e.bytes)
+            );
+            state.figures.blocked = Some((e, why.clone()));
+            flash(state, &why, false);
+            Vec::new()
+        }
+        Msg::MetricsRead { read, metrics } => {
+            if read == state.figures.metrics_read {
+                state.figures.metrics_loading = false;
+                // A fleet without metrics (the local one) shows its REPORT figures alone.
+                state.figures.metrics = Some(*metrics).filter(|m| !m.unsupported());
+                state.fleet.dirty = true;
+            }
+            Vec::new()
+        }
         Msg::LatencyProgress(progress) => {
             if state.figures.loading.is_some() {
                 state.figures.loading = Some(progress);
