@@ -1,6 +1,6 @@
-//! Pushing the aggregation to CloudWatch Logs Insights for very large windows: the queries, and
-//! reading their one-row answers back into figures. Two queries per function or service: warm
-//! invocations, and cold ones (percentiles of each cannot be merged afterwards).
+//! Pushing the aggregation to CloudWatch Logs Insights for fleets too big to page through: the
+//! queries (a warm and a cold one per batch of up to 50 log groups, one answer row per group
+//! and function), and reading the rows back into figures.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +10,9 @@ use super::latency::{LatencyStats, Window};
 /// Logs Insights bills about this much per GB it scans.
 pub const USD_PER_GB_SCANNED: f64 = 0.005;
 
+/// Log groups one Logs Insights query takes.
+pub const GROUPS_PER_QUERY: usize = 50;
+
 /// Which invocations a query aggregates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -17,50 +20,46 @@ pub enum Kind {
     Cold,
 }
 
-/// The query for `kind` over log groups holding the records of `functions`; in shared groups
-/// only their own streams (`…/NAME[VERSION]…`) count.
-pub fn query(kind: Kind, functions: &[&str], shared_group: bool) -> String {
-    let mut filter = String::from("filter @type = \"REPORT\"");
-    filter.push_str(match kind {
-        Kind::Warm => " and not ispresent(@initDuration) and not ispresent(@restoreDuration)",
-        Kind::Cold => " and (ispresent(@initDuration) or ispresent(@restoreDuration))",
-    });
-    if shared_group && !functions.is_empty() {
-        let names: Vec<String> = functions.iter().map(|n| regex_escape(n)).collect();
-        filter.push_str(&format!(
-            " and @logStream like /\\/({})\\[/",
-            names.join("|")
-        ));
-    }
-    let aggregate = match kind {
-        Kind::Warm => {
-            "| stats count(*) as n, pct(@duration, 50) as p50, pct(@duration, 90) as p90, \
-             pct(@duration, 99) as p99, max(@duration) as max, sum(@billedDuration) as billed, \
-             max(@maxMemoryUsed / 1000 / 1000) as used_mb, max(@memorySize / 1000 / 1000) as size_mb, \
-             sum(strcontains(@message, \"Status: timeout\")) as timeouts, \
-             sum(strcontains(@message, \"Status: error\")) as errors"
-        }
-        Kind::Cold => {
-            "| fields @duration + coalesce(@initDuration, @restoreDuration, 0) as latency, \
-             coalesce(@initDuration, @restoreDuration, 0) as init \
-             | stats count(*) as n, pct(latency, 50) as p50, pct(latency, 99) as p99, \
-             pct(init, 50) as init_p50, pct(init, 99) as init_p99, sum(@billedDuration) as billed, \
-             sum(@billedDuration - ceil(@duration)) as cold_billed, \
-             max(@maxMemoryUsed / 1000 / 1000) as used_mb, max(@memorySize / 1000 / 1000) as size_mb, \
-             sum(strcontains(@message, \"Status: timeout\")) as timeouts, \
-             sum(strcontains(@message, \"Status: error\")) as errors"
-        }
+/// The query for `kind` over up to [`GROUPS_PER_QUERY`] log groups, one row per group and
+/// function (`@log`, and `fn` where a shared group's stream names it: `…/NAME[VERSION]…`).
+/// Both REPORT forms: the text line's discovered fields and the JSON `platform.report`
+/// record's metrics; a SnapStart restore counts as a cold start.
+pub fn query(kind: Kind) -> String {
+    let fields = "filter @type = \"REPORT\" or type = \"platform.report\"\n\
+         | parse @logStream /\\d{4}\\/\\d{2}\\/\\d{2}\\/(?<fn>[^\\[]+)\\[/\n\
+         | fields coalesce(@duration, record.metrics.durationMs) as duration, \
+         coalesce(@initDuration, record.metrics.initDurationMs, @restoreDuration, record.metrics.restoreDurationMs) as init, \
+         coalesce(@billedDuration, record.metrics.billedDurationMs) as billed_ms, \
+         coalesce(@maxMemoryUsed / 1000 / 1000, record.metrics.maxMemoryUsedMB) as used, \
+         coalesce(@memorySize / 1000 / 1000, record.metrics.memorySizeMB) as size, \
+         strcontains(@message, \"Status: timeout\") + strcontains(@message, \"\\\"status\\\":\\\"timeout\") as timed_out, \
+         strcontains(@message, \"Status: error\") + strcontains(@message, \"\\\"status\\\":\\\"error\") as failed";
+    let (filter, aggregate) = match kind {
+        Kind::Warm => (
+            "| filter not ispresent(init)",
+            "| stats count(*) as n, pct(duration, 50) as p50, pct(duration, 90) as p90, \
+             pct(duration, 99) as p99, max(duration) as max, sum(billed_ms) as billed, \
+             max(used) as used_mb, max(size) as size_mb, sum(timed_out) as timeouts, \
+             sum(failed) as errors by @log, fn",
+        ),
+        Kind::Cold => (
+            "| filter ispresent(init)",
+            "| stats count(*) as n, pct(duration + init, 50) as p50, pct(duration + init, 99) as p99, \
+             pct(init, 50) as init_p50, pct(init, 99) as init_p99, sum(billed_ms) as billed, \
+             sum(billed_ms - ceil(duration)) as cold_billed, max(used) as used_mb, \
+             max(size) as size_mb, sum(timed_out) as timeouts, sum(failed) as errors by @log, fn",
+        ),
     };
-    format!("{filter}\n{aggregate}")
+    format!("{fields}\n{filter}\n{aggregate}")
 }
 
-fn regex_escape(name: &str) -> String {
-    name.chars()
-        .flat_map(|c| {
-            let escape = !(c.is_ascii_alphanumeric() || c == '_' || c == '-');
-            escape.then_some('\\').into_iter().chain(std::iter::once(c))
-        })
-        .collect()
+/// Who a row of a query's answer is about: its log group (`@log` is `ACCOUNT:GROUP`) and, in
+/// a shared group, the function its streams name.
+pub fn row_subject(row: &BTreeMap<String, String>) -> Option<(String, Option<String>)> {
+    let log = row.get("@log")?;
+    let group = log.split_once(':').map_or(log.as_str(), |(_, g)| g);
+    let function = row.get("fn").filter(|f| !f.is_empty()).cloned();
+    Some((group.to_owned(), function))
 }
 
 /// The figures of a function or a service, from its warm and cold answers.
@@ -123,6 +122,24 @@ pub fn figures(
 }
 
 impl InsightsFigures {
+    /// Folds `other` in (a service's roll-up): counts and billing add, memory takes the
+    /// larger; percentiles of a whole cannot be made of its parts' and stay `None`.
+    pub fn merge(&mut self, other: &InsightsFigures) {
+        self.invocations += other.invocations;
+        self.cold_starts += other.cold_starts;
+        self.timeouts += other.timeouts;
+        self.errors += other.errors;
+        self.billed_ms += other.billed_ms;
+        self.cold_billed_ms += other.cold_billed_ms;
+        self.max_memory_used_mb = self.max_memory_used_mb.max(other.max_memory_used_mb);
+        self.memory_mb = self.memory_mb.max(other.memory_mb);
+        self.warm = None;
+        self.cold_p50_ms = None;
+        self.cold_p99_ms = None;
+        self.init_p50_ms = None;
+        self.init_p99_ms = None;
+    }
+
     /// The counts and billing the cost model needs, as statistics without histograms.
     pub fn as_latency_stats(&self, window: Window) -> LatencyStats {
         let mut s = LatencyStats::new(window, 1);
@@ -152,17 +169,30 @@ mod tests {
     }
 
     #[test]
-    fn queries_split_warm_from_cold_and_keep_a_shared_groups_own_streams() {
-        let q = query(Kind::Warm, &["orders-prod-create"], true);
-        assert!(q.contains("not ispresent(@initDuration)"));
+    fn queries_split_warm_from_cold_read_both_forms_and_answer_per_group_and_function() {
+        let warm = query(Kind::Warm);
+        assert!(warm.contains("| filter not ispresent(init)"), "{warm}");
         assert!(
-            q.contains("@logStream like /\\/(orders-prod-create)\\[/"),
-            "{q}"
+            warm.contains("record.metrics.durationMs"),
+            "the JSON form: {warm}"
         );
-        assert!(q.contains("pct(@duration, 99) as p99"));
-        let q = query(Kind::Cold, &["a", "b"], false);
-        assert!(q.contains("(ispresent(@initDuration) or ispresent(@restoreDuration))"));
-        assert!(!q.contains("@logStream"));
+        assert!(warm.contains("@restoreDuration"), "SnapStart: {warm}");
+        assert!(warm.ends_with("by @log, fn"), "{warm}");
+        assert!(query(Kind::Cold).contains("pct(init, 99) as init_p99"));
+        let row = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            row_subject(&row(&[("@log", "123:/aws/lambda/a"), ("fn", "")])),
+            Some(("/aws/lambda/a".to_owned(), None))
+        );
+        assert_eq!(
+            row_subject(&row(&[("@log", "123:/shared"), ("fn", "b")])),
+            Some(("/shared".to_owned(), Some("b".to_owned())))
+        );
     }
 
     #[test]

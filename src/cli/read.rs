@@ -10,9 +10,8 @@ use crate::analysis::insights::USD_PER_GB_SCANNED;
 use crate::analysis::latency::{LatencyStats, SERIES_BUCKETS as BUCKETS, Window};
 use crate::analysis::window;
 use crate::config::Config;
-use crate::fleet::reports::{
-    FleetLatency, InsightsLatency, ReadProgress, estimate_scan, insights_latency, read_latency,
-};
+use crate::fleet::insights_read::{InsightsLatency, insights_latency};
+use crate::fleet::reports::{FleetLatency, ReadProgress, estimate_scan, read_latency};
 use crate::fleet::sources::ReportPlan;
 use crate::fleet::{Depth, Fleet, Function, Inventory, discover_to_end};
 use crate::units::bytes;
@@ -123,7 +122,7 @@ pub async fn read_reports(
         .await?;
     }
     if insights {
-        let read = insights_latency(fleet.as_ref(), functions, window).await;
+        let read = insights_latency(fleet, functions, window).await;
         return Ok(Some(Read::Insights(read)));
     }
     let show = std::io::stderr().is_terminal();

@@ -10,9 +10,10 @@ use crate::analysis::histogram::Percentiles;
 use crate::analysis::insights::InsightsFigures;
 use crate::analysis::latency::{LatencyStats, SERIES_BUCKETS as BUCKETS, Window};
 use crate::analysis::metrics::MetricFigures;
+use crate::fleet::insights_read::InsightsLatency;
 use crate::fleet::inventory::service_key;
 use crate::fleet::metrics::FleetMetrics;
-use crate::fleet::reports::{FleetLatency, InsightsLatency};
+use crate::fleet::reports::FleetLatency;
 use crate::fleet::{Function, ServiceKey};
 
 #[derive(Debug, Serialize)]

@@ -9,6 +9,7 @@ pub mod cost_report;
 pub mod error;
 pub mod follow;
 pub mod grouping;
+pub mod insights_read;
 pub mod inventory;
 pub mod local;
 pub mod locate;

@@ -7,12 +7,10 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
-use crate::analysis::insights::{self, InsightsFigures};
 use crate::analysis::latency::{LatencyStats, Window};
 use crate::analysis::window::estimated_scan_bytes;
 
-use super::inventory::service_key;
-use super::{Fleet, FleetError, Function, QueryAnswer, ReportBatch, ServiceKey};
+use super::{Fleet, FleetError, Function, ReportBatch};
 
 /// What reading a window will scan, before it is read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -121,82 +119,4 @@ pub async fn read_latency(
         }
     }
     out
-}
-
-/// Figures computed by Logs Insights, per function and per service.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct InsightsLatency {
-    pub by_function: BTreeMap<String, InsightsFigures>,
-    pub by_service: BTreeMap<ServiceKey, InsightsFigures>,
-    pub failures: Vec<(String, FleetError)>,
-    pub bytes_scanned: f64,
-}
-
-/// Asks Logs Insights for the warm and cold figures of each function and each service (a
-/// service's percentiles come from a query over all its groups, not from its functions').
-pub async fn insights_latency(
-    fleet: &dyn Fleet,
-    functions: &[Function],
-    window: Window,
-) -> InsightsLatency {
-    let mut out = InsightsLatency::default();
-    let mut services: BTreeMap<ServiceKey, Vec<&Function>> = BTreeMap::new();
-    for f in functions {
-        services.entry(service_key(f)).or_default().push(f);
-        match insights_of(fleet, &[f], window).await {
-            Ok((figures, bytes)) => {
-                out.bytes_scanned += bytes;
-                out.by_function.insert(f.arn.clone(), figures);
-            }
-            Err(e) => out.failures.push((f.arn.clone(), e)),
-        }
-    }
-    for (key, members) in services {
-        match insights_of(fleet, &members, window).await {
-            Ok((figures, bytes)) => {
-                out.bytes_scanned += bytes;
-                out.by_service.insert(key, figures);
-            }
-            Err(e) => out.failures.push((format!("service {}", key.name), e)),
-        }
-    }
-    out
-}
-
-async fn insights_of(
-    fleet: &dyn Fleet,
-    members: &[&Function],
-    window: Window,
-) -> Result<(InsightsFigures, f64), FleetError> {
-    let Some(target) = members.first().map(|f| &f.target) else {
-        return Ok((InsightsFigures::default(), 0.0));
-    };
-    let mut groups: Vec<String> = members.iter().map(|f| f.log_group.clone()).collect();
-    groups.sort();
-    groups.dedup();
-    let names: Vec<&str> = members.iter().map(|f| f.name.as_str()).collect();
-    let shared = members
-        .iter()
-        .any(|f| f.log_group != format!("/aws/lambda/{}", f.name));
-    let warm = fleet
-        .insights_query(
-            target,
-            &groups,
-            &insights::query(insights::Kind::Warm, &names, shared),
-            window,
-        )
-        .await?;
-    let cold = fleet
-        .insights_query(
-            target,
-            &groups,
-            &insights::query(insights::Kind::Cold, &names, shared),
-            window,
-        )
-        .await?;
-    let first = |a: &QueryAnswer| a.rows.first().cloned().unwrap_or_default();
-    Ok((
-        insights::figures(&first(&warm), &first(&cold)),
-        warm.bytes_scanned + cold.bytes_scanned,
-    ))
 }

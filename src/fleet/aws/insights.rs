@@ -39,6 +39,13 @@ pub async fn insights_query(
         .await
         .map_err(|e| classify("logs", "StartQuery", &e))?;
     let id = started.query_id().unwrap_or_default().to_owned();
+    // A query nobody reads any more (the reader gave up, the deadline passed) is stopped: it
+    // would go on scanning, and billing, and hold one of the region's 30 query slots.
+    let mut running = Running {
+        clients: clients.clone(),
+        id: id.clone(),
+        finished: false,
+    };
     let deadline = tokio::time::Instant::now() + QUERY_DEADLINE;
     loop {
         clients.turn(Api::QueryResults).await;
@@ -49,6 +56,17 @@ pub async fn insights_query(
             .send()
             .await
             .map_err(|e| classify("logs", "GetQueryResults", &e))?;
+        if matches!(
+            out.status(),
+            Some(
+                QueryStatus::Complete
+                    | QueryStatus::Failed
+                    | QueryStatus::Cancelled
+                    | QueryStatus::Timeout
+            )
+        ) {
+            running.finished = true;
+        }
         match out.status() {
             Some(QueryStatus::Complete) => {
                 return Ok(QueryAnswer {
@@ -80,6 +98,31 @@ pub async fn insights_query(
             }
             _ => tokio::time::sleep(POLL).await,
         }
+    }
+}
+
+/// A started query, stopped with `StopQuery` when dropped before it finished.
+struct Running {
+    clients: Clients,
+    id: String,
+    finished: bool,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (clients, id) = (self.clients.clone(), std::mem::take(&mut self.id));
+        runtime.spawn(async move {
+            clients.turn(Api::QueryResults).await;
+            if let Err(e) = clients.logs.stop_query().query_id(&id).send().await {
+                tracing::warn!(query = %id, error = %classify("logs", "StopQuery", &e), "a Logs Insights query could not be stopped");
+            }
+        });
     }
 }
 
