@@ -76,6 +76,17 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 /// `1,234,567`.
+/// `40s`, `12m`, `3h`, `2d`: how long ago, roughly.
+pub fn age(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match s {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m", s / 60),
+        s if s < 86_400 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    }
+}
+
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

@@ -455,3 +455,68 @@ async fn errors_and_throttles_come_from_metrics_sort_with_e_and_x_and_show_their
     );
     assert!(text.contains("From REPORT records"), "{text}");
 }
+
+#[tokio::test]
+async fn the_dashboard_opens_on_the_cached_fleet_marked_stale_and_revalidates_it() {
+    let dir = std::env::temp_dir().join(format!("mfn-cache-view-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cache = mfn_tui::fleet::cache::InventoryCache::at(&dir);
+    // The last session saw the whole fleet, three hours ago.
+    let last = discovered().await;
+    let now = mfn_tui::clock::now_ms();
+    let targets = last.app.state.context.targets.clone();
+    cache
+        .save(&last.app.state.inventory, &targets, now - 3 * 3_600_000)
+        .unwrap();
+    // Since then legacy-cron was deleted; this session's us-east-1 answers slowly.
+    let mut fleet = two_region_fleet();
+    for events in fleet.script.values_mut() {
+        for event in events.iter_mut() {
+            if let mfn_tui::fleet::DiscoveryEvent::Functions { functions, .. } = event {
+                functions.retain(|f| f.name != "legacy-cron");
+            }
+        }
+    }
+    let gate = Arc::new(Notify::new());
+    fleet.gate = Some((Target::new(None, "us-east-1"), gate.clone()));
+    let mut screen = Screen::new(fleet, W, H, false);
+    screen.app.cache = Some(cache.clone());
+    screen.app.state.open_cached(cache.load(&targets), now);
+    let first = screen.text();
+    assert!(
+        first.contains("7 functions") && first.contains("cached 3h ago, revalidating"),
+        "the first frame is the cached fleet: {first}"
+    );
+    screen.app.start();
+    while screen.app.state.inventory.pending_targets() > 1 {
+        screen.app.next_batch().await;
+    }
+    assert!(
+        screen.text().contains("(ungrouped)"),
+        "legacy-cron stays while us-east-1 is revalidated"
+    );
+    gate.notify_one();
+    screen.settle().await;
+    let text = screen.text();
+    assert!(text.contains("6 functions"), "{text}");
+    assert!(!text.contains("cached"), "{text}");
+    // Written away from the loop.
+    let mut saved = cache.load(&targets);
+    for _ in 0..100 {
+        if saved.iter().all(|c| c.saved_ms >= now) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        saved = cache.load(&targets);
+    }
+    assert!(
+        saved.iter().all(|c| c.saved_ms >= now),
+        "the revalidated fleet is the next start's cache"
+    );
+    assert!(
+        saved
+            .iter()
+            .all(|c| !c.functions.iter().any(|f| f.name == "legacy-cron"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -90,6 +90,8 @@ pub enum Effect {
     /// Discover these targets, reporting each finding as [`Msg::Discovery`] (versions and
     /// aliases in the background, after each target is finished).
     Discover(Vec<Target>),
+    /// Save this inventory as the next start's cache (where the dashboard keeps one).
+    SaveCache,
     /// Read the versions and aliases of these functions now (they are on screen), reporting
     /// them as [`Msg::Discovery`].
     Details(Vec<Function>),

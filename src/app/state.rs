@@ -76,6 +76,8 @@ pub struct State {
     pub logs: Option<LogsPane>,
     /// The dialog open over the view, if any.
     pub modal: Option<Modal>,
+    /// How old the fleet shown is, while it is the cache's being revalidated.
+    pub cached_age_ms: Option<i64>,
     /// Functions whose versions and aliases were asked for ahead of the background walk.
     pub details_asked: std::collections::BTreeSet<String>,
     /// Numbers log sessions, so records of a closed one are dropped.
@@ -124,6 +126,7 @@ impl State {
             logs: None,
             modal: None,
             details_asked: Default::default(),
+            cached_age_ms: None,
             log_sessions: 0,
             dialog_reads: 0,
             flash: None,
@@ -131,6 +134,19 @@ impl State {
             size: (80, 24),
             quit: false,
         }
+    }
+
+    /// Opens on the last known fleet (`cached`, read at `now_ms`), stale until discovery has
+    /// revalidated it.
+    pub fn open_cached(&mut self, cached: Vec<crate::fleet::cache::CachedTarget>, now_ms: i64) {
+        let oldest = cached.iter().map(|c| c.saved_ms).min();
+        for c in cached {
+            for event in crate::fleet::cache::findings(c) {
+                self.inventory.apply(event);
+            }
+        }
+        self.cached_age_ms = oldest.map(|saved| now_ms - saved);
+        self.fleet.dirty = true;
     }
 
     /// Whether discovery is still running (the loop ticks only then, so an idle UI sleeps).

@@ -47,6 +47,10 @@ pub struct GlobalArgs {
     /// bundled demo fleet), each function in local execution environments.
     #[arg(long, global = true, value_name = "DIR", num_args = 0..=1, default_missing_value = "")]
     pub local: Option<String>,
+    /// Open the dashboard without the last known fleet (the inventory cache), waiting for
+    /// discovery instead; nothing is read from or written to the cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     /// The stage for `${opt:stage}` and `${sls:stage}` in serverless.yml (with --local).
     #[arg(long, global = true, value_name = "STAGE")]
     pub stage: Option<String>,

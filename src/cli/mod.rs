@@ -25,6 +25,7 @@ use crate::app::keymap::Keymap;
 use crate::app::theme::Theme;
 use crate::config::Config;
 use crate::fleet::aws::{AwsFleet, AwsOptions, Timeouts};
+use crate::fleet::cache::InventoryCache;
 use crate::fleet::change::Safety;
 use crate::fleet::change::limits::parse_weight;
 use crate::fleet::local::fleet::state_dir_for;
@@ -321,7 +322,7 @@ async fn run_command(
             if let Some(local) = &local {
                 serve::serve_or_attach(local, &config).await;
             }
-            tui(fleet, &config, cli.global.read_only, started).await
+            tui(fleet, &config, &cli.global, started).await
         }
     }
 }
@@ -329,9 +330,10 @@ async fn run_command(
 async fn tui(
     fleet: Arc<dyn Fleet>,
     config: &Config,
-    read_only: bool,
+    global: &GlobalArgs,
     started: Instant,
 ) -> ExitCode {
+    let read_only = global.read_only;
     if !std::io::stdout().is_terminal() {
         return fail(
             "the dashboard needs a terminal; in scripts use a subcommand such as `mfn-tui ls --json`",
@@ -361,7 +363,15 @@ async fn tui(
     if state.context.provider == crate::fleet::Provider::Local {
         state.refresh_figures = Some(Duration::from_millis(config.local.refresh_ms.max(500)));
     }
-    match crate::tui::terminal::run_tui(state, fleet, started).await {
+    // A fleet on AWS opens on its last known inventory, stale until discovery revalidates it;
+    // the local one is read in no time and needs none.
+    let cache = (state.context.provider == crate::fleet::Provider::Aws && !global.no_cache)
+        .then(InventoryCache::user)
+        .flatten();
+    if let Some(cache) = &cache {
+        state.open_cached(cache.load(&state.context.targets), crate::clock::now_ms());
+    }
+    match crate::tui::terminal::run_tui(state, fleet, cache, started).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("terminal: {e}")),
     }

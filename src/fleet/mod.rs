@@ -4,6 +4,7 @@
 pub mod alias_figures;
 pub mod artifact;
 pub mod aws;
+pub mod cache;
 pub mod change;
 pub mod cost_report;
 pub mod error;

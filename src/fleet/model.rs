@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One place discovery looks: a credentials profile (or the default chain) in one region.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Target {
     /// `None` means the default credential chain.
     pub profile: Option<String>,
@@ -34,7 +34,7 @@ impl fmt::Display for Target {
 }
 
 /// Which provider a fleet comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
     Aws,
@@ -94,6 +94,21 @@ impl Secret {
     }
 }
 
+/// A secret is written as nothing: the inventory cache keeps the names of environment
+/// variables, never their values, and reads them back empty.
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_none()
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _ = serde::de::IgnoredAny::deserialize(deserializer)?;
+        Ok(Secret::new(""))
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")
@@ -101,7 +116,7 @@ impl fmt::Debug for Secret {
 }
 
 /// Why a function sits in its service: the grouping rule that matched first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupedBy {
     /// The configured service tag (default `mfn:service`).
@@ -129,7 +144,7 @@ impl fmt::Display for GroupedBy {
 }
 
 /// Where grouping put a function.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Placement {
     pub service: String,
     pub stage: Option<String>,
@@ -141,7 +156,7 @@ pub const UNGROUPED: &str = "(ungrouped)";
 
 /// Whether a published version can serve traffic: Lambda's `State` of the version. A
 /// SnapStart version stays `Pending` for minutes while its snapshot is made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VersionState {
     Active,
@@ -179,7 +194,7 @@ impl fmt::Display for VersionState {
 }
 
 /// A published version of a function.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Version {
     pub version: String,
     pub code_sha256: String,
@@ -189,7 +204,7 @@ pub struct Version {
 }
 
 /// An alias, with the share of traffic each version gets.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alias {
     pub name: String,
     /// The primary version.
@@ -200,7 +215,7 @@ pub struct Alias {
 }
 
 /// Which kind of API Gateway API a route belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ApiKind {
     Rest,
@@ -208,7 +223,7 @@ pub enum ApiKind {
 }
 
 /// An API Gateway route whose integration reaches a function.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Route {
     /// The API's name.
     pub api: String,
@@ -221,7 +236,7 @@ pub struct Route {
 }
 
 /// An event source mapping (SQS, Kinesis, DynamoDB streams, ...).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventSource {
     pub uuid: String,
     pub source_arn: String,
@@ -229,8 +244,9 @@ pub struct EventSource {
     pub batch_size: Option<i32>,
 }
 
-/// A deployed function with everything discovery learned about it.
-#[derive(Debug, Clone, PartialEq)]
+/// A deployed function with everything discovery learned about it. Serialized for the
+/// inventory cache, environment values never (their names only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Function {
     pub name: String,
     /// The unqualified ARN; the key of a function across the whole fleet.
@@ -326,7 +342,7 @@ pub fn split_function_arn(arn: &str) -> Option<(String, Option<String>)> {
 }
 
 /// A group of functions deployed together: one stack, one stage, one region, one account.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ServiceKey {
     pub name: String,
     pub stage: Option<String>,

@@ -34,6 +34,19 @@ impl App {
                     tokio::join!(fleet.discover(targets, Depth::Background, sink), forward);
                 }));
             }
+            Effect::SaveCache => {
+                if let Some(cache) = self.cache.clone() {
+                    let (inventory, targets) = (
+                        self.state.inventory.clone(),
+                        self.state.context.targets.clone(),
+                    );
+                    tokio::task::spawn_blocking(move || {
+                        if let Err(e) = cache.save(&inventory, &targets, crate::clock::now_ms()) {
+                            tracing::warn!(error = %e, "the inventory cache could not be written");
+                        }
+                    });
+                }
+            }
             Effect::Details(functions) => {
                 let (sink, mut findings) = mpsc::unbounded_channel::<DiscoveryEvent>();
                 let (fleet, tx) = (self.fleet.clone(), self.tx.clone());

@@ -13,6 +13,7 @@ use crate::app::msg::Msg;
 use crate::app::{State, update};
 use crate::audit::AuditLog;
 use crate::fleet::Fleet;
+use crate::fleet::cache::InventoryCache;
 use crate::fleet::walk::CancelOnDrop;
 
 /// How often the spinner moves while discovery runs. When nothing runs, nothing ticks.
@@ -26,6 +27,8 @@ pub struct App {
     pub state: State,
     /// Where the changes made from the dashboard are recorded (the user's audit log).
     pub audit: AuditLog,
+    /// Where the fleet is kept for the next start (none: not kept).
+    pub cache: Option<InventoryCache>,
     pub(super) fleet: Arc<dyn Fleet>,
     pub(super) tx: mpsc::UnboundedSender<Msg>,
     rx: mpsc::UnboundedReceiver<Msg>,
@@ -42,6 +45,7 @@ impl App {
         App {
             state,
             audit: AuditLog::user(),
+            cache: None,
             fleet,
             tx,
             rx,
@@ -181,6 +185,19 @@ impl App {
             h.abort();
         }
         self.package_read = None;
+        // The versions and aliases read in the background since discovery finished are kept
+        // for the next start too (not a half-discovered fleet, though).
+        if let Some(cache) = &self.cache
+            && !self.state.discovering()
+            && self.state.cached_age_ms.is_none()
+            && let Err(e) = cache.save(
+                &self.state.inventory,
+                &self.state.context.targets,
+                crate::clock::now_ms(),
+            )
+        {
+            tracing::warn!(error = %e, "the inventory cache could not be written");
+        }
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ use crossterm::event::{self, Event};
 use tokio::sync::mpsc;
 
 use crate::fleet::Fleet;
+use crate::fleet::cache::InventoryCache;
 
 use super::runner::App;
 use crate::app::State;
@@ -15,9 +16,15 @@ use crate::app::msg::Msg;
 
 /// Runs the TUI on the real terminal. The terminal is restored on return, on panic (ratatui's
 /// hook) and on SIGTERM, SIGINT and SIGHUP (they end the loop like `q`).
-pub async fn run_tui(state: State, fleet: Arc<dyn Fleet>, started: Instant) -> io::Result<()> {
+pub async fn run_tui(
+    state: State,
+    fleet: Arc<dyn Fleet>,
+    cache: Option<InventoryCache>,
+    started: Instant,
+) -> io::Result<()> {
     let mut terminal = ratatui::init();
-    let app = App::new(state, fleet);
+    let mut app = App::new(state, fleet);
+    app.cache = cache;
     spawn_input(app.sender());
     spawn_signals(app.sender());
     let result = app.run(&mut terminal, started).await;

@@ -74,6 +74,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             theme.text,
         )]
     };
+    if let Some(age) = state.cached_age_ms {
+        status.push(Span::styled(
+            format!(" · cached {} ago, revalidating", crate::units::age(age)),
+            theme.muted,
+        ));
+    }
     let figures = &state.figures;
     match figures.loading {
         Some(p) if !state.discovering() => status.push(Span::styled(

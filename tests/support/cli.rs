@@ -20,6 +20,7 @@ pub fn mfn_command(endpoint: &str, region: &str) -> Command {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("XDG_CONFIG_HOME", &dir)
         .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CACHE_HOME", dir.join("cache"))
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("MFN_TUI_LOG_FILE", dir.join("log"))
         .args(["--endpoint-url", endpoint, "--region", region]);

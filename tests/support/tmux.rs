@@ -16,6 +16,7 @@ pub fn dashboard_command(endpoint: &str, scratch: &Path, regions: &[&str]) -> St
     format!(
         "env AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true \
          AWS_CONFIG_FILE={dir}/none AWS_SHARED_CREDENTIALS_FILE={dir}/none XDG_CONFIG_HOME={dir} \
+         XDG_CACHE_HOME={dir}/cache XDG_STATE_HOME={dir}/state \
          MFN_TUI_LOG_FILE={dir}/mfn-tui.log TERM=xterm-256color {bin} --endpoint-url {endpoint} \
          {regions}",
         dir = scratch.display(),

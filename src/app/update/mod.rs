@@ -43,12 +43,21 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Discovery(event) if !state.expects(&event) => Vec::new(),
         Msg::Discovery(event) => {
+            let finished = matches!(event, crate::fleet::DiscoveryEvent::Finished(_));
             state.inventory.apply(event);
             state.fleet.dirty = true;
             let mut effects = details::wanted(state);
-            // The window's figures are read once the fleet is known.
-            if !state.discovering() && !state.figures.requested {
-                effects.extend(ask_to_read(state));
+            if !state.discovering() {
+                // The fleet is known again: the cache's is no longer what is shown, and what
+                // is shown becomes the next start's cache.
+                if finished {
+                    state.cached_age_ms = None;
+                    effects.push(Effect::SaveCache);
+                }
+                // The window's figures are read once the fleet is known.
+                if !state.figures.requested {
+                    effects.extend(ask_to_read(state));
+                }
             }
             effects
         }

@@ -56,6 +56,9 @@ pub struct Inventory {
     targets: BTreeMap<Target, TargetState>,
     accounts: BTreeMap<Target, String>,
     failures: Vec<Failure>,
+    /// Targets discovered again while what was known of them stays on screen: the functions
+    /// seen so far; the others go when the target is finished.
+    revalidating: BTreeMap<Target, BTreeSet<String>>,
 }
 
 impl Inventory {
@@ -88,6 +91,9 @@ impl Inventory {
             DiscoveryEvent::Functions { target, functions } => {
                 for mut function in functions {
                     function.target = target.clone();
+                    if let Some(seen) = self.revalidating.get_mut(&target) {
+                        seen.insert(function.arn.clone());
+                    }
                     self.origin.insert(function.arn.clone(), target.clone());
                     let arn = function.arn.clone();
                     self.functions.insert(arn.clone(), function);
@@ -146,6 +152,17 @@ impl Inventory {
                 error,
             }),
             DiscoveryEvent::Finished(target) => {
+                if let Some(seen) = self.revalidating.remove(&target)
+                    && self.functions_listed(&target)
+                {
+                    let gone: Vec<String> = self
+                        .origin
+                        .iter()
+                        .filter(|(arn, t)| **t == target && !seen.contains(*arn))
+                        .map(|(arn, _)| arn.clone())
+                        .collect();
+                    self.forget(&gone);
+                }
                 self.targets.insert(target, TargetState::Done);
             }
         }
@@ -167,15 +184,19 @@ impl Inventory {
         self.merge(&arn);
     }
 
-    /// Forgets what an earlier discovery of `target` found, so a refresh starts clean.
+    /// A target is discovered again: what an earlier discovery (or the cache) found of it
+    /// stays on screen, and what the new one does not find again goes when it is finished.
     fn restart(&mut self, target: Target) {
-        let stale: BTreeSet<String> = self
-            .origin
-            .iter()
-            .filter(|(_, t)| **t == target)
-            .map(|(arn, _)| arn.clone())
-            .collect();
-        for arn in &stale {
+        if self.origin.values().any(|t| *t == target) {
+            self.revalidating.insert(target.clone(), BTreeSet::new());
+        }
+        self.failures.retain(|f| f.target != target);
+        self.targets.insert(target, TargetState::Discovering);
+    }
+
+    /// Drops every finding of `arns`.
+    fn forget(&mut self, arns: &[String]) {
+        for arn in arns {
             self.functions.remove(arn);
             self.origin.remove(arn);
             self.tags.remove(arn);
@@ -184,9 +205,12 @@ impl Inventory {
             self.routes.remove(arn);
             self.event_sources.remove(arn);
         }
-        self.failures.retain(|f| f.target != target);
-        self.accounts.remove(&target);
-        self.targets.insert(target, TargetState::Discovering);
+    }
+
+    /// Whether what is shown of `target` is an earlier discovery's (or the cache's), being
+    /// discovered again.
+    pub fn revalidating(&self, target: &Target) -> bool {
+        self.revalidating.contains_key(target)
     }
 
     /// Folds whatever is known about `arn` into its function and places it in a service.
@@ -320,112 +344,4 @@ pub fn service_key(f: &Function) -> ServiceKey {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fleet::model::{ApiKind, GroupedBy};
-
-    fn target() -> Target {
-        Target::new(None, "eu-west-1")
-    }
-
-    fn function(name: &str) -> Function {
-        Function::new(
-            name,
-            &format!("arn:aws:lambda:eu-west-1:123456789012:function:{name}"),
-            "eu-west-1",
-        )
-    }
-
-    #[test]
-    fn a_function_read_again_keeps_its_tags_and_takes_its_new_code() {
-        let mut inv = Inventory::new(GroupingRules::default());
-        let f = function("legacy-cron");
-        inv.apply(DiscoveryEvent::Functions {
-            target: target(),
-            functions: vec![f.clone()],
-        });
-        let tags = BTreeMap::from([("mfn:service".to_string(), "billing".to_string())]);
-        inv.apply(DiscoveryEvent::Tags {
-            target: target(),
-            tags: BTreeMap::from([(f.arn.clone(), tags.clone())]),
-        });
-        let mut again = f.clone();
-        again.code_sha256 = "NEW".into();
-        again.versions = vec![crate::fleet::Version {
-            version: "1".into(),
-            code_sha256: "OLD".into(),
-            last_modified: String::new(),
-            description: String::new(),
-            state: crate::fleet::VersionState::Active,
-        }];
-        inv.refresh(again);
-        let now = inv.function(&f.arn).unwrap();
-        assert_eq!(now.code_sha256, "NEW");
-        assert_eq!(now.versions.len(), 1);
-        assert_eq!(now.tags, tags, "tags stay");
-        assert_eq!(now.placement.service, "billing", "still placed by its tag");
-        inv.refresh(function("stranger"));
-        assert!(inv.function(&function("stranger").arn).is_none());
-    }
-
-    #[test]
-    fn routes_that_arrive_before_their_function_are_kept_for_it() {
-        let mut inv = Inventory::new(GroupingRules::default());
-        inv.apply(DiscoveryEvent::Started(target()));
-        let f = function("users-dev-login");
-        let route = Route {
-            api: "users".into(),
-            api_id: "a1".into(),
-            kind: ApiKind::Http,
-            method: "POST".into(),
-            path: "/login".into(),
-            qualifier: None,
-        };
-        inv.apply(DiscoveryEvent::Routes {
-            target: target(),
-            routes: vec![(f.arn.clone(), route.clone())],
-        });
-        inv.apply(DiscoveryEvent::Functions {
-            target: target(),
-            functions: vec![f.clone()],
-        });
-        assert_eq!(inv.function(&f.arn).unwrap().routes, vec![route]);
-    }
-
-    #[test]
-    fn tags_regroup_a_function_already_placed_by_its_name() {
-        let mut inv = Inventory::new(GroupingRules::default());
-        let f = function("users-dev-login");
-        inv.apply(DiscoveryEvent::Functions {
-            target: target(),
-            functions: vec![f.clone()],
-        });
-        assert_eq!(
-            inv.function(&f.arn).unwrap().placement.grouped_by,
-            GroupedBy::Naming
-        );
-        let tags = BTreeMap::from([(
-            f.arn.clone(),
-            BTreeMap::from([("mfn:service".to_string(), "identity".to_string())]),
-        )]);
-        inv.apply(DiscoveryEvent::Tags {
-            target: target(),
-            tags,
-        });
-        let services = inv.services();
-        assert_eq!(services.len(), 1);
-        assert_eq!(services[0].key.name, "identity");
-    }
-
-    #[test]
-    fn a_new_discovery_of_a_target_forgets_what_the_last_one_found() {
-        let mut inv = Inventory::new(GroupingRules::default());
-        inv.apply(DiscoveryEvent::Functions {
-            target: target(),
-            functions: vec![function("a-dev-x")],
-        });
-        inv.apply(DiscoveryEvent::Started(target()));
-        assert_eq!(inv.function_count(), 0);
-        assert_eq!(inv.pending_targets(), 1);
-    }
-}
+mod tests;
