@@ -7,6 +7,7 @@ pub mod filter_pattern;
 pub mod histogram;
 pub mod insights;
 pub mod latency;
+pub mod log_file;
 pub mod logline;
 pub mod metrics;
 pub mod pricing;

@@ -13,6 +13,7 @@ pub mod read;
 mod serve;
 pub mod stats;
 mod stats_document;
+mod stats_from;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -45,6 +46,18 @@ pub mod exit {
 
 /// Runs what the command line asks for.
 pub async fn run(cli: Cli, config: Config, started: Instant) -> ExitCode {
+    // Figures from a file need no fleet: no credentials, no region, no AWS call.
+    if let Some(Command::Stats {
+        names,
+        window,
+        file,
+        json,
+        ..
+    }) = &cli.command
+        && file.from.is_some()
+    {
+        return stats_from::run(&config, file, names, window, *json);
+    }
     let local = match &cli.global.local {
         Some(dir) => match local_fleet(dir, cli.global.stage.clone(), &config) {
             Ok(f) => Some(f),
@@ -157,6 +170,7 @@ async fn run_command(
             window,
             source,
             json,
+            ..
         }) => {
             let source = if window.insights {
                 FigureSource::Insights

@@ -60,7 +60,7 @@ pub async fn select_window(
     window_args: &WindowArgs,
 ) -> Result<Selection, String> {
     let window = window::window(
-        &window_args.since,
+        window_args.since(),
         window_args.start.as_deref(),
         window_args.end.as_deref(),
         crate::clock::now_ms(),
@@ -116,7 +116,7 @@ pub async fn read_reports(
             functions,
             window,
             config.logs.confirm_scan_bytes,
-            &window_args.since,
+            window_args.since(),
             insights,
         )
         .await?;

@@ -78,13 +78,18 @@ pub async fn run(
         eprintln!("mfn-tui: {why}");
         doc.notes.push(why);
     }
+    print(&doc, json)
+}
+
+/// Prints the document (JSON or a table) and its errors; the exit code they make.
+pub fn print(doc: &StatsDocument, json: bool) -> ExitCode {
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&doc).expect("stats serialize")
+            serde_json::to_string_pretty(doc).expect("stats serialize")
         );
     } else {
-        print!("{}", table(&doc));
+        print!("{}", table(doc));
     }
     finish(&doc.errors)
 }

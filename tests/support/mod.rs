@@ -11,6 +11,7 @@ pub mod local;
 pub mod memory_fleet;
 pub mod mocks;
 pub mod package;
+pub mod report_log;
 pub mod screen;
 pub mod seed;
 pub mod sequential;
