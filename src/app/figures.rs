@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 
 use crate::analysis::cost::Cost;
 use crate::analysis::histogram::Percentiles;
-use crate::analysis::latency::LatencyStats;
+use crate::analysis::insights::InsightsFigures;
+use crate::analysis::latency::{LatencyStats, Window};
 use crate::analysis::metrics::MetricFigures;
 use crate::analysis::pricing::PricingTable;
 use crate::fleet::cost_report::{CostReport, cost_report};
+use crate::fleet::insights_read::InsightsLatency;
 use crate::fleet::inventory::service_key;
 use crate::fleet::metrics::FleetMetrics;
 use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
@@ -45,6 +47,20 @@ pub struct Figures {
     pub metrics_read: u64,
     /// A metrics read is under way.
     pub metrics_loading: bool,
+    /// How the window's REPORT records are read (or were).
+    pub via: Option<ReportVia>,
+    /// Logs Insights' percentiles by function ARN and by service, where it aggregated (its
+    /// counts and billing are in `by_function` and `by_service` like a paged read's).
+    pub insights: BTreeMap<String, InsightsFigures>,
+    pub insights_by_service: BTreeMap<ServiceKey, InsightsFigures>,
+}
+
+/// Where the REPORT figures come from: paging the logs, or Logs Insights over what the estimate
+/// says it scans.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportVia {
+    Logs,
+    Insights(ScanEstimate),
 }
 
 /// What one row shows in the latency and cost columns.
@@ -53,7 +69,8 @@ pub struct RowFigures {
     pub invocations: u64,
     pub cold_pct: f64,
     pub warm: Option<Percentiles>,
-    pub cold: Option<Percentiles>,
+    /// Logs Insights gives a cold p50 and p99 only; the fleet shows the p99.
+    pub cold_p99_ms: Option<f64>,
     pub cost: Option<Cost>,
     /// From CloudWatch metrics.
     pub error_pct: Option<f64>,
@@ -79,6 +96,9 @@ impl Figures {
             metrics: None,
             metrics_read: 0,
             metrics_loading: false,
+            via: None,
+            insights: BTreeMap::new(),
+            insights_by_service: BTreeMap::new(),
         }
     }
 
@@ -93,11 +113,16 @@ impl Figures {
         self.blocked = None;
         self.metrics = None;
         self.metrics_loading = false;
+        self.via = None;
+        self.insights.clear();
+        self.insights_by_service.clear();
     }
 
     /// Takes in a finished read: per function, rolled up per service, and priced.
     pub fn absorb(&mut self, read: FleetLatency, inventory: &Inventory) {
         self.loading = None;
+        self.insights.clear();
+        self.insights_by_service.clear();
         self.failures = read.failures.len();
         self.by_service.clear();
         for f in inventory.functions() {
@@ -113,9 +138,35 @@ impl Figures {
         self.by_function = read.by_function;
     }
 
+    /// Takes in what Logs Insights aggregated: counts and billing priced like a paged read's,
+    /// its percentiles kept beside them (a service's cannot be made of its functions').
+    pub fn absorb_insights(
+        &mut self,
+        read: InsightsLatency,
+        window: Window,
+        inventory: &Inventory,
+    ) {
+        let by_function = read
+            .by_function
+            .iter()
+            .map(|(arn, f)| (arn.clone(), f.as_latency_stats(window)))
+            .collect();
+        self.absorb(
+            FleetLatency {
+                by_function,
+                failures: read.failures,
+                progress: ReadProgress::default(),
+            },
+            inventory,
+        );
+        self.insights = read.by_function;
+        self.insights_by_service = read.by_service;
+    }
+
     pub fn of_function(&self, arn: &str) -> Option<RowFigures> {
         row(
             self.by_function.get(arn),
+            self.insights.get(arn),
             self.cost
                 .as_ref()
                 .and_then(|c| c.by_function.get(arn))
@@ -127,6 +178,7 @@ impl Figures {
     pub fn of_service(&self, key: &ServiceKey) -> Option<RowFigures> {
         row(
             self.by_service.get(key),
+            self.insights_by_service.get(key),
             self.cost
                 .as_ref()
                 .and_then(|c| c.by_service.get(key))
@@ -138,6 +190,7 @@ impl Figures {
 
 fn row(
     stats: Option<&LatencyStats>,
+    insights: Option<&InsightsFigures>,
     cost: Option<Cost>,
     metrics: Option<&MetricFigures>,
 ) -> Option<RowFigures> {
@@ -147,8 +200,13 @@ fn row(
     Some(RowFigures {
         invocations: stats.map_or(0, |s| s.invocations),
         cold_pct: stats.map_or(0.0, |s| s.cold_start_pct()),
-        warm: stats.and_then(|s| s.warm_percentiles()),
-        cold: stats.and_then(|s| s.cold_percentiles()),
+        warm: stats
+            .and_then(|s| s.warm_percentiles())
+            .or_else(|| insights.and_then(|i| i.warm)),
+        cold_p99_ms: stats
+            .and_then(|s| s.cold_percentiles())
+            .map(|p| p.p99_ms)
+            .or_else(|| insights.and_then(|i| i.cold_p99_ms)),
         cost,
         error_pct: metrics.and_then(MetricFigures::error_pct),
         throttles: metrics.and_then(|m| m.throttles),

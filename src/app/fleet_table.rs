@@ -50,7 +50,7 @@ impl SortColumn {
             SortColumn::Invocations => Some(f.invocations as f64),
             SortColumn::ColdPct => Some(f.cold_pct),
             SortColumn::WarmP99 => f.warm.map(|p| p.p99_ms),
-            SortColumn::ColdP99 => f.cold.map(|p| p.p99_ms),
+            SortColumn::ColdP99 => f.cold_p99_ms,
             SortColumn::Cost => f.cost.map(|c| c.projected_30d_usd),
             SortColumn::ErrorPct => f.error_pct,
             SortColumn::Throttles => f.throttles,

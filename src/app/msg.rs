@@ -3,8 +3,10 @@
 use crossterm::event::KeyEvent;
 
 use crate::analysis::by_version::VersionFigures;
+use crate::analysis::latency::Window;
 use crate::fleet::change::{Outcome, Plan};
 use crate::fleet::follow::FollowMode;
+use crate::fleet::insights_read::InsightsLatency;
 use crate::fleet::metrics::FleetMetrics;
 use crate::fleet::reports::{FleetLatency, ReadProgress, ScanEstimate};
 use crate::fleet::{
@@ -30,6 +32,11 @@ pub enum Msg {
     LatencyProgress(ReadProgress),
     /// REPORT records of the window, read and folded.
     LatencyRead(FleetLatency),
+    /// The REPORT figures of `window` as Logs Insights aggregated them.
+    InsightsRead {
+        read: Box<InsightsLatency>,
+        window: Window,
+    },
     /// CloudWatch's figures of the window (read number `read`).
     MetricsRead {
         read: u64,
@@ -111,6 +118,13 @@ pub enum Effect {
     /// Read the REPORT records of these functions over the last `since_ms` (the runner reads the
     /// clock), reporting [`Msg::LatencyProgress`] and then [`Msg::LatencyRead`].
     ReadLatency {
+        functions: Vec<Function>,
+        since_ms: i64,
+    },
+    /// Let Logs Insights aggregate the REPORT records of these functions over the last
+    /// `since_ms` (too many log groups to page through), reporting [`Msg::InsightsRead`]; a new
+    /// read abandons it, and abandoning stops its queries.
+    ReadInsights {
         functions: Vec<Function>,
         since_ms: i64,
     },

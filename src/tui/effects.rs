@@ -5,6 +5,7 @@ use tokio::sync::mpsc;
 use crate::analysis::latency::{SERIES_BUCKETS as BUCKETS, Window};
 use crate::app::msg::{Effect, Msg};
 use crate::fleet::alias_figures::alias_versions;
+use crate::fleet::insights_read::insights_latency;
 use crate::fleet::metrics::read_metrics;
 use crate::fleet::reports::{estimate_scan, read_latency};
 use crate::fleet::walk::Cancel;
@@ -106,6 +107,23 @@ impl App {
                     })
                     .await;
                     let _ = tx.send(Msg::LatencyRead(read));
+                }));
+            }
+            Effect::ReadInsights {
+                functions,
+                since_ms,
+            } => {
+                if let Some(h) = self.reading.take() {
+                    h.abort();
+                }
+                let window = Window::ending_at(crate::clock::now_ms(), since_ms);
+                let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
+                self.reading = Some(tokio::spawn(async move {
+                    let read = insights_latency(fleet, &functions, window).await;
+                    let _ = tx.send(Msg::InsightsRead {
+                        read: Box::new(read),
+                        window,
+                    });
                 }));
             }
             Effect::TailLogs {

@@ -202,11 +202,7 @@ fn report_cells(figures: Option<RowFigures>, loading: bool) -> Vec<Cell<'static>
                 .map(|p| millis(p.p99_ms))
                 .unwrap_or_else(|| "-".into()),
         ),
-        Cell::from(
-            f.cold
-                .map(|p| millis(p.p99_ms))
-                .unwrap_or_else(|| "-".into()),
-        ),
+        Cell::from(f.cold_p99_ms.map(millis).unwrap_or_else(|| "-".into())),
         Cell::from(
             f.cost
                 .map(|c| dollars(c.projected_30d_usd))

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::app::figures::ReportVia;
 use crate::app::keymap::Action;
 use crate::app::state::{State, View};
 use crate::fleet::inventory::TargetState;
@@ -81,8 +82,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ));
     }
     let figures = &state.figures;
-    match figures.loading {
-        Some(p) if !state.discovering() => status.push(Span::styled(
+    let insights = match &figures.via {
+        Some(ReportVia::Insights(e)) => Some(e),
+        _ => None,
+    };
+    match (figures.loading, insights) {
+        (Some(_), Some(e)) if !state.discovering() => {
+            status.push(Span::styled(
+                format!(
+                    " · {} Logs Insights aggregating ({}) {} log groups, about {} to scan",
+                    crate::ui::spinner(state.spinner),
+                    figures.since,
+                    e.groups,
+                    crate::units::bytes(e.bytes)
+                ),
+                theme.accent,
+            ));
+        }
+        (Some(p), _) if !state.discovering() => status.push(Span::styled(
             format!(
                 " · {} reading logs ({}) {}/{} functions · {} records · {}",
                 crate::ui::spinner(state.spinner),
@@ -107,8 +124,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 .as_ref()
                 .map(|c| format!(" · ${:.2}/30d at list price", c.total.projected_30d_usd))
                 .unwrap_or_default();
+            let via = if insights.is_some() {
+                " (Logs Insights)"
+            } else {
+                ""
+            };
             status.push(Span::styled(
-                format!(" · window {}{cost}", figures.since),
+                format!(" · window {}{via}{cost}", figures.since),
                 theme.muted,
             ));
         }

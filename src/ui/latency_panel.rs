@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 
 use crate::analysis::cost::Cost;
 use crate::analysis::latency::LatencyStats;
-use crate::app::figures::Figures;
+use crate::app::figures::{Figures, ReportVia};
 use crate::fleet::Function;
 use crate::ui::Theme;
 use crate::ui::pictures::sparkline;
@@ -17,10 +17,11 @@ pub fn lines(figures: &Figures, f: &Function, theme: &Theme) -> Vec<Line<'static
         theme.title,
     ))];
     out.extend(super::metrics_panel::lines(figures, f, theme));
-    out.push(Line::from(Span::styled(
-        "  From REPORT records (the logs)",
-        theme.accent,
-    )));
+    let via = match figures.via {
+        Some(ReportVia::Insights(_)) => "  From REPORT records (Logs Insights aggregated them)",
+        _ => "  From REPORT records (the logs)",
+    };
+    out.push(Line::from(Span::styled(via, theme.accent)));
     out.extend(report_lines(figures, &f.arn, theme));
     out
 }
@@ -66,7 +67,11 @@ fn report_lines(figures: &Figures, arn: &str, theme: &Theme) -> Vec<Line<'static
             s.errors
         ),
     );
-    if let Some(p) = s.warm_percentiles() {
+    let insights = figures.insights.get(arn);
+    if let Some(p) = s
+        .warm_percentiles()
+        .or_else(|| insights.and_then(|i| i.warm))
+    {
         row(
             &mut out,
             "Warm",
@@ -79,16 +84,27 @@ fn report_lines(figures: &Figures, arn: &str, theme: &Theme) -> Vec<Line<'static
             ),
         );
     }
-    if let (Some(c), Some(i)) = (s.cold_percentiles(), s.init_percentiles()) {
+    let cold = match (s.cold_percentiles(), s.init_percentiles()) {
+        (Some(c), Some(i)) => Some([c.p50_ms, c.p99_ms, i.p50_ms, i.p99_ms]),
+        _ => insights.and_then(|i| {
+            Some([
+                i.cold_p50_ms?,
+                i.cold_p99_ms?,
+                i.init_p50_ms?,
+                i.init_p99_ms?,
+            ])
+        }),
+    };
+    if let Some([c50, c99, i50, i99]) = cold {
         row(
             &mut out,
             "Cold",
             format!(
                 "p50 {}  p99 {}   of which init p50 {}  p99 {}",
-                millis(c.p50_ms),
-                millis(c.p99_ms),
-                millis(i.p50_ms),
-                millis(i.p99_ms)
+                millis(c50),
+                millis(c99),
+                millis(i50),
+                millis(i99)
             ),
         );
     }

@@ -1,8 +1,10 @@
 //! The `:` commands, and the effects that discovering and reading the fleet start with.
 
 use crate::fleet::Target;
+use crate::fleet::reports::ScanEstimate;
 
 use super::super::command::{self, Command};
+use super::super::figures::ReportVia;
 use super::super::msg::Effect;
 use super::super::state::{FunctionPane, Overlay, State, View};
 use super::input::set_filter;
@@ -142,11 +144,24 @@ pub(super) fn ask_to_read(state: &mut State) -> Vec<Effect> {
     ]
 }
 
-/// Asks for the REPORT records of every function over the window.
+/// Asks for the REPORT records of every function over the window, paged from the logs.
 pub(super) fn read_latency(state: &mut State) -> Vec<Effect> {
     state.figures.requested = true;
     state.figures.loading = Some(Default::default());
+    state.figures.via = Some(ReportVia::Logs);
     vec![Effect::ReadLatency {
+        functions: state.inventory.functions().cloned().collect(),
+        since_ms: state.figures.since_ms,
+    }]
+}
+
+/// Asks Logs Insights for the REPORT figures of every function over the window: the same rule
+/// as `stats --source auto`, for a fleet with too many log groups to page through.
+pub(super) fn read_insights(state: &mut State, estimate: ScanEstimate) -> Vec<Effect> {
+    state.figures.requested = true;
+    state.figures.loading = Some(Default::default());
+    state.figures.via = Some(ReportVia::Insights(estimate));
+    vec![Effect::ReadInsights {
         functions: state.inventory.functions().cloned().collect(),
         since_ms: state.figures.since_ms,
     }]

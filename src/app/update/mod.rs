@@ -20,7 +20,7 @@ use crate::units::bytes;
 use super::keymap::{Action, Scope};
 use super::msg::{Effect, Msg};
 use super::state::{Flash, FunctionPane, Input, Overlay, State, View};
-use commands::{ask_to_read, discover_all, read_latency};
+use commands::{ask_to_read, discover_all, read_insights, read_latency};
 
 /// Applies `msg` to `state` and returns the effects to run.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -62,7 +62,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             effects
         }
         // An estimate or a read nobody waits for any more (the fleet or the window changed).
-        Msg::ScanEstimated(_) | Msg::LatencyRead(_)
+        Msg::ScanEstimated(_) | Msg::LatencyRead(_) | Msg::InsightsRead { .. }
             if state.figures.loading.is_none() || state.discovering() =>
         {
             Vec::new()
@@ -80,8 +80,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 &state.figures.rules,
                 state.figures.confirm_scan_bytes,
             );
-            if plan == ReportPlan::Logs {
-                return read_latency(state);
+            match plan {
+                ReportPlan::Logs => return read_latency(state),
+                ReportPlan::Insights => return read_insights(state, e),
+                ReportPlan::Skip(_) => {}
             }
             state.figures.loading = None;
             let why = format!(
@@ -111,6 +113,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::LatencyRead(read) => {
             state.figures.absorb(read, &state.inventory);
+            state.fleet.dirty = true;
+            Vec::new()
+        }
+        Msg::InsightsRead { read, window } => {
+            state
+                .figures
+                .absorb_insights(*read, window, &state.inventory);
             state.fleet.dirty = true;
             Vec::new()
         }
