@@ -16,6 +16,7 @@ pub use super::options::{LocalOptions, state_dir_for};
 
 use super::bundle::{self, Bundle};
 use super::environment::Launch;
+use super::gateway::GatewaySettings;
 use super::pool::{Outcome, Pool, PoolSettings, Refused};
 use super::project::variables::Sources;
 use super::project::{self, FunctionDef, Project, ServiceDef};
@@ -268,8 +269,8 @@ impl LocalFleet {
 
     /// Serves the fleet's routes on `127.0.0.1:port`; a failure is kept and reported with
     /// discovery, and everything else still runs.
-    pub async fn start_gateway(self: &Arc<Self>, port: u16) {
-        let started = super::gateway::start(self.clone(), port)
+    pub async fn start_gateway(self: &Arc<Self>, gateway: &GatewaySettings) {
+        let started = super::gateway::start(self.clone(), gateway)
             .await
             .map(|addr| format!("http://{addr}"));
         if let Err(e) = &started {
@@ -280,8 +281,8 @@ impl LocalFleet {
 
     /// Runs the fleet for requests and schedules: the gateway on `127.0.0.1:port` and the
     /// functions' schedules.
-    pub async fn serve(self: &Arc<Self>, port: u16) {
-        self.start_gateway(port).await;
+    pub async fn serve(self: &Arc<Self>, gateway: &GatewaySettings) {
+        self.start_gateway(gateway).await;
         super::schedule::runner::start(self);
     }
 
