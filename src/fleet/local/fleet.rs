@@ -49,8 +49,10 @@ pub struct LocalFleet {
     passed: Vec<(String, String)>,
     /// The fleet itself, for work that outlives a call (queued invocations).
     this: std::sync::Weak<LocalFleet>,
-    /// The HTTP gateway's URL once started, or why it could not start.
+    /// The HTTP gateway's URL once started, or why it could not start (or stopped).
     pub gateway: std::sync::Mutex<Option<Result<String, String>>>,
+    /// Stops the walks of the functions' code when the fleet stops or goes.
+    pub walks: super::code::Walks,
 }
 
 /// Why a local invocation did not happen.
@@ -121,6 +123,7 @@ impl LocalFleet {
             pools: Mutex::new(HashMap::new()),
             passed: passed_env(&options.pass_env),
             gateway: std::sync::Mutex::new(None),
+            walks: super::code::Walks::default(),
         });
         // Reaps idle environments; it holds only a weak reference, so it ends with the fleet.
         let weak = Arc::downgrade(&fleet);
@@ -298,6 +301,7 @@ impl LocalFleet {
 
     /// Stops every idle environment and commits what is queued for the state.
     pub async fn shutdown(&self) {
+        self.walks.stop();
         let pools: Vec<Arc<Pool>> = self.pools.lock().await.values().cloned().collect();
         for p in pools {
             p.shutdown().await;
@@ -311,12 +315,12 @@ impl LocalFleet {
         Target::new(None, &self.region)
     }
 
-    /// The model of one function (its code digested once per service directory, through
-    /// `digests`); versions and aliases come from the state apart.
+    /// The model of one function (its code's digest from `digests`, made once per service
+    /// directory off the runtime); versions and aliases come from the state apart.
     pub(super) fn model(
         &self,
         f: &LocalFunction,
-        digests: &mut HashMap<PathBuf, Option<(String, i64)>>,
+        digests: &HashMap<PathBuf, (String, i64)>,
     ) -> Function {
         let mut m = Function::new(&f.def.name, &f.arn, &f.region);
         m.account = LOCAL_ACCOUNT.into();
@@ -327,10 +331,7 @@ impl LocalFleet {
         m.timeout_s = f.def.timeout_s;
         m.log_group = log_group(&f.def.name);
         m.description = format!("{}", f.dir.display());
-        let digest = digests
-            .entry(f.dir.clone())
-            .or_insert_with(|| super::code::digest(&f.dir).ok());
-        if let Some((sha, size)) = digest {
+        if let Some((sha, size)) = digests.get(&f.dir) {
             m.code_sha256 = sha.clone();
             m.code_size = *size;
         }
