@@ -1,7 +1,8 @@
 //! The local fleet's walks of its code: a service directory with link cycles (`a -> .`,
 //! `node_modules/x -> ..`) and a link out of it is listed, invoked and published without going
-//! round a cycle; the walks run off the async runtime; and `serve` on such a directory stops
-//! promptly on SIGTERM.
+//! round a cycle; the walks run off the async runtime; `serve` on such a directory stops
+//! promptly on SIGTERM; and project files that are not regular files of at most 10 MB are
+//! reported while the other services run.
 
 mod support;
 
@@ -221,5 +222,83 @@ fn serve_on_a_directory_with_link_cycles_stops_promptly_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid, NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_project_files_are_reported_under_errors_and_the_other_services_run() {
+    let root = scratch("project-files");
+    let services = tangled_service(&root);
+    std::fs::create_dir_all(services.join("pipe")).unwrap();
+    mkfifo(&services.join("pipe/serverless.yml"));
+    let big = services.join("big");
+    std::fs::create_dir_all(&big).unwrap();
+    std::fs::write(
+        big.join("serverless.yml"),
+        "service: big\nprovider:\n  runtime: python3.11\ncustom: ${file(./big.yml)}\nfunctions:\n  f:\n    handler: h.f\n    environment:\n      X: ${self:custom.x}\n",
+    )
+    .unwrap();
+    let file = std::fs::File::create(big.join("big.yml")).unwrap();
+    file.set_len(10 * 1024 * 1024 + 1).unwrap();
+    let env = services.join("env");
+    std::fs::create_dir_all(&env).unwrap();
+    std::fs::write(
+        env.join("serverless.yml"),
+        "service: env\nuseDotenv: true\nprovider:\n  runtime: python3.11\nfunctions:\n  f:\n    handler: h.f\n",
+    )
+    .unwrap();
+    mkfifo(&env.join(".env"));
+
+    // Opening reads every project file: a FIFO must not hang it.
+    let state = root.join("state");
+    let dir = services.clone();
+    let opening = tokio::task::spawn_blocking(move || {
+        LocalFleet::open(support::local::options(Some(&dir), &state))
+    });
+    let fleet = tokio::time::timeout(Duration::from_secs(60), opening)
+        .await
+        .expect("opening the fleet never blocks")
+        .unwrap()
+        .unwrap();
+
+    let (sink, mut events) = tokio::sync::mpsc::unbounded_channel();
+    fleet
+        .discover(fleet.context().targets, Depth::Functions, sink)
+        .await;
+    let mut failed = Vec::new();
+    let mut functions = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        match event {
+            DiscoveryEvent::Failed { scope, error, .. } => failed.push(format!("{scope}: {error}")),
+            DiscoveryEvent::Functions { functions: f, .. } => {
+                functions.extend(f.into_iter().map(|f| f.name))
+            }
+            _ => {}
+        }
+    }
+    let reported = |file: &str, what: &str| {
+        assert!(
+            failed.iter().any(|f| f.contains(file) && f.contains(what)),
+            "{file}: {what} not in {failed:#?}"
+        );
+    };
+    reported(
+        "pipe/serverless.yml",
+        "is a FIFO (named pipe), not a regular file",
+    );
+    reported("big/serverless.yml", "big.yml holds more than 10 MB");
+    reported("env/serverless.yml", ".env is a FIFO (named pipe)");
+    assert_eq!(functions, ["walker-dev-hello"], "{failed:#?}");
+    let outcome = fleet
+        .call("walker-dev-hello", None, Bytes::from_static(b"{}"))
+        .await
+        .unwrap();
+    assert_eq!(&outcome.payload[..], b"{\"walked\": true}");
     std::fs::remove_dir_all(&root).unwrap();
 }
