@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinHandle;
 
 use crate::fleet::local::fleet::LocalFleet;
 
@@ -27,22 +28,24 @@ where
 {
     let watched = fleet.clone();
     let accepting = tokio::spawn(accept(listener, fleet, limit, serve));
-    tokio::spawn(async move {
-        let why = match accepting.await {
-            // The fleet is gone, and with it whoever would read the report.
-            Ok(()) => return,
-            Err(e) if e.is_panic() => {
-                format!("the HTTP gateway stopped accepting connections: {e}")
-            }
-            Err(_) => return,
-        };
-        tracing::error!(error = %why, "the HTTP gateway stopped");
+    tokio::spawn(report_a_stop(accepting, move |why| {
         if let Some(fleet) = watched.upgrade() {
-            *fleet.gateway.lock().expect("the gateway address") = Some(Err(format!(
-                "{why}; restart mfn-tui to serve the routes again"
-            )));
+            *fleet.gateway.lock().expect("the gateway address") = Some(Err(why));
         }
-    });
+    }));
+}
+
+/// Waits for the accept loop. It ends on its own only with the fleet, so should it stop (a
+/// panic) `report` gets why: the fleet's gateway becomes that error, which discovery reports
+/// under `e` and which takes the address out of the header.
+async fn report_a_stop(accepting: JoinHandle<()>, report: impl FnOnce(String)) {
+    let why = match accepting.await {
+        Err(e) if e.is_panic() => format!("the HTTP gateway stopped accepting connections: {e}"),
+        // The fleet is gone (and with it whoever would read a report), or the runtime is.
+        _ => return,
+    };
+    tracing::error!(error = %why, "the HTTP gateway stopped");
+    report(format!("{why}; restart mfn-tui to serve the routes again"));
 }
 
 async fn accept<F, Fut>(listener: TcpListener, fleet: Weak<LocalFleet>, limit: usize, serve: F)
@@ -87,4 +90,25 @@ fn one_connections_own(e: &io::Error) -> bool {
             | io::ErrorKind::ConnectionRefused
             | io::ErrorKind::Interrupted
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_accept_loop_that_stops_is_reported_and_one_that_ends_with_the_fleet_is_not() {
+        let reported = std::sync::Mutex::new(Vec::new());
+        let panicked = tokio::spawn(async { panic!("accept loop broke") });
+        report_a_stop(panicked, |why| reported.lock().unwrap().push(why)).await;
+        let ended = tokio::spawn(async {});
+        report_a_stop(ended, |why| reported.lock().unwrap().push(why)).await;
+        let reported = reported.into_inner().unwrap();
+        assert_eq!(reported.len(), 1, "{reported:?}");
+        assert!(
+            reported[0].contains("stopped accepting connections"),
+            "{reported:?}"
+        );
+        assert!(reported[0].contains("restart mfn-tui"), "{reported:?}");
+    }
 }
