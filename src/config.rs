@@ -101,11 +101,27 @@ impl TimeoutSettings {
 #[serde(deny_unknown_fields)]
 pub struct LocalSettings {
     pub gateway_port: u16,
+    /// Connections the gateway serves at once.
+    pub gateway_connections: usize,
+    pub gateway_header_timeout_ms: u64,
+    pub gateway_body_timeout_ms: u64,
     pub refresh_ms: u64,
     pub idle_ms: u64,
     pub init_timeout_ms: u64,
     /// The operator's variables every handler gets; a trailing `*` matches a prefix.
     pub pass_env: Vec<String>,
+}
+
+impl LocalSettings {
+    /// How the local fleet's HTTP gateway serves.
+    pub fn gateway(&self) -> crate::fleet::local::gateway::GatewaySettings {
+        crate::fleet::local::gateway::GatewaySettings {
+            port: self.gateway_port,
+            connections: self.gateway_connections,
+            header_timeout: Duration::from_millis(self.gateway_header_timeout_ms),
+            body_timeout: Duration::from_millis(self.gateway_body_timeout_ms),
+        }
+    }
 }
 
 impl DiscoverySettings {

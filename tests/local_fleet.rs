@@ -23,7 +23,7 @@ fn state_dir(name: &str) -> PathBuf {
 
 async fn demo(name: &str) -> Arc<LocalFleet> {
     let fleet = LocalFleet::open(support::local::options(None, &state_dir(name))).unwrap();
-    fleet.start_gateway(0).await;
+    fleet.start_gateway(&support::local::gateway_on(0)).await;
     fleet
 }
 
@@ -146,7 +146,7 @@ async fn a_taken_port_is_reported_and_the_fleet_still_runs() {
     let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = holder.local_addr().unwrap().port();
     let fleet = LocalFleet::open(support::local::options(None, &state_dir("taken"))).unwrap();
-    fleet.start_gateway(port).await;
+    fleet.start_gateway(&support::local::gateway_on(port)).await;
     assert!(fleet.context().endpoint.is_none());
     let mut inventory = Inventory::new(mfn_tui::config::Config::defaults().grouping);
     discover_to_end(fleet.as_ref(), Depth::Complete, &mut inventory).await;

@@ -30,7 +30,7 @@ async fn serve(name: &str) -> (Arc<LocalFleet>, String) {
         "{:?}",
         fleet.project.errors
     );
-    fleet.start_gateway(0).await;
+    fleet.start_gateway(&support::local::gateway_on(0)).await;
     let base = fleet.context().endpoint.expect("the gateway runs");
     (fleet, base)
 }

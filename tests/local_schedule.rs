@@ -29,8 +29,8 @@ async fn a_cron_schedule_invokes_its_function_with_the_scheduled_event_unless_pa
     let paused =
         LocalFleet::open(support::local::options(Some(&jobs()), &scratch("paused"))).unwrap();
     paused.pause_schedules(true).unwrap();
-    running.serve(0).await;
-    paused.serve(0).await;
+    running.serve(&support::local::gateway_on(0)).await;
+    paused.serve(&support::local::gateway_on(0)).await;
 
     let mut lines = Vec::new();
     for _ in 0..150 {

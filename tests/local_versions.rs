@@ -33,10 +33,10 @@ async fn deploy_moves_the_alias_and_rollback_restores_the_previous_behaviour() {
     let (services, state) = copy_fixture("deploy");
     let fleet = open(&services, &state);
     let f = "greeter-dev-hello";
-    let v1 = fleet.publish(f, "first").unwrap();
+    let v1 = fleet.publish(f, "first").await.unwrap();
     assert_eq!(v1.version, 1);
     assert_eq!(
-        fleet.publish(f, "again").unwrap(),
+        fleet.publish(f, "again").await.unwrap(),
         v1,
         "unchanged code publishes nothing new"
     );
@@ -91,9 +91,9 @@ async fn a_weighted_alias_splits_traffic_between_two_versions() {
     let (services, state) = copy_fixture("canary");
     let fleet = open(&services, &state);
     let f = "greeter-dev-hello";
-    fleet.publish(f, "one").unwrap();
+    fleet.publish(f, "one").await.unwrap();
     support::local::set_answer(&services, "v2");
-    fleet.publish(f, "two").unwrap();
+    fleet.publish(f, "two").await.unwrap();
     fleet.set_alias(f, "live", 1, Some((2, 0.5))).unwrap();
     let mut seen = std::collections::BTreeSet::new();
     for _ in 0..40 {
@@ -111,7 +111,7 @@ async fn bad_versions_aliases_and_weights_are_refused_and_change_nothing() {
     let (services, state) = copy_fixture("bad");
     let fleet = open(&services, &state);
     let f = "greeter-dev-hello";
-    fleet.publish(f, "one").unwrap();
+    fleet.publish(f, "one").await.unwrap();
     fleet.set_alias(f, "live", 1, None).unwrap();
     for (result, expected) in [
         (

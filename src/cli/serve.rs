@@ -24,7 +24,7 @@ const NEEDS_LOCAL: &str = "runs a local fleet: add --local [DIR] (without DIR, t
 pub async fn serve_or_attach(fleet: &Arc<LocalFleet>, config: &Config) {
     match Presence::find(fleet.state_dir()) {
         Some(url) => fleet.attach(url),
-        None => fleet.serve(config.local.gateway_port).await,
+        None => fleet.serve(&config.local.gateway()).await,
     }
 }
 
@@ -46,7 +46,7 @@ pub async fn run(fleet: Option<Arc<LocalFleet>>, config: &Config) -> ExitCode {
         ));
     }
     let mut lines = fleet.store.tap();
-    fleet.serve(config.local.gateway_port).await;
+    fleet.serve(&config.local.gateway()).await;
     let url = match fleet.gateway.lock().expect("the gateway address").clone() {
         Some(Ok(url)) => url,
         Some(Err(e)) => return fail(&e),

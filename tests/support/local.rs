@@ -97,6 +97,14 @@ pub async fn log_lines(fleet: &Arc<LocalFleet>, name: &str) -> Vec<String> {
     records.into_iter().map(|r| r.message).collect()
 }
 
+/// The gateway as the default config has it, on `port` (0: any free port).
+pub fn gateway_on(port: u16) -> mfn_tui::fleet::local::gateway::GatewaySettings {
+    mfn_tui::fleet::local::gateway::GatewaySettings {
+        port,
+        ..mfn_tui::config::Config::defaults().local.gateway()
+    }
+}
+
 /// A port free on loopback now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

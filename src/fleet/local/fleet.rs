@@ -16,6 +16,7 @@ pub use super::options::{LocalOptions, state_dir_for};
 
 use super::bundle::{self, Bundle};
 use super::environment::Launch;
+use super::gateway::GatewaySettings;
 use super::pool::{Outcome, Pool, PoolSettings, Refused};
 use super::project::variables::Sources;
 use super::project::{self, FunctionDef, Project, ServiceDef};
@@ -48,8 +49,10 @@ pub struct LocalFleet {
     passed: Vec<(String, String)>,
     /// The fleet itself, for work that outlives a call (queued invocations).
     this: std::sync::Weak<LocalFleet>,
-    /// The HTTP gateway's URL once started, or why it could not start.
+    /// The HTTP gateway's URL once started, or why it could not start (or stopped).
     pub gateway: std::sync::Mutex<Option<Result<String, String>>>,
+    /// Stops the walks of the functions' code when the fleet stops or goes.
+    pub walks: super::code::Walks,
 }
 
 /// Why a local invocation did not happen.
@@ -120,6 +123,7 @@ impl LocalFleet {
             pools: Mutex::new(HashMap::new()),
             passed: passed_env(&options.pass_env),
             gateway: std::sync::Mutex::new(None),
+            walks: super::code::Walks::default(),
         });
         // Reaps idle environments; it holds only a weak reference, so it ends with the fleet.
         let weak = Arc::downgrade(&fleet);
@@ -268,8 +272,8 @@ impl LocalFleet {
 
     /// Serves the fleet's routes on `127.0.0.1:port`; a failure is kept and reported with
     /// discovery, and everything else still runs.
-    pub async fn start_gateway(self: &Arc<Self>, port: u16) {
-        let started = super::gateway::start(self.clone(), port)
+    pub async fn start_gateway(self: &Arc<Self>, gateway: &GatewaySettings) {
+        let started = super::gateway::start(self.clone(), gateway)
             .await
             .map(|addr| format!("http://{addr}"));
         if let Err(e) = &started {
@@ -280,8 +284,8 @@ impl LocalFleet {
 
     /// Runs the fleet for requests and schedules: the gateway on `127.0.0.1:port` and the
     /// functions' schedules.
-    pub async fn serve(self: &Arc<Self>, port: u16) {
-        self.start_gateway(port).await;
+    pub async fn serve(self: &Arc<Self>, gateway: &GatewaySettings) {
+        self.start_gateway(gateway).await;
         super::schedule::runner::start(self);
     }
 
@@ -297,6 +301,7 @@ impl LocalFleet {
 
     /// Stops every idle environment and commits what is queued for the state.
     pub async fn shutdown(&self) {
+        self.walks.stop();
         let pools: Vec<Arc<Pool>> = self.pools.lock().await.values().cloned().collect();
         for p in pools {
             p.shutdown().await;
@@ -310,12 +315,12 @@ impl LocalFleet {
         Target::new(None, &self.region)
     }
 
-    /// The model of one function (its code digested once per service directory, through
-    /// `digests`); versions and aliases come from the state apart.
+    /// The model of one function (its code's digest from `digests`, made once per service
+    /// directory off the runtime); versions and aliases come from the state apart.
     pub(super) fn model(
         &self,
         f: &LocalFunction,
-        digests: &mut HashMap<PathBuf, Option<(String, i64)>>,
+        digests: &HashMap<PathBuf, (String, i64)>,
     ) -> Function {
         let mut m = Function::new(&f.def.name, &f.arn, &f.region);
         m.account = LOCAL_ACCOUNT.into();
@@ -326,10 +331,7 @@ impl LocalFleet {
         m.timeout_s = f.def.timeout_s;
         m.log_group = log_group(&f.def.name);
         m.description = format!("{}", f.dir.display());
-        let digest = digests
-            .entry(f.dir.clone())
-            .or_insert_with(|| super::code::digest(&f.dir).ok());
-        if let Some((sha, size)) = digest {
+        if let Some((sha, size)) = digests.get(&f.dir) {
             m.code_sha256 = sha.clone();
             m.code_size = *size;
         }

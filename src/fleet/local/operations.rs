@@ -88,7 +88,7 @@ fn refusal(e: InvokeError) -> FleetError {
 
 /// Publishes the working directory and moves `alias` (still where the plan saw it: `expect`)
 /// to it, each step sent as it starts.
-pub fn deploy(
+pub async fn deploy(
     fleet: &LocalFleet,
     name: &str,
     alias: &str,
@@ -100,6 +100,7 @@ pub fn deploy(
     let _ = steps.send(Step::Publishing);
     let version = fleet
         .publish(name, "deployed by mfn-tui")
+        .await
         .map_err(|message| service("Deploy", message))?;
     let _ = steps.send(Step::MovingAlias {
         alias: alias.to_owned(),

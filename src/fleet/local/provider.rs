@@ -1,7 +1,7 @@
 //! The local fleet behind the [`Fleet`] trait: discovery from the projects and the state, logs
 //! and REPORT records from SQLite, and the operations on one function.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
@@ -15,7 +15,7 @@ use crate::fleet::{
 };
 
 use super::fleet::{LOCAL_ACCOUNT, LocalFleet, LocalFunction};
-use super::operations;
+use super::{code, operations};
 
 /// Events a read of the store returns at once.
 const PAGE: usize = 5_000;
@@ -40,7 +40,7 @@ impl Fleet for LocalFleet {
         for target in targets {
             let _ = sink.send(DiscoveryEvent::Started(target.clone()));
             if target == self.target() {
-                self.discover_target(&target, &sink);
+                self.discover_target(&target, &sink).await;
             }
             let _ = sink.send(DiscoveryEvent::Finished(target));
         }
@@ -58,7 +58,8 @@ impl Fleet for LocalFleet {
         let Some(f) = self.functions.get(name) else {
             return Ok(None);
         };
-        let mut model = self.model(f, &mut HashMap::new());
+        let digests = code::digests(vec![f.dir.clone()], self.walks.cancel()).await;
+        let mut model = self.model(f, &digests);
         model.routes = routes_of(f);
         let (sink, mut findings) = tokio::sync::mpsc::unbounded_channel();
         self.discover_versions(f, &sink);
@@ -186,7 +187,7 @@ impl Fleet for LocalFleet {
                 "the local fleet deploys the service's working directory; --zip, --dir and --s3 are for AWS".into(),
             ));
         }
-        operations::deploy(self, &function.name, alias, expect.as_ref(), &steps)
+        operations::deploy(self, &function.name, alias, expect.as_ref(), &steps).await
     }
 
     async fn route_alias(
@@ -229,7 +230,7 @@ impl Fleet for LocalFleet {
 }
 
 impl LocalFleet {
-    fn discover_target(&self, target: &Target, sink: &DiscoverySink) {
+    async fn discover_target(&self, target: &Target, sink: &DiscoverySink) {
         let _ = sink.send(DiscoveryEvent::Account {
             target: target.clone(),
             account: LOCAL_ACCOUNT.into(),
@@ -258,11 +259,12 @@ impl LocalFleet {
                 error,
             });
         }
-        let mut digests = HashMap::new();
+        let dirs = self.functions.values().map(|f| f.dir.clone()).collect();
+        let digests = code::digests(dirs, self.walks.cancel()).await;
         let models: Vec<Function> = self
             .functions
             .values()
-            .map(|f| self.model(f, &mut digests))
+            .map(|f| self.model(f, &digests))
             .collect();
         let tags = models
             .iter()

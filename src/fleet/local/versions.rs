@@ -24,10 +24,16 @@ impl LocalFleet {
     }
 
     /// Publishes the working directory's code of `function` as a new version (or returns the
-    /// latest one if its code is the same).
-    pub fn publish(&self, function: &str, description: &str) -> Result<StoredVersion, String> {
+    /// latest one if its code is the same). The code is read off the async runtime, and the
+    /// read stops when the fleet does.
+    pub async fn publish(
+        &self,
+        function: &str,
+        description: &str,
+    ) -> Result<StoredVersion, String> {
         let f = self.known(function)?;
-        let (sha, size) = code::digest(&f.dir)?;
+        let (dir, cancel) = (f.dir.clone(), self.walks.cancel());
+        let (sha, size) = code::off_runtime(move || code::digest(&dir, &cancel)).await?;
         let versions = self.store.versions(function)?;
         if let Some(last) = versions.last()
             && last.code_sha256 == sha
@@ -37,7 +43,8 @@ impl LocalFleet {
         let number = versions.last().map_or(1, |v| v.version + 1);
         let target = self.versions_dir(function).join(number.to_string());
         std::fs::create_dir_all(self.versions_dir(function)).map_err(|e| e.to_string())?;
-        code::copy(&f.dir, &target)?;
+        let (dir, cancel) = (f.dir.clone(), self.walks.cancel());
+        code::off_runtime(move || code::copy(&dir, &target, &cancel)).await?;
         let version = StoredVersion {
             version: number,
             code_sha256: sha,

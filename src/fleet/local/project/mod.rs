@@ -6,6 +6,7 @@
 mod collisions;
 mod events;
 mod fields;
+pub mod file;
 mod findings;
 mod function;
 pub mod keys;
@@ -138,10 +139,12 @@ pub fn load(dir: &Path, sources: &Sources) -> Project {
     }
     let mut files = 0;
     for candidate in candidates {
+        // Whatever is there (a FIFO, a link to a device) is read by `read_service`, which
+        // refuses it with a message rather than passing it over in silence.
         let Some(file) = ["serverless.yml", "serverless.yaml"]
             .iter()
             .map(|f| candidate.join(f))
-            .find(|f| f.is_file())
+            .find(|f| std::fs::symlink_metadata(f).is_ok())
         else {
             continue;
         };

@@ -7,6 +7,7 @@ use serde_norway::{Mapping, Value};
 
 use super::events::HttpApiDefaults;
 use super::fields::{Reader, keys};
+use super::file::Unreadable;
 use super::findings::Findings;
 use super::function::FunctionDefaults;
 use super::keys::{PROVIDER_PAST, PROVIDER_READ, TOP_PAST, TOP_READ};
@@ -27,7 +28,7 @@ pub fn read_service(file: &Path, sources: &Sources) -> ServiceRead {
         errors: vec![e],
         ..ServiceRead::default()
     };
-    let text = match std::fs::read_to_string(file) {
+    let text = match super::file::read_text(file) {
         Ok(t) => t,
         Err(e) => return fail(format!("cannot read it: {e}")),
     };
@@ -39,7 +40,10 @@ pub fn read_service(file: &Path, sources: &Sources) -> ServiceRead {
         return fail("the file is not a map of keys".into());
     };
     let dir = file.parent().unwrap_or(Path::new("."));
-    let sources = &with_dotenv(&doc, sources, dir);
+    let sources = &match with_dotenv(&doc, sources, dir) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
     let resolver = match Resolver::new(&doc, sources, dir) {
         Ok(r) => r,
         Err(e) => {
@@ -162,16 +166,19 @@ fn read(r: &Reader, top: &Mapping, file: &Path) -> Option<ServiceDef> {
 }
 
 /// With `useDotenv: true`, the framework reads `.env.STAGE` and `.env` of the service into
-/// `${env:…}` (what the environment sets wins).
-fn with_dotenv(doc: &Value, sources: &Sources, dir: &Path) -> Sources {
+/// `${env:…}` (what the environment sets wins). A file there that cannot be read (a FIFO, a
+/// directory, over 10 MB) is an error: its variables would be missing.
+fn with_dotenv(doc: &Value, sources: &Sources, dir: &Path) -> Result<Sources, String> {
     let mut sources = sources.clone();
     if doc.get("useDotenv").and_then(Value::as_bool) != Some(true) {
-        return sources;
+        return Ok(sources);
     }
     let stage = Resolver::new(doc, &sources, dir).map_or_else(|_| "dev".into(), |r| r.stage);
     for name in [format!(".env.{stage}"), ".env".to_owned()] {
-        let Ok(text) = std::fs::read_to_string(dir.join(name)) else {
-            continue;
+        let text = match super::file::read_text(&dir.join(&name)) {
+            Ok(text) => text,
+            Err(Unreadable::Missing) => continue,
+            Err(e) => return Err(format!("`useDotenv`: cannot read `{name}`: {e}")),
         };
         for line in text.lines().map(str::trim) {
             let line = line.strip_prefix("export ").unwrap_or(line);
@@ -190,7 +197,7 @@ fn with_dotenv(doc: &Value, sources: &Sources, dir: &Path) -> Sources {
             }
         }
     }
-    sources
+    Ok(sources)
 }
 
 /// `functions`: a map, a variable standing for one, or a list of them (as the framework takes

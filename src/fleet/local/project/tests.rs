@@ -208,3 +208,69 @@ fn use_dotenv_reads_the_stage_file_then_dot_env_under_the_environment() {
     assert_eq!(env["C"], "", "unset: empty, with a note");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+#[test]
+fn project_files_that_are_not_regular_or_too_big_are_reported_and_the_rest_loads() {
+    let dir = fixture(
+        "hostile",
+        "service: good\nprovider:\n  runtime: python3.11\nfunctions:\n  f:\n    handler: h.f\n",
+    );
+    let service = |name: &str, yaml: &str| {
+        std::fs::create_dir_all(dir.join(name)).unwrap();
+        std::fs::write(dir.join(name).join("serverless.yml"), yaml).unwrap();
+        dir.join(name)
+    };
+    std::fs::create_dir_all(dir.join("pipe")).unwrap();
+    mkfifo(&dir.join("pipe/serverless.yml"));
+    std::fs::create_dir_all(dir.join("zero")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero/serverless.yml")).unwrap();
+    let big = service(
+        "big",
+        "service: big\nprovider:\n  runtime: python3.11\n  environment:\n    X: ${file(./big.yml):x}\nfunctions:\n  f:\n    handler: h.f\n",
+    );
+    let file = std::fs::File::create(big.join("big.yml")).unwrap();
+    file.set_len(file::MAX_BYTES + 1).unwrap();
+    let dotenv =
+        "provider:\n  runtime: python3.11\nuseDotenv: true\nfunctions:\n  f:\n    handler: h.f\n";
+    let env_dir = service("envdir", &format!("service: envdir\n{dotenv}"));
+    std::fs::create_dir_all(env_dir.join(".env")).unwrap();
+    let env_pipe = service("envpipe", &format!("service: envpipe\n{dotenv}"));
+    mkfifo(&env_pipe.join(".env"));
+
+    // A FIFO must not hang the load: read it on a thread and give up waiting after a minute.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let root = dir.clone();
+    std::thread::spawn(move || tx.send(load(&root, &Sources::default())).unwrap());
+    let project = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the load never blocks");
+
+    let names: Vec<&str> = project.services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["good"], "{:?}", project.errors);
+    let reported = |service: &str, expected: &str| {
+        let found = project
+            .errors
+            .iter()
+            .find(|(file, _)| file.parent().is_some_and(|d| d.ends_with(service)));
+        let Some((_, error)) = found else {
+            panic!("nothing reported for {service}: {:?}", project.errors);
+        };
+        assert!(error.contains(expected), "{service}: {error}");
+    };
+    reported(
+        "pipe",
+        "serverless.yml is a FIFO (named pipe), not a regular file",
+    );
+    reported("zero", "serverless.yml is a device, not a regular file");
+    reported("big", "big.yml holds more than 10 MB");
+    reported("envdir", "cannot read `.env`");
+    reported("envdir", ".env is a directory");
+    reported("envpipe", ".env is a FIFO");
+    assert_eq!(project.errors.len(), 5, "{:?}", project.errors);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

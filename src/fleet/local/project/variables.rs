@@ -250,8 +250,10 @@ impl<'a> Resolver<'a> {
                 "`{path}` is code, which only the framework runs (YAML and JSON files are read)"
             )));
         }
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            return Ok(None);
+        let text = match super::file::read_text(&file) {
+            Ok(text) => text,
+            Err(super::file::Unreadable::Missing) => return Ok(None),
+            Err(e) => return Err(Unresolved::Invalid(format!("`{path}`: {e}"))),
         };
         let doc: Value = serde_norway::from_str(&text)
             .map_err(|e| Unresolved::Invalid(format!("`{path}` is not YAML or JSON: {e}")))?;
