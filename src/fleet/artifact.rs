@@ -4,7 +4,7 @@
 //! is sent.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use base64::Engine;
@@ -20,13 +20,6 @@ pub const DIRECT_UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
 pub struct Package {
     pub bytes: Arc<Vec<u8>>,
     pub left_out: Vec<LeftOut>,
-}
-
-/// Files under `dir`, relative, sorted, as the local fleet's code digests and version copies
-/// read them: links followed (to a shared library beside the directory too), never round a
-/// cycle, within Lambda's limits (see [`super::walk`]).
-pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    super::walk::files(dir)
 }
 
 /// `dir` as a zip: entries sorted, timestamps fixed, modes kept (so `bootstrap` stays

@@ -282,12 +282,6 @@ fn classify(
     }
 }
 
-/// The files of `dir` (relative, sorted), links followed anywhere but never round a cycle,
-/// within a package's limits; what is left out is dropped.
-pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    Ok(walk(dir, Reach::Anywhere, &Limits::PACKAGE, &Cancel::new())?.files)
-}
-
 #[cfg(test)]
 mod tests {
     use std::os::unix::fs::symlink;
