@@ -152,6 +152,12 @@ async fn a_service_with_link_cycles_is_listed_invoked_and_published_without_goin
 async fn discovery_walks_the_code_off_the_async_runtime() {
     let root = scratch("off-runtime");
     let services = tangled_service(&root);
+    // A walk that takes a while (32 MB to hash; sparse, so it costs no disk): a tiny one could
+    // end on its blocking thread before discovery first waits for it, and never yield at all.
+    std::fs::File::create(services.join("walker/big.bin"))
+        .unwrap()
+        .set_len(32 << 20)
+        .unwrap();
     let fleet = LocalFleet::open(support::local::options(
         Some(&services),
         &root.join("state"),
