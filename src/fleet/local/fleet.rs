@@ -16,7 +16,7 @@ pub use super::options::{LocalOptions, state_dir_for};
 
 use super::bundle::{self, Bundle};
 use super::environment::Launch;
-use super::pool::{Outcome, Pool, PoolSettings, Refused};
+use super::pool::{Limit, Outcome, Pool, PoolSettings, Refused};
 use super::project::variables::Sources;
 use super::project::{self, FunctionDef, Project, ServiceDef};
 use super::store::Store;
@@ -114,9 +114,7 @@ impl LocalFleet {
             bundle,
             state_dir: options.state_dir,
             region,
-            settings: PoolSettings {
-                init_timeout: options.init_timeout,
-            },
+            settings: PoolSettings::new(options.init_timeout, options.max_environments),
             pools: Mutex::new(HashMap::new()),
             passed: passed_env(&options.pass_env),
             gateway: std::sync::Mutex::new(None),
@@ -172,7 +170,21 @@ impl LocalFleet {
         let request_id = uuid::Uuid::new_v4().to_string();
         // As on AWS, an invocation runs to its end whatever the caller does: a client that
         // goes away drops only the wait, never the environment or its concurrency slot.
-        let running = tokio::spawn(async move { pool.invoke(request_id, payload).await });
+        let fleet = self.handle();
+        let running = tokio::spawn(async move {
+            loop {
+                match pool.invoke(request_id.clone(), payload.clone()).await {
+                    // Every environment slot taken: an idle one of any function makes room.
+                    Err(Refused::Throttled {
+                        by: Limit::Fleet, ..
+                    }) if match fleet.upgrade() {
+                        Some(f) => f.evict_idle().await,
+                        None => false,
+                    } => {}
+                    other => return other,
+                }
+            }
+        });
         match running.await {
             Ok(outcome) => outcome.map_err(InvokeError::Refused),
             Err(e) => Err(InvokeError::Refused(Refused::Unavailable(format!(
@@ -255,7 +267,7 @@ impl LocalFleet {
             Duration::from_secs(u64::from(f.def.timeout_s)),
             f.def.reserved_concurrency,
             self.store.clone(),
-            self.settings,
+            self.settings.clone(),
         ));
         pools.insert(key, pool.clone());
         pool
@@ -295,12 +307,33 @@ impl LocalFleet {
         n
     }
 
-    /// Stops every idle environment and commits what is queued for the state.
+    /// Stops the environment idle the longest across the fleet; whether there was one.
+    async fn evict_idle(&self) -> bool {
+        let pools: Vec<Arc<Pool>> = self.pools.lock().await.values().cloned().collect();
+        let mut oldest: Option<(std::time::Instant, Arc<Pool>)> = None;
+        for p in pools {
+            if let Some(at) = p.oldest_idle().await
+                && oldest.as_ref().is_none_or(|(o, _)| at < *o)
+            {
+                oldest = Some((at, p));
+            }
+        }
+        match oldest {
+            Some((_, pool)) => pool.evict_oldest().await,
+            None => false,
+        }
+    }
+
+    /// Stops every environment, idle or busy, and every process they started, and commits
+    /// what is queued for the state.
     pub async fn shutdown(&self) {
         let pools: Vec<Arc<Pool>> = self.pools.lock().await.values().cloned().collect();
         for p in pools {
             p.shutdown().await;
         }
+        // A busy environment, or what a handler left running, carries the fleet's mark.
+        let lineage = self.settings.lineage.clone();
+        let _ = tokio::task::spawn_blocking(move || lineage.sweep()).await;
         // Log lines still queued for the writer are committed before mfn-tui exits.
         let store = self.store.clone();
         let _ = tokio::task::spawn_blocking(move || store.flush()).await;
