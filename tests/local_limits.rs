@@ -36,6 +36,11 @@ def hog(event, context):
     return len(data)
 
 
+def web(event, context):
+    time.sleep(5)
+    return {"statusCode": 200, "body": "slept"}
+
+
 def slow(event, context):
     time.sleep(event.get("seconds", 5))
     return "slept"
@@ -57,6 +62,10 @@ functions:
     handler: handler.slow
   other:
     handler: handler.slow
+  web:
+    handler: handler.web
+    events:
+      - httpApi: GET /web
 ";
 
 /// A fleet of the limits service in a fresh directory, at most `max_environments` running.
@@ -205,6 +214,12 @@ async fn past_max_environments_an_invocation_is_throttled() {
             .contains("TooManyRequestsException")
     );
     assert_eq!(fleet.environments().await, 2, "both stay warm");
+    let inits = support::local::log_lines(&fleet, "limits-dev-slow")
+        .await
+        .iter()
+        .filter(|l| l.starts_with("INIT_START"))
+        .count();
+    assert_eq!(inits, 2, "the throttled invocation started nothing");
 
     // Idle environments give their slots to another function.
     let other = fleet
@@ -213,5 +228,33 @@ async fn past_max_environments_an_invocation_is_throttled() {
         .unwrap();
     assert!(other.function_error.is_none(), "{:?}", other.log);
     assert_eq!(fleet.environments().await, 2, "still at most two");
+    fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn past_max_environments_the_gateway_answers_429() {
+    let fleet = fleet("gateway", 2);
+    fleet.start_gateway(0).await;
+    let url = fleet
+        .gateway
+        .lock()
+        .unwrap()
+        .clone()
+        .expect("started")
+        .expect("a gateway");
+    let requests: Vec<_> = (0..3)
+        .map(|_| {
+            let url = url.clone();
+            tokio::task::spawn_blocking(move || {
+                support::http::send(&url, "GET", "/web", &[], "").status
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for r in requests {
+        statuses.push(r.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses, vec![200, 200, 429]);
     fleet.shutdown().await;
 }

@@ -244,6 +244,11 @@ impl Pool {
     /// A new environment, ready for its first invocation; or, when its init failed, what the
     /// invocation that met it fails with.
     async fn cold_start(&self) -> Result<Result<(Environment, f64), InitFailure>, Refused> {
+        // Refused before anything is logged or counted: the environment never starts.
+        let slot = self.settings.capacity.take().ok_or(Refused::Throttled {
+            limit: self.settings.capacity.max as u32,
+            by: Limit::Fleet,
+        })?;
         let n = self.started.fetch_add(1, Ordering::SeqCst);
         let date = crate::units::iso_time(crate::clock::now_ms())[..10].replace('-', "/");
         let id = n ^ (u64::from(std::process::id()) << 32);
@@ -255,10 +260,6 @@ impl Pool {
         ));
         log.write(platform::init_start(&self.launch.runtime));
         let spawned = Instant::now();
-        let slot = self.settings.capacity.take().ok_or(Refused::Throttled {
-            limit: self.settings.capacity.max as u32,
-            by: Limit::Fleet,
-        })?;
         let mark = self.settings.lineage.mark();
         let mut env = Environment::spawn(&self.launch, log.clone(), mark, slot)
             .await
