@@ -64,7 +64,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// The pids the handler left in `services/daemons`, once both files are written.
-fn left_behind(services: &Path) -> Vec<i32> {
+fn written(services: &Path) -> Vec<i32> {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let pids: Vec<i32> = ["daemon.pid", "orphan.pid"]
@@ -78,6 +78,20 @@ fn left_behind(services: &Path) -> Vec<i32> {
         assert!(Instant::now() < deadline, "the handler wrote no pids");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The pids the handler left, once both run `sleep` (a forked shell execs it a moment later).
+fn left_behind(services: &Path) -> Vec<i32> {
+    let pids = written(services);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !pids.iter().all(|p| sleeping(*p)) {
+        assert!(
+            Instant::now() < deadline,
+            "the handler's daemons do not run: {pids:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    pids
 }
 
 /// Whether `pid` is a `sleep` still running (a zombie nobody reaped yet has ended).
@@ -238,7 +252,7 @@ async fn an_idle_stop_kills_what_the_environment_started() {
         .call("daemons-dev-spawn", None, "{}".into())
         .await
         .unwrap();
-    let pids = left_behind(&services);
+    let pids = written(&services);
     all_gone(&pids, "the idle stop");
     fleet.shutdown().await;
 }
@@ -253,7 +267,7 @@ async fn a_timeout_kills_what_the_environment_started() {
         .unwrap();
     let report = outcome.log.last().cloned().unwrap_or_default();
     assert!(report.contains("Status: timeout"), "{report}");
-    let pids = left_behind(&services);
+    let pids = written(&services);
     all_gone(&pids, "the timeout");
     assert_eq!(fleet.environments().await, 0, "the environment is gone");
     fleet.shutdown().await;

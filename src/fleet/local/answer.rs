@@ -1,14 +1,16 @@
 //! How an invocation ends, as Lambda ends it: the runtime's response or error, its exit
-//! (`Runtime.ExitError`), the timeout (`Sandbox.Timedout`), or its process tree over the
+//! (`Runtime.ExitError`), the timeout (`Sandbox.Timedout`), its process tree over the
 //! function's `memorySize` (`Runtime.OutOfMemory`, checked every [`MEMORY_CHECK`] while it
-//! runs); and what each returns, logs and leaves of the environment.
+//! runs), or a failed init; and what each returns, logs and leaves of the environment.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::body::Bytes;
 
 use super::environment::{Environment, Next, StreamLog};
-use super::platform::Ending;
+use super::platform::{self, Ending, Report};
+use super::pool::{Outcome, Pool};
 use super::runtime_api::RuntimeEvent;
 
 /// How often a running invocation's memory is read.
@@ -154,4 +156,48 @@ impl Answer {
 /// The body Lambda returns for a failure.
 pub fn error_body(message: &str, kind: &str) -> Bytes {
     Bytes::from(serde_json::json!({"errorMessage": message, "errorType": kind}).to_string())
+}
+
+/// An init that failed: the invocation that met it fails with its error, as on AWS.
+pub struct InitFailure {
+    pub log: Arc<StreamLog>,
+    pub error_type: String,
+    pub body: Bytes,
+    pub init_ms: f64,
+}
+
+impl InitFailure {
+    /// The invocation that met a failed init fails with the init's error, as on AWS.
+    pub fn finish(self, pool: &Pool, request_id: String) -> Outcome {
+        let version = pool.launch.version.clone();
+        let log = &self.log;
+        log.write(format!(
+            "INIT_REPORT Init Duration: {:.2} ms\tPhase: init\tStatus: error\tError Type: {}",
+            self.init_ms, self.error_type
+        ));
+        log.write(platform::start(&request_id, &version));
+        log.write(platform::end(&request_id));
+        let report = Report {
+            request_id: &request_id,
+            duration_ms: 0.0,
+            memory_mb: pool.launch.memory_mb,
+            max_memory_used_mb: 0,
+            init_ms: Some(self.init_ms),
+            ending: Ending::Error(self.error_type.clone()),
+        };
+        let billed_ms = report.billed_ms();
+        log.write(report.line());
+        Outcome {
+            request_id,
+            payload: self.body,
+            function_error: Some(self.error_type),
+            executed_version: version,
+            cold: true,
+            duration_ms: 0.0,
+            billed_ms,
+            init_ms: Some(self.init_ms),
+            max_memory_used_mb: 0,
+            log: log.take_tail(),
+        }
+    }
 }

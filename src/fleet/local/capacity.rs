@@ -1,9 +1,12 @@
 //! How many execution environments the whole local fleet may run at once (`[local]
 //! max_environments`), like an account's concurrency limit: each environment holds a slot
-//! from its start to its end, busy or idle.
+//! from its start to its end, busy or idle, and an idle one gives it up when a new one needs
+//! it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::pool::Pool;
 
 /// The fleet's environment slots.
 #[derive(Debug)]
@@ -47,6 +50,22 @@ impl Capacity {
 impl Drop for Slot {
     fn drop(&mut self) {
         self.capacity.taken.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Stops the environment idle the longest across `pools`; whether there was one.
+pub async fn make_room(pools: &[Arc<Pool>]) -> bool {
+    let mut oldest: Option<(std::time::Instant, &Arc<Pool>)> = None;
+    for p in pools {
+        if let Some(at) = p.oldest_idle().await
+            && oldest.is_none_or(|(o, _)| at < o)
+        {
+            oldest = Some((at, p));
+        }
+    }
+    match oldest {
+        Some((_, pool)) => pool.evict_oldest().await,
+        None => false,
     }
 }
 

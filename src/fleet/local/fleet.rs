@@ -15,6 +15,7 @@ use super::options::passed_env;
 pub use super::options::{LocalOptions, state_dir_for};
 
 use super::bundle::{self, Bundle};
+use super::capacity::make_room;
 use super::environment::Launch;
 use super::pool::{Limit, Outcome, Pool, PoolSettings, Refused};
 use super::project::variables::Sources;
@@ -130,8 +131,7 @@ impl LocalFleet {
                 )
                 .await;
                 let Some(fleet) = weak.upgrade() else { return };
-                let pools: Vec<Arc<Pool>> = fleet.pools.lock().await.values().cloned().collect();
-                for pool in pools {
+                for pool in fleet.all_pools().await {
                     pool.reap(idle).await;
                 }
             }
@@ -173,15 +173,18 @@ impl LocalFleet {
         let fleet = self.handle();
         let running = tokio::spawn(async move {
             loop {
-                match pool.invoke(request_id.clone(), payload.clone()).await {
-                    // Every environment slot taken: an idle one of any function makes room.
+                let outcome = pool.invoke(request_id.clone(), payload.clone()).await;
+                let full = matches!(
+                    outcome,
                     Err(Refused::Throttled {
-                        by: Limit::Fleet, ..
-                    }) if match fleet.upgrade() {
-                        Some(f) => f.evict_idle().await,
-                        None => false,
-                    } => {}
-                    other => return other,
+                        by: Limit::Fleet,
+                        ..
+                    })
+                );
+                // Every slot taken: an idle environment of any function makes room, if one is.
+                match fleet.upgrade() {
+                    Some(f) if full && make_room(&f.all_pools().await).await => {}
+                    _ => return outcome,
                 }
             }
         });
@@ -299,36 +302,22 @@ impl LocalFleet {
 
     /// Environments running now, across every function.
     pub async fn environments(&self) -> usize {
-        let pools: Vec<Arc<Pool>> = self.pools.lock().await.values().cloned().collect();
         let mut n = 0;
-        for p in pools {
+        for p in self.all_pools().await {
             n += p.environments().await;
         }
         n
     }
 
-    /// Stops the environment idle the longest across the fleet; whether there was one.
-    async fn evict_idle(&self) -> bool {
-        let pools: Vec<Arc<Pool>> = self.pools.lock().await.values().cloned().collect();
-        let mut oldest: Option<(std::time::Instant, Arc<Pool>)> = None;
-        for p in pools {
-            if let Some(at) = p.oldest_idle().await
-                && oldest.as_ref().is_none_or(|(o, _)| at < *o)
-            {
-                oldest = Some((at, p));
-            }
-        }
-        match oldest {
-            Some((_, pool)) => pool.evict_oldest().await,
-            None => false,
-        }
+    /// Every function version's pool of environments.
+    async fn all_pools(&self) -> Vec<Arc<Pool>> {
+        self.pools.lock().await.values().cloned().collect()
     }
 
     /// Stops every environment, idle or busy, and every process they started, and commits
     /// what is queued for the state.
     pub async fn shutdown(&self) {
-        let pools: Vec<Arc<Pool>> = self.pools.lock().await.values().cloned().collect();
-        for p in pools {
+        for p in self.all_pools().await {
             p.shutdown().await;
         }
         // A busy environment, or what a handler left running, carries the fleet's mark.

@@ -69,11 +69,6 @@ impl Lineage {
     pub fn sweep(&self) -> usize {
         sweep_rounds(&fleet_needle(&self.fleet))
     }
-
-    /// Whether a process of the fleet runs now.
-    pub fn any_alive(&self) -> bool {
-        scan(&fleet_needle(&self.fleet), false) > 0
-    }
 }
 
 impl Drop for Lineage {

@@ -17,6 +17,7 @@ pub mod pool;
 pub mod presence;
 pub mod project;
 mod provider;
+pub mod refused;
 pub mod runtime_api;
 pub mod schedule;
 pub mod store;

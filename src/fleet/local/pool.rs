@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 use hyper::body::Bytes;
 use tokio::sync::Mutex;
 
-use super::answer::{self, Answer, Settled, error_body};
+use super::answer::{self, Answer, InitFailure, Settled, error_body};
 use super::capacity::Capacity;
 use super::environment::{Environment, Launch, Next, StreamLog};
 use super::lineage::Lineage;
-use super::platform::{self, Ending, Report};
+use super::platform::{self, Report};
+pub use super::refused::{Limit, Refused};
 use super::runtime_api::{Invocation, RuntimeEvent};
 use super::store::Store;
 
@@ -34,46 +35,6 @@ pub struct Outcome {
     pub max_memory_used_mb: u32,
     /// The invocation's log lines (START … REPORT), as `LogType=Tail` returns them.
     pub log: Vec<String>,
-}
-
-/// Why an invocation did not run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refused {
-    /// A concurrency limit reached: AWS's `TooManyRequestsException`.
-    Throttled { limit: u32, by: Limit },
-    /// The environment could not be made (runtime missing, spawn failed).
-    Unavailable(String),
-}
-
-/// Which concurrency limit throttled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Limit {
-    /// The function's `reservedConcurrency`.
-    Reserved,
-    /// The whole fleet's `[local] max_environments`, busy, as an account's concurrency limit.
-    Fleet,
-}
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Refused::Throttled {
-                limit,
-                by: Limit::Reserved,
-            } => write!(
-                f,
-                "TooManyRequestsException: Rate Exceeded. (reserved concurrency {limit} reached)"
-            ),
-            Refused::Throttled {
-                limit,
-                by: Limit::Fleet,
-            } => write!(
-                f,
-                "TooManyRequestsException: Rate Exceeded. ({limit} environments busy, the local fleet's [local] max_environments; raise it in the config)"
-            ),
-            Refused::Unavailable(why) => write!(f, "{why}"),
-        }
-    }
 }
 
 /// Settings every pool shares: the init timeout, the marks of the fleet's processes and its
@@ -348,48 +309,5 @@ impl Pool {
     /// Stops every idle environment.
     pub async fn shutdown(&self) {
         self.reap(Duration::ZERO).await;
-    }
-}
-
-struct InitFailure {
-    log: Arc<StreamLog>,
-    error_type: String,
-    body: Bytes,
-    init_ms: f64,
-}
-
-impl InitFailure {
-    /// The invocation that met a failed init fails with the init's error, as on AWS.
-    fn finish(self, pool: &Pool, request_id: String) -> Outcome {
-        let version = pool.launch.version.clone();
-        let log = &self.log;
-        log.write(format!(
-            "INIT_REPORT Init Duration: {:.2} ms\tPhase: init\tStatus: error\tError Type: {}",
-            self.init_ms, self.error_type
-        ));
-        log.write(platform::start(&request_id, &version));
-        log.write(platform::end(&request_id));
-        let report = Report {
-            request_id: &request_id,
-            duration_ms: 0.0,
-            memory_mb: pool.launch.memory_mb,
-            max_memory_used_mb: 0,
-            init_ms: Some(self.init_ms),
-            ending: Ending::Error(self.error_type.clone()),
-        };
-        let billed_ms = report.billed_ms();
-        log.write(report.line());
-        Outcome {
-            request_id,
-            payload: self.body,
-            function_error: Some(self.error_type),
-            executed_version: version,
-            cold: true,
-            duration_ms: 0.0,
-            billed_ms,
-            init_ms: Some(self.init_ms),
-            max_memory_used_mb: 0,
-            log: log.take_tail(),
-        }
     }
 }
