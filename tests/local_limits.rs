@@ -46,6 +46,15 @@ def slow(event, context):
     return "slept"
 "#;
 
+/// A module that allocates 300 MB when it is imported, during init.
+const HEAVY: &str = r#"
+DATA = b"\x01" * (300 << 20)
+
+
+def handler(event, context):
+    return len(DATA)
+"#;
+
 const SERVERLESS: &str = "service: limits
 provider:
   name: aws
@@ -62,6 +71,9 @@ functions:
     handler: handler.slow
   other:
     handler: handler.slow
+  heavyInit:
+    handler: heavy.handler
+    memorySize: 128
   web:
     handler: handler.web
     events:
@@ -76,6 +88,7 @@ fn fleet(name: &str, max_environments: usize) -> Arc<LocalFleet> {
     std::fs::create_dir_all(&service).unwrap();
     std::fs::write(service.join("serverless.yml"), SERVERLESS).unwrap();
     std::fs::write(service.join("handler.py"), HANDLER).unwrap();
+    std::fs::write(service.join("heavy.py"), HEAVY).unwrap();
     let services: PathBuf = dir.join("services");
     LocalFleet::open(LocalOptions {
         max_environments,
@@ -173,6 +186,32 @@ async fn memory_over_memory_size_is_runtime_out_of_memory_and_the_next_invoke_wo
         String::from_utf8_lossy(&next.payload),
         (1 << 20).to_string()
     );
+    fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn memory_over_memory_size_during_init_fails_the_init_with_runtime_out_of_memory() {
+    let fleet = fleet("init-memory", 32);
+    let outcome = fleet
+        .call("limits-dev-heavyInit", None, "{}".into())
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome.function_error.as_deref(),
+        Some("Runtime.OutOfMemory"),
+        "{:?}",
+        outcome.log
+    );
+    let init_report = outcome
+        .log
+        .iter()
+        .find(|l| l.starts_with("INIT_REPORT"))
+        .expect("an INIT_REPORT line");
+    assert!(
+        init_report.contains("Status: error\tError Type: Runtime.OutOfMemory"),
+        "{init_report}"
+    );
+    assert_eq!(fleet.environments().await, 0, "no environment is kept");
     fleet.shutdown().await;
 }
 

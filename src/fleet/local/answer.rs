@@ -55,8 +55,28 @@ pub async fn wait_for(
     answer
 }
 
+/// The environment's next event, its exit or the deadline, its memory read every
+/// [`MEMORY_CHECK`] meanwhile; `None` when it went over `memory_mb` (its processes killed).
+pub async fn watched(
+    env: &mut Environment,
+    deadline: tokio::time::Instant,
+    memory_mb: u32,
+) -> Option<Next> {
+    loop {
+        let check = (tokio::time::Instant::now() + MEMORY_CHECK).min(deadline);
+        match env.next_event(check).await {
+            Next::Deadline if tokio::time::Instant::now() < deadline => {
+                if over(env, memory_mb, Duration::ZERO) {
+                    return None;
+                }
+            }
+            next => return Some(next),
+        }
+    }
+}
+
 /// Whether the environment's peak memory is over `memory_mb`; its processes killed if so.
-fn over(env: &mut Environment, memory_mb: u32, walk_after: Duration) -> bool {
+pub fn over(env: &mut Environment, memory_mb: u32, walk_after: Duration) -> bool {
     let over = env.max_memory_mb(walk_after) > memory_mb;
     if over {
         env.stop_processes();
@@ -72,13 +92,11 @@ async fn answered(
 ) -> Answer {
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
-        let check = (tokio::time::Instant::now() + MEMORY_CHECK).min(deadline);
-        let event = match env.next_event(check).await {
-            Next::Event(e) => e,
-            Next::Exited(status) => return Answer::Exited(status),
-            Next::Deadline if tokio::time::Instant::now() >= deadline => return Answer::TimedOut,
-            Next::Deadline if over(env, memory_mb, Duration::ZERO) => return Answer::OutOfMemory,
-            Next::Deadline => continue,
+        let event = match watched(env, deadline, memory_mb).await {
+            None => return Answer::OutOfMemory,
+            Some(Next::Event(e)) => e,
+            Some(Next::Exited(status)) => return Answer::Exited(status),
+            Some(Next::Deadline) => return Answer::TimedOut,
         };
         match event {
             Some(RuntimeEvent::Response {

@@ -226,10 +226,31 @@ impl Pool {
             .await
             .map_err(Refused::Unavailable)?;
         // Init ends with the runtime's first `next`, its init error, its exit (noticed at
-        // once, as AWS does), or the init timeout.
+        // once, as AWS does), the init timeout, or memory over `memorySize`.
         let deadline = tokio::time::Instant::now() + self.settings.init_timeout;
-        let ready = env.next_event(deadline).await;
+        let ready = answer::watched(&mut env, deadline, self.launch.memory_mb).await;
         let init_ms = spawned.elapsed().as_secs_f64() * 1000.0;
+        // What init allocated counts too: checked once more when it ends.
+        let ready = match ready {
+            Some(Next::Event(Some(RuntimeEvent::Ready)))
+                if answer::over(&mut env, self.launch.memory_mb, Duration::ZERO) =>
+            {
+                None
+            }
+            ready => ready,
+        };
+        let Some(ready) = ready else {
+            let kind = "Runtime.OutOfMemory";
+            let why = "Runtime exited during init with error: signal: killed";
+            log.write(format!("{why}\n{kind}"));
+            env.kill().await;
+            return Ok(Err(InitFailure {
+                log,
+                error_type: kind.to_owned(),
+                body: error_body(why, kind),
+                init_ms,
+            }));
+        };
         let (error_type, body) = match ready {
             Next::Event(Some(RuntimeEvent::Ready)) => return Ok(Ok((env, init_ms))),
             Next::Event(Some(RuntimeEvent::InitError { error_type, body })) => (error_type, body),
