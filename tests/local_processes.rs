@@ -33,6 +33,24 @@ def spawn(event, context):
     return {"statusCode": 200, "body": "spawned"}
 "#;
 
+/// The same in Node.js: `spawn(…, {detached: true})` then `unref()`, a daemon in its own
+/// session that Node no longer waits for.
+const NODE_HANDLER: &str = r#"
+const { spawn } = require("child_process");
+const fs = require("fs");
+const path = require("path");
+
+exports.spawn = async () => {
+  const here = process.env.LAMBDA_TASK_ROOT;
+  const daemon = spawn("sleep", ["302"], { detached: true, stdio: "ignore" });
+  daemon.unref();
+  fs.writeFileSync(path.join(here, "daemon.pid"), String(daemon.pid));
+  const orphan = path.join(here, "orphan.pid");
+  spawn("sh", ["-c", `sleep 303 & echo $! > ${orphan}`], { detached: true, stdio: "ignore" });
+  return { statusCode: 200, body: "spawned" };
+};
+"#;
+
 const SERVERLESS: &str = "service: daemons
 provider:
   name: aws
@@ -45,6 +63,9 @@ functions:
   slow:
     handler: handler.spawn
     timeout: 1
+  node:
+    handler: node.spawn
+    runtime: nodejs20.x
 ";
 
 /// The daemons service under `root/services`; returns `root/services`.
@@ -53,6 +74,7 @@ fn service(root: &Path) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("serverless.yml"), SERVERLESS).unwrap();
     std::fs::write(dir.join("handler.py"), HANDLER).unwrap();
+    std::fs::write(dir.join("node.js"), NODE_HANDLER).unwrap();
     root.join("services")
 }
 
@@ -223,6 +245,20 @@ async fn a_fleet_shut_down_leaves_no_marked_process() {
     let (fleet, services) = fleet(&dir, Duration::from_secs(300));
     let outcome = fleet
         .call("daemons-dev-spawn", None, "{}".into())
+        .await
+        .unwrap();
+    assert!(outcome.function_error.is_none(), "{:?}", outcome.log);
+    let pids = left_behind(&services);
+    fleet.shutdown().await;
+    all_gone(&pids, "the fleet's shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_daemon_spawned_detached_dies_with_its_fleet() {
+    let dir = scratch("node");
+    let (fleet, services) = fleet(&dir, Duration::from_secs(300));
+    let outcome = fleet
+        .call("daemons-dev-node", None, "{}".into())
         .await
         .unwrap();
     assert!(outcome.function_error.is_none(), "{:?}", outcome.log);
