@@ -1,6 +1,6 @@
 //! No process an environment starts outlives `mfn-tui`, however it left its parent (a daemon in
-//! its own session, an orphan of a double fork) and however `mfn-tui` ends: SIGTERM or SIGKILL
-//! of `serve`, an in-process fleet stopped or dropped, an idle stop, a timeout.
+//! its own session, an orphan of a double fork) and however `mfn-tui` ends: SIGTERM, SIGINT
+//! or SIGKILL of `serve`, an in-process fleet stopped or dropped, an idle stop, a timeout.
 
 mod support;
 
@@ -221,6 +221,11 @@ fn serve_then(sig: i32, name: &str) {
 #[test]
 fn no_daemon_of_a_handler_outlives_a_sigterm_of_serve() {
     serve_then(libc::SIGTERM, "sigterm");
+}
+
+#[test]
+fn no_daemon_of_a_handler_outlives_a_sigint_of_serve() {
+    serve_then(libc::SIGINT, "sigint");
 }
 
 #[test]
