@@ -98,11 +98,22 @@ fn tail_of(s: &str, n: usize) -> &str {
     &s[start..]
 }
 
-/// Reads a pipe into log events, counting what it consumed so a fence can wait for the rest.
+/// Reads a pipe into log events, counting what it pulled off the pipe and what it made into
+/// events, so a fence can wait for what was written before it.
 pub struct Drain {
     fd: RawFd,
-    consumed: Arc<AtomicU64>,
-    done: Arc<AtomicBool>,
+    counts: Arc<Counts>,
+}
+
+#[derive(Default)]
+struct Counts {
+    /// Bytes read off the pipe (some perhaps still in the reader's buffer).
+    pulled: AtomicU64,
+    /// Bytes written to the log as events.
+    logged: AtomicU64,
+    /// Bytes of an event begun, waiting for the rest of its line.
+    held: AtomicU64,
+    done: AtomicBool,
 }
 
 impl Drain {
@@ -110,48 +121,82 @@ impl Drain {
         pipe: Option<R>,
         log: Arc<StreamLog>,
     ) -> Drain {
-        let consumed = Arc::new(AtomicU64::new(0));
-        let done = Arc::new(AtomicBool::new(pipe.is_none()));
+        let counts = Arc::new(Counts::default());
         let fd = pipe.as_ref().map_or(-1, AsRawFd::as_raw_fd);
-        if let Some(pipe) = pipe {
-            let (consumed, done) = (consumed.clone(), done.clone());
-            tokio::spawn(async move {
-                let mut reader = BufReader::new(pipe);
-                let mut event = Vec::with_capacity(8 * 1024);
-                while let Ok(n) = read_event(&mut reader, &mut event).await {
-                    if n == 0 {
-                        break;
-                    }
-                    log.write(message(&event));
-                    consumed.fetch_add(n as u64, Ordering::SeqCst);
-                }
-                done.store(true, Ordering::SeqCst);
+        let Some(pipe) = pipe else {
+            counts.done.store(true, Ordering::SeqCst);
+            return Drain { fd, counts };
+        };
+        let c = counts.clone();
+        tokio::spawn(async move {
+            let mut reader = BufReader::new(Counted {
+                pipe,
+                counts: c.clone(),
             });
-        }
-        Drain { fd, consumed, done }
+            let mut event = Vec::with_capacity(8 * 1024);
+            while let Ok(n) = read_event(&mut reader, &mut event, &c.held).await {
+                if n == 0 {
+                    break;
+                }
+                // Held bytes leave before they are logged: a fence may wait a moment longer,
+                // never pass early.
+                c.held.store(0, Ordering::SeqCst);
+                log.write(message(&event));
+                c.logged.fetch_add(n as u64, Ordering::SeqCst);
+            }
+            c.done.store(true, Ordering::SeqCst);
+        });
+        Drain { fd, counts }
     }
 
-    /// Waits until what is in the pipe now has been read.
+    /// Waits until what was written to the pipe so far is in the log (a line still missing
+    /// its end waits for it; at most half a second).
     pub async fn fence(&self) {
-        if self.done.load(Ordering::SeqCst) || self.fd < 0 {
+        let c = &self.counts;
+        if c.done.load(Ordering::SeqCst) || self.fd < 0 {
             return;
         }
-        let mut pending: libc::c_int = 0;
-        // SAFETY: FIONREAD on a pipe we own writes one int.
-        let ok = unsafe { libc::ioctl(self.fd, libc::FIONREAD, &mut pending) } == 0;
-        if !ok || pending <= 0 {
-            // Nothing in the pipe; a line half-read by the reader is finished shortly.
-            tokio::task::yield_now().await;
-            return;
+        // What the reader pulled, plus what is still in the pipe, read so that no byte moving
+        // between the two is missed or counted twice.
+        let mut target = 0;
+        for _ in 0..3 {
+            let before = c.pulled.load(Ordering::SeqCst);
+            let mut pending: libc::c_int = 0;
+            // SAFETY: FIONREAD on a pipe we own writes one int.
+            let ok = unsafe { libc::ioctl(self.fd, libc::FIONREAD, &mut pending) } == 0;
+            let pending = if ok { pending.max(0) as u64 } else { 0 };
+            target = before + pending;
+            if c.pulled.load(Ordering::SeqCst) == before {
+                break;
+            }
         }
-        let target = self.consumed.load(Ordering::SeqCst) + pending as u64;
         let deadline = Instant::now() + Duration::from_millis(500);
-        while self.consumed.load(Ordering::SeqCst) < target
-            && !self.done.load(Ordering::SeqCst)
+        while c.logged.load(Ordering::SeqCst) + c.held.load(Ordering::SeqCst) < target
+            && !c.done.load(Ordering::SeqCst)
             && Instant::now() < deadline
         {
             tokio::task::yield_now().await;
         }
+    }
+}
+
+/// A pipe that counts the bytes read off it.
+struct Counted<R> {
+    pipe: R,
+    counts: Arc<Counts>,
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for Counted<R> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = std::pin::Pin::new(&mut self.pipe).poll_read(cx, buf);
+        let read = buf.filled().len() - before;
+        self.counts.pulled.fetch_add(read as u64, Ordering::SeqCst);
+        polled
     }
 }
 
@@ -163,14 +208,17 @@ fn message(event: &[u8]) -> String {
 }
 
 /// Reads the next event into `event`: up to and with a line break, or [`EVENT_BYTES`] (and
-/// the line break if it comes next) of a longer line (cut before a character that would not fit); how many bytes it consumed, 0 at
-/// the end.
+/// the line break if it comes next) of a longer line, cut before a character that would not
+/// fit; `held` says how much of it is read while it waits for more. How many bytes it
+/// consumed, 0 at the end.
 async fn read_event<R: AsyncRead + Unpin>(
     reader: &mut BufReader<R>,
     event: &mut Vec<u8>,
+    held: &AtomicU64,
 ) -> std::io::Result<usize> {
     event.clear();
     loop {
+        held.store(event.len() as u64, Ordering::SeqCst);
         let available = reader.fill_buf().await?;
         if available.is_empty() {
             return Ok(event.len());
@@ -243,7 +291,9 @@ mod tests {
         let mut event = Vec::new();
         let mut events = Vec::new();
         loop {
-            let n = read_event(&mut reader, &mut event).await.unwrap();
+            let n = read_event(&mut reader, &mut event, &AtomicU64::new(0))
+                .await
+                .unwrap();
             if n == 0 {
                 break;
             }
