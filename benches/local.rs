@@ -45,9 +45,7 @@ fn pool(runtime: &str, state: &Path) -> Pool {
         Duration::from_secs(10),
         None,
         Store::open(&state.join("state.db")).unwrap(),
-        PoolSettings {
-            init_timeout: Duration::from_secs(10),
-        },
+        PoolSettings::new(Duration::from_secs(10), 32),
     )
 }
 

@@ -110,6 +110,8 @@ pub struct LocalSettings {
     pub init_timeout_ms: u64,
     /// The operator's variables every handler gets; a trailing `*` matches a prefix.
     pub pass_env: Vec<String>,
+    /// How many execution environments the whole local fleet runs at once.
+    pub max_environments: usize,
 }
 
 impl LocalSettings {

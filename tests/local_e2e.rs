@@ -79,12 +79,19 @@ fn kill_9_leaves_no_environment_behind_and_the_state_survives() {
         "three warm environments at least"
     );
 
-    // mfn-tui itself (its shell's command line mentions the same words, not at its start).
-    let mfn_pid = support::local::processes(&format!(
+    // mfn-tui itself (its shell's command line mentions the same words, not at its start; its
+    // watchdog, a fork, has the same command line and its own name).
+    let mfn_pid: Vec<String> = support::local::processes(&format!(
         "^{} --local --config {}",
         env!("CARGO_BIN_EXE_mfn-tui"),
         config.display()
-    ));
+    ))
+    .into_iter()
+    .filter(|pid| {
+        std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .is_ok_and(|name| name.trim() != "mfn-tui-watch")
+    })
+    .collect();
     assert_eq!(mfn_pid.len(), 1, "{mfn_pid:?}");
     Command::new("kill")
         .args(["-9", &mfn_pid[0]])

@@ -10,7 +10,7 @@ use std::time::Duration;
 use hyper::body::Bytes;
 use mfn_tui::analysis::report::{InvocationStatus, parse};
 use mfn_tui::fleet::local::environment::Launch;
-use mfn_tui::fleet::local::pool::{Outcome, Pool, PoolSettings, Refused};
+use mfn_tui::fleet::local::pool::{Limit, Outcome, Pool, PoolSettings, Refused};
 use mfn_tui::fleet::local::store::Store;
 
 fn root() -> &'static Path {
@@ -64,7 +64,7 @@ fn pool_of(
         Duration::from_secs(timeout_s),
         reserved,
         store,
-        PoolSettings { init_timeout },
+        PoolSettings::new(init_timeout, 32),
     )
 }
 
@@ -164,7 +164,13 @@ async fn reserved_concurrency_throttles_like_aws() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let refused = pool.invoke(id(2), Bytes::from("{}")).await.unwrap_err();
-    assert_eq!(refused, Refused::Throttled { reserved: 1 });
+    assert_eq!(
+        refused,
+        Refused::Throttled {
+            limit: 1,
+            by: Limit::Reserved
+        }
+    );
     assert!(refused.to_string().contains("TooManyRequestsException"));
     assert!(busy.await.unwrap().is_ok());
     pool.shutdown().await;
@@ -344,9 +350,7 @@ async fn awslambdaric_runs_unchanged_against_the_runtime_api() {
         Duration::from_secs(10),
         None,
         store,
-        PoolSettings {
-            init_timeout: Duration::from_secs(20),
-        },
+        PoolSettings::new(Duration::from_secs(20), 32),
     );
     let first = pool
         .invoke(id(1), Bytes::from(r#"{"name":"ada"}"#))

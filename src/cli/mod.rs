@@ -152,6 +152,7 @@ fn local_fleet(
         idle: Duration::from_millis(config.local.idle_ms),
         init_timeout: Duration::from_millis(config.local.init_timeout_ms),
         pass_env: config.local.pass_env.clone(),
+        max_environments: config.local.max_environments,
     })
 }
 

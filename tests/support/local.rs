@@ -10,7 +10,8 @@ use mfn_tui::fleet::local::{LocalFleet, LocalOptions};
 use mfn_tui::fleet::{AliasChange, CodeSource, Fleet};
 
 /// What a test's local fleet reads `dir` with (the demo when `None`): state under `state`,
-/// environments kept five minutes, ten seconds for an init, no variable passed through.
+/// environments kept five minutes, ten seconds for an init, no variable passed through, at
+/// most 32 environments.
 pub fn options(dir: Option<&Path>, state: &Path) -> LocalOptions {
     LocalOptions {
         dir: dir.map(Path::to_path_buf),
@@ -19,6 +20,7 @@ pub fn options(dir: Option<&Path>, state: &Path) -> LocalOptions {
         idle: std::time::Duration::from_secs(300),
         init_timeout: std::time::Duration::from_secs(10),
         pass_env: Vec::new(),
+        max_environments: 32,
     }
 }
 

@@ -1,57 +1,24 @@
 //! One execution environment: a child process running the function's runtime against its own
-//! Runtime API, its output captured line by line into the function's log stream.
+//! Runtime API, its output captured into the function's log stream.
 //!
-//! Children are their own process group (killed as a whole), die with `mfn-tui`
-//! (`PR_SET_PDEATHSIG`), and lose their Runtime API when it goes, so none outlives it.
+//! Its processes carry the environment's mark ([`super::lineage`]); killing it kills its
+//! process group, its process tree and every process carrying the mark, wherever it went. The
+//! runtime itself also dies with the thread that started it (`PR_SET_PDEATHSIG`), and every
+//! marked process with the fleet's watchdog's sweep when `mfn-tui` dies.
 
 use std::collections::BTreeMap;
-use std::os::fd::{AsRawFd, RawFd};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::{Child, Command};
 
+use super::capacity::Slot;
+use super::lineage::{self, MARK_VARIABLE, Mark};
+use super::output::Drain;
+pub use super::output::StreamLog;
 use super::runtime_api::{self, RuntimeApi, RuntimeEvent};
-use super::store::{LogLine, Store};
-
-/// An environment's log stream: each line goes to the store, and to the tail of the
-/// invocation under way (what `LogType=Tail` returns).
-pub struct StreamLog {
-    pub stream: String,
-    group: Arc<str>,
-    store: Store,
-    tail: std::sync::Mutex<Vec<String>>,
-}
-
-impl StreamLog {
-    pub fn new(store: Store, group: Arc<str>, stream: String) -> StreamLog {
-        StreamLog {
-            stream,
-            group,
-            store,
-            tail: std::sync::Mutex::new(Vec::new()),
-        }
-    }
-
-    pub fn write(&self, message: String) {
-        self.tail.lock().expect("the tail").push(message.clone());
-        self.store.append(LogLine {
-            group: self.group.clone(),
-            stream: self.stream.clone(),
-            timestamp_ms: crate::clock::now_ms(),
-            message,
-        });
-    }
-
-    /// The lines since the last call.
-    pub fn take_tail(&self) -> Vec<String> {
-        std::mem::take(&mut *self.tail.lock().expect("the tail"))
-    }
-}
 
 /// What happened next in an environment.
 pub enum Next {
@@ -89,10 +56,13 @@ pub struct Environment {
     stderr: Drain,
     pub started: Instant,
     pub last_used: Instant,
-    /// The process tree as last walked, and when: walking it reads a file per thread, so it
-    /// is walked again at most once a second (a handler's child processes are found within a
-    /// second of starting).
+    /// The process tree as last walked, and when: walking it reads a file per thread, so
+    /// between invocations it is walked again at most once a second.
     tree: (Vec<i32>, Option<Instant>),
+    mark: Mark,
+    /// Its place under `[local] max_environments`, given back when it ends.
+    _slot: Slot,
+    stopped: bool,
 }
 
 /// The program that runs a runtime, or why there is none here.
@@ -147,7 +117,12 @@ fn which(name: &str) -> Option<PathBuf> {
 
 impl Environment {
     /// Starts a new environment: its Runtime API, then the runtime's process.
-    pub async fn spawn(launch: &Launch, log: Arc<StreamLog>) -> Result<Environment, String> {
+    pub async fn spawn(
+        launch: &Launch,
+        log: Arc<StreamLog>,
+        mark: Mark,
+        slot: Slot,
+    ) -> Result<Environment, String> {
         let (program, args) = command_for(launch)?;
         let api = runtime_api::start()
             .await
@@ -159,6 +134,7 @@ impl Environment {
             .envs(launch.passed.iter().map(|(k, v)| (k, v)))
             .envs(&launch.environment)
             .envs(platform_env(launch, &api, &log.stream))
+            .env(MARK_VARIABLE, &mark.value)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -189,6 +165,9 @@ impl Environment {
             started: now,
             last_used: now,
             tree: (vec![pid], None),
+            mark,
+            _slot: slot,
+            stopped: false,
         })
     }
 
@@ -216,28 +195,53 @@ impl Environment {
         !matches!(self.child.try_wait(), Ok(None))
     }
 
-    /// The peak resident memory of the process tree, in MB.
-    pub fn max_memory_mb(&mut self) -> u32 {
+    /// The peak resident memory of the process tree, in MB, its tree walked again when last
+    /// walked `walk_after` ago or longer.
+    pub fn max_memory_mb(&mut self, walk_after: Duration) -> u32 {
         if self
             .tree
             .1
-            .is_none_or(|walked| walked.elapsed() >= Duration::from_secs(1))
+            .is_none_or(|walked| walked.elapsed() >= walk_after)
         {
-            self.tree = (tree(self.pid), Some(Instant::now()));
+            self.tree = (lineage::tree(self.pid), Some(Instant::now()));
         }
         let kb: u64 = self.tree.0.iter().filter_map(|pid| peak_rss_kb(*pid)).sum();
         (kb / 1024) as u32
     }
 
-    /// Kills the whole process group and reaps it.
+    /// Kills every process of the environment and reaps the runtime.
     pub async fn kill(mut self) {
-        if self.pid > 0 {
-            // SAFETY: signalling our own child's process group.
+        self.stop_processes();
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.child.wait()).await;
+    }
+
+    /// Kills the process group, the process tree as its parents know it now, and every process
+    /// carrying the environment's mark (a daemon in its own session, an orphan).
+    pub fn stop_processes(&mut self) {
+        if self.stopped {
+            return;
+        }
+        self.stopped = true;
+        // Once the runtime is reaped its pid may be another process's: only the mark is sure.
+        if let Some(pid) = self.child.id().map(|p| p as i32).filter(|p| *p > 0) {
+            let tree = lineage::tree(pid);
+            // SAFETY: signalling our own unreaped child's process group and its descendants.
             unsafe {
-                libc::killpg(self.pid, libc::SIGKILL);
+                libc::killpg(pid, libc::SIGKILL);
+                for p in tree {
+                    libc::kill(p, libc::SIGKILL);
+                }
             }
         }
-        let _ = tokio::time::timeout(Duration::from_secs(5), self.child.wait()).await;
+        self.mark.sweep();
+    }
+}
+
+impl Drop for Environment {
+    /// An environment dropped without [`Environment::kill`] (its fleet dropped, its task
+    /// cancelled) still leaves no process.
+    fn drop(&mut self) {
+        self.stop_processes();
     }
 }
 
@@ -296,92 +300,6 @@ fn platform_env(launch: &Launch, api: &RuntimeApi, stream: &str) -> Vec<(String,
         }
     }
     env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
-}
-
-/// Reads a pipe into log lines, counting what it consumed so a fence can wait for the rest.
-struct Drain {
-    fd: RawFd,
-    consumed: Arc<AtomicU64>,
-    done: Arc<AtomicBool>,
-}
-
-impl Drain {
-    fn start<R: AsyncRead + AsRawFd + Unpin + Send + 'static>(
-        pipe: Option<R>,
-        log: Arc<StreamLog>,
-    ) -> Drain {
-        let consumed = Arc::new(AtomicU64::new(0));
-        let done = Arc::new(AtomicBool::new(pipe.is_none()));
-        let fd = pipe.as_ref().map_or(-1, AsRawFd::as_raw_fd);
-        if let Some(pipe) = pipe {
-            let (consumed, done) = (consumed.clone(), done.clone());
-            tokio::spawn(async move {
-                let mut reader = BufReader::new(pipe);
-                let mut buf = Vec::new();
-                loop {
-                    buf.clear();
-                    match reader.read_until(b'\n', &mut buf).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => {
-                            let text = String::from_utf8_lossy(&buf);
-                            // The runtimes put a record's own line breaks as `\r`.
-                            let message = text.trim_end_matches(['\n']).replace('\r', "\n");
-                            log.write(message);
-                            consumed.fetch_add(n as u64, Ordering::SeqCst);
-                        }
-                    }
-                }
-                done.store(true, Ordering::SeqCst);
-            });
-        }
-        Drain { fd, consumed, done }
-    }
-
-    /// Waits until what is in the pipe now has been read.
-    async fn fence(&self) {
-        if self.done.load(Ordering::SeqCst) || self.fd < 0 {
-            return;
-        }
-        let mut pending: libc::c_int = 0;
-        // SAFETY: FIONREAD on a pipe we own writes one int.
-        let ok = unsafe { libc::ioctl(self.fd, libc::FIONREAD, &mut pending) } == 0;
-        if !ok || pending <= 0 {
-            // Nothing in the pipe; a line half-read by the reader is finished shortly.
-            tokio::task::yield_now().await;
-            return;
-        }
-        let target = self.consumed.load(Ordering::SeqCst) + pending as u64;
-        let deadline = Instant::now() + Duration::from_millis(500);
-        while self.consumed.load(Ordering::SeqCst) < target
-            && !self.done.load(Ordering::SeqCst)
-            && Instant::now() < deadline
-        {
-            tokio::task::yield_now().await;
-        }
-    }
-}
-
-/// The process and its descendants.
-fn tree(pid: i32) -> Vec<i32> {
-    let mut all = vec![pid];
-    let mut at = 0;
-    while at < all.len() && all.len() < 256 {
-        let p = all[at];
-        at += 1;
-        let Ok(tasks) = std::fs::read_dir(format!("/proc/{p}/task")) else {
-            continue;
-        };
-        for task in tasks.flatten() {
-            if let Ok(children) = std::fs::read_to_string(task.path().join("children")) {
-                all.extend(
-                    children
-                        .split_whitespace()
-                        .filter_map(|c| c.parse::<i32>().ok()),
-                );
-            }
-        }
-    }
-    all
 }
 
 /// `VmHWM` (peak resident set) of a process, in kB.

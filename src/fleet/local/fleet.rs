@@ -15,9 +15,10 @@ use super::options::passed_env;
 pub use super::options::{LocalOptions, state_dir_for};
 
 use super::bundle::{self, Bundle};
+use super::capacity::make_room;
 use super::environment::Launch;
 use super::gateway::GatewaySettings;
-use super::pool::{Outcome, Pool, PoolSettings, Refused};
+use super::pool::{Limit, Outcome, Pool, PoolSettings, Refused};
 use super::project::variables::Sources;
 use super::project::{self, FunctionDef, Project, ServiceDef};
 use super::store::Store;
@@ -117,9 +118,7 @@ impl LocalFleet {
             bundle,
             state_dir: options.state_dir,
             region,
-            settings: PoolSettings {
-                init_timeout: options.init_timeout,
-            },
+            settings: PoolSettings::new(options.init_timeout, options.max_environments),
             pools: Mutex::new(HashMap::new()),
             passed: passed_env(&options.pass_env),
             gateway: std::sync::Mutex::new(None),
@@ -136,8 +135,7 @@ impl LocalFleet {
                 )
                 .await;
                 let Some(fleet) = weak.upgrade() else { return };
-                let pools: Vec<Arc<Pool>> = fleet.pools.lock().await.values().cloned().collect();
-                for pool in pools {
+                for pool in fleet.all_pools().await {
                     pool.reap(idle).await;
                 }
             }
@@ -176,7 +174,24 @@ impl LocalFleet {
         let request_id = uuid::Uuid::new_v4().to_string();
         // As on AWS, an invocation runs to its end whatever the caller does: a client that
         // goes away drops only the wait, never the environment or its concurrency slot.
-        let running = tokio::spawn(async move { pool.invoke(request_id, payload).await });
+        let fleet = self.handle();
+        let running = tokio::spawn(async move {
+            loop {
+                let outcome = pool.invoke(request_id.clone(), payload.clone()).await;
+                let full = matches!(
+                    outcome,
+                    Err(Refused::Throttled {
+                        by: Limit::Fleet,
+                        ..
+                    })
+                );
+                // Every slot taken: an idle environment of any function makes room, if one is.
+                match fleet.upgrade() {
+                    Some(f) if full && make_room(&f.all_pools().await).await => {}
+                    _ => return outcome,
+                }
+            }
+        });
         match running.await {
             Ok(outcome) => outcome.map_err(InvokeError::Refused),
             Err(e) => Err(InvokeError::Refused(Refused::Unavailable(format!(
@@ -259,7 +274,7 @@ impl LocalFleet {
             Duration::from_secs(u64::from(f.def.timeout_s)),
             f.def.reserved_concurrency,
             self.store.clone(),
-            self.settings,
+            self.settings.clone(),
         ));
         pools.insert(key, pool.clone());
         pool
@@ -291,21 +306,28 @@ impl LocalFleet {
 
     /// Environments running now, across every function.
     pub async fn environments(&self) -> usize {
-        let pools: Vec<Arc<Pool>> = self.pools.lock().await.values().cloned().collect();
         let mut n = 0;
-        for p in pools {
+        for p in self.all_pools().await {
             n += p.environments().await;
         }
         n
     }
 
-    /// Stops every idle environment and commits what is queued for the state.
+    /// Every function version's pool of environments.
+    async fn all_pools(&self) -> Vec<Arc<Pool>> {
+        self.pools.lock().await.values().cloned().collect()
+    }
+
+    /// Stops every environment, idle or busy, and every process they started, and commits
+    /// what is queued for the state.
     pub async fn shutdown(&self) {
         self.walks.stop();
-        let pools: Vec<Arc<Pool>> = self.pools.lock().await.values().cloned().collect();
-        for p in pools {
+        for p in self.all_pools().await {
             p.shutdown().await;
         }
+        // A busy environment, or what a handler left running, carries the fleet's mark.
+        let lineage = self.settings.lineage.clone();
+        let _ = tokio::task::spawn_blocking(move || lineage.sweep()).await;
         // Log lines still queued for the writer are committed before mfn-tui exits.
         let store = self.store.clone();
         let _ = tokio::task::spawn_blocking(move || store.flush()).await;

@@ -217,11 +217,14 @@ fn change(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fleet::local::pool::Limit;
 
     #[test]
     fn a_throttled_invocation_is_a_throttled_fleet_error() {
-        let e = refusal(InvokeError::Refused(Refused::Throttled { reserved: 2 }));
-        assert!(matches!(e, FleetError::Throttled { .. }), "{e:?}");
+        for by in [Limit::Reserved, Limit::Fleet] {
+            let e = refusal(InvokeError::Refused(Refused::Throttled { limit: 2, by }));
+            assert!(matches!(e, FleetError::Throttled { .. }), "{e:?}");
+        }
         let e = refusal(InvokeError::UnknownFunction("x".into()));
         assert!(e.to_string().contains("no function `x`"), "{e}");
     }

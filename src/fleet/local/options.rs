@@ -17,6 +17,8 @@ pub struct LocalOptions {
     pub init_timeout: Duration,
     /// Names (a trailing `*` matches a prefix) of the operator's variables handlers get.
     pub pass_env: Vec<String>,
+    /// How many execution environments the whole fleet runs at most (`[local] max_environments`).
+    pub max_environments: usize,
 }
 
 /// The operator's variables whose names `patterns` give (`AWS_ENDPOINT_URL_*` a prefix).

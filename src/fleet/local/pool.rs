@@ -1,7 +1,8 @@
 //! The environments of one function version, and an invocation with Lambda's semantics: a warm
 //! idle environment is reused, else a new one starts (a cold start, its init measured from
-//! spawn to the runtime's first `next`); reserved concurrency throttles; the timeout kills the
-//! environment. Each invocation writes START, the handler's output, END and REPORT.
+//! spawn to the runtime's first `next`); reserved concurrency and the fleet's
+//! `max_environments` throttle; the timeout and memory over `memorySize` kill the environment
+//! ([`super::answer`]). Each invocation writes START, the handler's output, END and REPORT.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -10,8 +11,12 @@ use std::time::{Duration, Instant};
 use hyper::body::Bytes;
 use tokio::sync::Mutex;
 
+use super::answer::{self, Answer, InitFailure, Settled, error_body};
+use super::capacity::Capacity;
 use super::environment::{Environment, Launch, Next, StreamLog};
-use super::platform::{self, Ending, Report};
+use super::lineage::Lineage;
+use super::platform::{self, Report};
+pub use super::refused::{Limit, Refused};
 use super::runtime_api::{Invocation, RuntimeEvent};
 use super::store::Store;
 
@@ -32,31 +37,24 @@ pub struct Outcome {
     pub log: Vec<String>,
 }
 
-/// Why an invocation did not run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refused {
-    /// Reserved concurrency reached: AWS's `TooManyRequestsException`.
-    Throttled { reserved: u32 },
-    /// The environment could not be made (runtime missing, spawn failed).
-    Unavailable(String),
-}
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Refused::Throttled { reserved } => write!(
-                f,
-                "TooManyRequestsException: Rate Exceeded. (reserved concurrency {reserved} reached)"
-            ),
-            Refused::Unavailable(why) => write!(f, "{why}"),
-        }
-    }
-}
-
-/// Settings every pool shares.
-#[derive(Debug, Clone, Copy)]
+/// Settings every pool shares: the init timeout, the marks of the fleet's processes and its
+/// environment slots.
+#[derive(Clone)]
 pub struct PoolSettings {
     pub init_timeout: Duration,
+    pub lineage: Arc<Lineage>,
+    pub capacity: Arc<Capacity>,
+}
+
+impl PoolSettings {
+    /// Settings of a new fleet: its marks (and their watchdog) and at most `max_environments`.
+    pub fn new(init_timeout: Duration, max_environments: usize) -> PoolSettings {
+        PoolSettings {
+            init_timeout,
+            lineage: Arc::new(Lineage::start()),
+            capacity: Capacity::new(max_environments.max(1)),
+        }
+    }
 }
 
 pub struct Pool {
@@ -113,7 +111,10 @@ impl Pool {
             && before >= r
         {
             self.busy.fetch_sub(1, Ordering::SeqCst);
-            return Err(Refused::Throttled { reserved: r });
+            return Err(Refused::Throttled {
+                limit: r,
+                by: Limit::Reserved,
+            });
         }
         let result = self.run(request_id, payload).await;
         self.busy.fetch_sub(1, Ordering::SeqCst);
@@ -154,34 +155,21 @@ impl Pool {
                 &trace[..trace.len().min(24)]
             ),
         });
-        let answer = wait_for(&mut env, &request_id, self.timeout).await;
+        let memory_mb = self.launch.memory_mb;
+        let answer = answer::wait_for(&mut env, &request_id, self.timeout, memory_mb).await;
         let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
         env.drain_output().await;
-        let max_memory_used_mb = env.max_memory_mb();
-        let unhandled = Some("Unhandled".to_owned());
-        // A timed-out or crashed environment is not used again.
-        let (payload, function_error, ending, keep) = match answer {
-            Answer::Response(body) => (body, None, Ending::Success, true),
-            Answer::Error(kind, body) => (body, unhandled, Ending::Error(kind), true),
-            Answer::TimedOut => {
-                let message = format!(
-                    "{} {request_id} Task timed out after {:.2} seconds",
-                    crate::units::iso_time(crate::clock::now_ms()),
-                    self.timeout.as_secs_f64()
-                );
-                log.write(message.clone());
-                let body = error_body(&message, "Sandbox.Timedout");
-                (body, unhandled, Ending::Timeout, false)
-            }
-            Answer::Exited(status) => {
-                let message =
-                    format!("RequestId: {request_id} Error: Runtime exited with error: {status}");
-                log.write(format!("{message}\nRuntime.ExitError"));
-                let kind = "Runtime.ExitError";
-                let body = error_body(&message, kind);
-                (body, unhandled, Ending::Error(kind.into()), false)
-            }
+        // Out of memory, Lambda reports the whole memory used.
+        let max_memory_used_mb = match answer {
+            Answer::OutOfMemory => memory_mb,
+            _ => env.max_memory_mb(Duration::from_secs(1)),
         };
+        let Settled {
+            payload,
+            function_error,
+            ending,
+            keep,
+        } = answer.settle(&log, &request_id, self.timeout);
         log.write(platform::end(&request_id));
         let report = Report {
             request_id: &request_id,
@@ -217,6 +205,11 @@ impl Pool {
     /// A new environment, ready for its first invocation; or, when its init failed, what the
     /// invocation that met it fails with.
     async fn cold_start(&self) -> Result<Result<(Environment, f64), InitFailure>, Refused> {
+        // Refused before anything is logged or counted: the environment never starts.
+        let slot = self.settings.capacity.take().ok_or(Refused::Throttled {
+            limit: self.settings.capacity.max as u32,
+            by: Limit::Fleet,
+        })?;
         let n = self.started.fetch_add(1, Ordering::SeqCst);
         let date = crate::units::iso_time(crate::clock::now_ms())[..10].replace('-', "/");
         let id = n ^ (u64::from(std::process::id()) << 32);
@@ -228,14 +221,36 @@ impl Pool {
         ));
         log.write(platform::init_start(&self.launch.runtime));
         let spawned = Instant::now();
-        let mut env = Environment::spawn(&self.launch, log.clone())
+        let mark = self.settings.lineage.mark();
+        let mut env = Environment::spawn(&self.launch, log.clone(), mark, slot)
             .await
             .map_err(Refused::Unavailable)?;
         // Init ends with the runtime's first `next`, its init error, its exit (noticed at
-        // once, as AWS does), or the init timeout.
+        // once, as AWS does), the init timeout, or memory over `memorySize`.
         let deadline = tokio::time::Instant::now() + self.settings.init_timeout;
-        let ready = env.next_event(deadline).await;
+        let ready = answer::watched(&mut env, deadline, self.launch.memory_mb).await;
         let init_ms = spawned.elapsed().as_secs_f64() * 1000.0;
+        // What init allocated counts too: checked once more when it ends.
+        let ready = match ready {
+            Some(Next::Event(Some(RuntimeEvent::Ready)))
+                if answer::over(&mut env, self.launch.memory_mb, Duration::ZERO) =>
+            {
+                None
+            }
+            ready => ready,
+        };
+        let Some(ready) = ready else {
+            let kind = "Runtime.OutOfMemory";
+            let why = "Runtime exited during init with error: signal: killed";
+            log.write(format!("{why}\n{kind}"));
+            env.kill().await;
+            return Ok(Err(InitFailure {
+                log,
+                error_type: kind.to_owned(),
+                body: error_body(why, kind),
+                init_ms,
+            }));
+        };
         let (error_type, body) = match ready {
             Next::Event(Some(RuntimeEvent::Ready)) => return Ok(Ok((env, init_ms))),
             Next::Event(Some(RuntimeEvent::InitError { error_type, body })) => (error_type, body),
@@ -287,96 +302,33 @@ impl Pool {
         n
     }
 
+    /// When the longest idle environment was last used, if one is idle.
+    pub async fn oldest_idle(&self) -> Option<Instant> {
+        self.idle.lock().await.iter().map(|e| e.last_used).min()
+    }
+
+    /// Stops the longest idle environment, to give its slot to another function; whether one was.
+    pub async fn evict_oldest(&self) -> bool {
+        let oldest = {
+            let mut envs = self.idle.lock().await;
+            let at = envs
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, e)| e.last_used)
+                .map(|(i, _)| i);
+            at.map(|i| envs.swap_remove(i))
+        };
+        match oldest {
+            Some(env) => {
+                env.kill().await;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Stops every idle environment.
     pub async fn shutdown(&self) {
         self.reap(Duration::ZERO).await;
-    }
-}
-
-struct InitFailure {
-    log: Arc<StreamLog>,
-    error_type: String,
-    body: Bytes,
-    init_ms: f64,
-}
-
-impl InitFailure {
-    /// The invocation that met a failed init fails with the init's error, as on AWS.
-    fn finish(self, pool: &Pool, request_id: String) -> Outcome {
-        let version = pool.launch.version.clone();
-        let log = &self.log;
-        log.write(format!(
-            "INIT_REPORT Init Duration: {:.2} ms\tPhase: init\tStatus: error\tError Type: {}",
-            self.init_ms, self.error_type
-        ));
-        log.write(platform::start(&request_id, &version));
-        log.write(platform::end(&request_id));
-        let report = Report {
-            request_id: &request_id,
-            duration_ms: 0.0,
-            memory_mb: pool.launch.memory_mb,
-            max_memory_used_mb: 0,
-            init_ms: Some(self.init_ms),
-            ending: Ending::Error(self.error_type.clone()),
-        };
-        let billed_ms = report.billed_ms();
-        log.write(report.line());
-        Outcome {
-            request_id,
-            payload: self.body,
-            function_error: Some(self.error_type),
-            executed_version: version,
-            cold: true,
-            duration_ms: 0.0,
-            billed_ms,
-            init_ms: Some(self.init_ms),
-            max_memory_used_mb: 0,
-            log: log.take_tail(),
-        }
-    }
-}
-
-/// The body Lambda returns for a failure.
-fn error_body(message: &str, kind: &str) -> Bytes {
-    Bytes::from(serde_json::json!({"errorMessage": message, "errorType": kind}).to_string())
-}
-
-enum Answer {
-    Response(Bytes),
-    Error(String, Bytes),
-    TimedOut,
-    Exited(String),
-}
-
-/// The runtime's answer to `request_id`, the process's exit, or the deadline.
-async fn wait_for(env: &mut Environment, request_id: &str, timeout: Duration) -> Answer {
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        let event = match env.next_event(deadline).await {
-            Next::Event(e) => e,
-            Next::Exited(status) => return Answer::Exited(status),
-            Next::Deadline => return Answer::TimedOut,
-        };
-        match event {
-            Some(RuntimeEvent::Response {
-                request_id: id,
-                body,
-            }) if id == request_id => {
-                return Answer::Response(body);
-            }
-            Some(RuntimeEvent::Error {
-                request_id: id,
-                error_type,
-                body,
-            }) if id == request_id => {
-                let kind = serde_json::from_slice::<serde_json::Value>(&body)
-                    .ok()
-                    .and_then(|v| v.get("errorType")?.as_str().map(str::to_owned))
-                    .unwrap_or(error_type);
-                return Answer::Error(kind, body);
-            }
-            Some(_) => continue,
-            None => return Answer::Exited("the Runtime API closed".into()),
-        }
     }
 }
