@@ -95,6 +95,15 @@ fn garbage(call: &Call, secret: Option<&str>) -> Response {
 /// whether it is an error (4xx/5xx, or none at all).
 async fn forward(shared: &Shared, call: &Call, request: &Request) -> (Response, bool) {
     let translate = call.service == Service::CloudWatch && cloudwatch::is_cbor(request);
+    let paged = shared
+        .list_functions_page
+        .filter(|_| call.operation == "ListFunctions");
+    if let Some(page) = paged
+        && let pages::Step::Answer(response) = shared.walks.next(request, page)
+    {
+        let failed = response.status >= 400;
+        return (response, failed);
+    }
     let mut stood_in = Vec::new();
     let outgoing = if translate {
         match cloudwatch::to_json(request, &call.operation) {
@@ -119,10 +128,8 @@ async fn forward(shared: &Shared, call: &Call, request: &Request) -> (Response, 
             }
             let response = if translate {
                 cloudwatch::to_cbor(response)
-            } else if let (Some(page), "ListFunctions") =
-                (shared.list_functions_page, call.operation.as_str())
-            {
-                pages::cut(request, response, page)
+            } else if let Some(page) = paged {
+                shared.walks.first(request, response, page)
             } else {
                 response
             };

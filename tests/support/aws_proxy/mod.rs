@@ -122,6 +122,7 @@ struct Shared {
     faults: Faults,
     counters: Counters,
     list_functions_page: Option<usize>,
+    walks: pages::Walks,
     percentiles_without_data: bool,
 }
 
@@ -152,6 +153,7 @@ impl AwsProxy {
             faults: Faults::new(options.faults),
             counters: Counters::default(),
             list_functions_page: options.list_functions_page,
+            walks: pages::Walks::default(),
             percentiles_without_data: options.percentiles_without_data,
         });
         let task = tokio::spawn(accept(listener, shared.clone()));
