@@ -389,3 +389,46 @@ async fn without_the_bulk_tagging_permission_tags_come_from_list_tags_per_functi
         assert_eq!(f.placement.service, format!("svc-of-{}", f.name));
     }
 }
+
+#[tokio::test]
+async fn the_budget_spends_one_turn_per_call_made_and_none_for_the_end_of_a_walk() {
+    use mfn_tui::fleet::aws::budget::{Api, Budget, QuotaSettings};
+    let region = "eu-central-1";
+    let all = names("billing", 120);
+    let lambda_rules = vec![
+        list_functions_pages(region, all.clone()),
+        aliases_rule(),
+        mock!(aws_sdk_lambda::Client::list_event_source_mappings)
+            .then_output(|| ListEventSourceMappingsOutput::builder().build()),
+    ];
+    let tag_rule = tag_pages(region, all.clone());
+    let lambda = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, &lambda_rules);
+    let tagging = mock_client!(
+        aws_sdk_resourcegroupstagging,
+        RuleMode::MatchAny,
+        &[&tag_rule]
+    );
+    // Rates high enough that the test does not wait; only the turns taken matter.
+    let budget = std::sync::Arc::new(Budget::new(QuotaSettings {
+        lambda_control_per_s: 100_000.0,
+        tagging_per_s: 100_000.0,
+        api_gateway_per_s: 100_000.0,
+        ..QuotaSettings::default()
+    }));
+    let clients = quiet_clients(lambda, tagging).under(budget.clone());
+    let inv = discover(vec![(Target::new(None, region), clients)]).await;
+    assert!(inv.failures().is_empty(), "{:?}", inv.failures());
+    assert_eq!(inv.function_count(), 120);
+
+    let lambda_calls: usize = lambda_rules.iter().map(Rule::num_calls).sum();
+    // The function list and every version (three pages each), the event sources, an alias
+    // call per function.
+    assert_eq!(lambda_calls, 3 + 3 + 1 + 120);
+    let spent = budget.spent();
+    assert_eq!(
+        spent.calls[&Api::LambdaControl],
+        lambda_calls as u64,
+        "a turn for each call, none for the end of each walk"
+    );
+    assert_eq!(spent.calls[&Api::Tagging], tag_rule.num_calls() as u64);
+}

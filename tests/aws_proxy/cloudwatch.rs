@@ -1,6 +1,7 @@
 //! CloudWatch through the proxy: the SDK's RPC v2 CBOR becomes moto's JSON 1.0 and back, values
 //! and timestamps intact, gzip bodies unpacked, and moto's errors (its HTML 500 on a percentile,
-//! its JSON validation errors) parsed by the SDK as service errors.
+//! its JSON validation errors) parsed by the SDK as service errors; where asked, percentiles are
+//! answered with no data instead.
 
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{MetricDatum, ScanBy, StatisticSet};
@@ -224,4 +225,47 @@ async fn an_error_moto_answers_in_json_reaches_the_sdk_with_its_query_compatible
         error.message().unwrap_or_default().contains("StartTime"),
         "{error:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn where_asked_a_percentile_is_answered_with_no_data_and_the_rest_of_the_call_with_its_values()
+ {
+    let emulator = Emulator::start();
+    let options = ProxyOptions::default().percentiles_without_data();
+    let proxy = AwsProxy::start(&emulator.endpoint, options).await;
+    let sdk = Sdk::new(&proxy, EAST).await;
+    let now = now_secs();
+    sdk.cloudwatch
+        .put_metric_data()
+        .namespace("AWS/Lambda")
+        .metric_data(
+            MetricDatum::builder()
+                .metric_name("Duration")
+                .dimensions(dimension("fn-a"))
+                .timestamp(DateTime::from_secs(now - 120))
+                .value(12.0)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let answer = sdk
+        .cloudwatch
+        .get_metric_data()
+        .start_time(DateTime::from_secs(now - 600))
+        .end_time(DateTime::from_secs(now))
+        .metric_data_queries(query("avg", "Duration", "fn-a", "Average"))
+        .metric_data_queries(query("p99", "Duration", "fn-a", "p99"))
+        .send()
+        .await
+        .expect("the call succeeds despite its percentile");
+    let values: Vec<(&str, Vec<f64>)> = answer
+        .metric_data_results()
+        .iter()
+        .map(|r| (r.id().unwrap_or_default(), r.values().to_vec()))
+        .collect();
+    assert_eq!(values, [("avg", vec![12.0]), ("p99", vec![])]);
+    let counts = proxy.counts().class(ApiClass::CloudWatchGetMetricData);
+    assert_eq!((counts.passed, counts.upstream_errors), (1, 0));
 }

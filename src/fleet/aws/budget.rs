@@ -5,7 +5,8 @@
 //! Each class is a rate with a small burst, scheduled like a generic cell-rate algorithm: a
 //! call reserves the next free slot and sleeps until it. Background work (the dashboard's
 //! versions and aliases of functions nobody is looking at) never reserves ahead: it takes a
-//! slot only when one is free now, so anything the operator waits for goes first.
+//! slot only when one is free now, so anything the operator waits for goes first. A paged walk
+//! takes a turn for each page it asks for, never one for its end ([`more_pages`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -103,6 +104,15 @@ impl QuotaSettings {
             None => Ok(()),
         }
     }
+}
+
+/// Whether a page's continuation token (`NextMarker`, `NextToken`, `PaginationToken`,
+/// `position`) asks for another page, as the SDK's paginators read it: an empty token ends a
+/// walk too. A walk takes a turn before each page it will ask for and none for its end, which
+/// would otherwise cost a turn no call uses (half the rate of a walk of one page, such as a
+/// function's `ListAliases`).
+pub fn more_pages(token: Option<&str>) -> bool {
+    token.is_some_and(|t| !t.is_empty())
 }
 
 /// Who waits for a call: the operator, or nobody in particular.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use aws_sdk_lambda::types::{AliasConfiguration, FunctionConfiguration, FunctionVersion};
 
-use super::budget::Api;
+use super::budget::{Api, more_pages};
 use super::clients::Clients;
 use super::errors::classify;
 use crate::fleet::FleetError;
@@ -21,11 +21,15 @@ pub async fn walk_functions(
     mut on_page: impl FnMut(Vec<Function>),
 ) -> Result<(), FleetError> {
     let mut pages = clients.lambda.list_functions().into_paginator().send();
-    while let Some(page) = {
-        clients.turn(Api::LambdaControl).await;
-        pages.next().await
-    } {
+    let mut more = true;
+    while more
+        && let Some(page) = {
+            clients.turn(Api::LambdaControl).await;
+            pages.next().await
+        }
+    {
         let page = page.map_err(|e| classify("lambda", "ListFunctions", &e))?;
+        more = more_pages(page.next_marker());
         on_page(
             page.functions()
                 .iter()
@@ -47,11 +51,15 @@ pub async fn all_versions(clients: &Clients) -> Result<BTreeMap<String, Vec<Vers
         .into_paginator()
         .send();
     let mut by_function: BTreeMap<String, Vec<Version>> = BTreeMap::new();
-    while let Some(page) = {
-        clients.turn(Api::LambdaControl).await;
-        pages.next().await
-    } {
+    let mut more = true;
+    while more
+        && let Some(page) = {
+            clients.turn(Api::LambdaControl).await;
+            pages.next().await
+        }
+    {
         let page = page.map_err(|e| classify("lambda", "ListFunctions", &e))?;
+        more = more_pages(page.next_marker());
         for c in page.functions() {
             let Some((arn, _)) = c.function_arn().and_then(split_function_arn) else {
                 continue;
@@ -79,11 +87,15 @@ pub async fn versions(clients: &Clients, function_name: &str) -> Result<Vec<Vers
         .into_paginator()
         .send();
     let mut versions = Vec::new();
-    while let Some(page) = {
-        clients.turn(Api::LambdaControl).await;
-        pages.next().await
-    } {
+    let mut more = true;
+    while more
+        && let Some(page) = {
+            clients.turn(Api::LambdaControl).await;
+            pages.next().await
+        }
+    {
         let page = page.map_err(|e| classify("lambda", "ListVersionsByFunction", &e))?;
+        more = more_pages(page.next_marker());
         versions.extend(
             page.versions()
                 .iter()
@@ -104,11 +116,15 @@ pub async fn aliases(clients: &Clients, function_name: &str) -> Result<Vec<Alias
         .into_paginator()
         .send();
     let mut aliases = Vec::new();
-    while let Some(page) = {
-        clients.turn(Api::LambdaControl).await;
-        pages.next().await
-    } {
+    let mut more = true;
+    while more
+        && let Some(page) = {
+            clients.turn(Api::LambdaControl).await;
+            pages.next().await
+        }
+    {
         let page = page.map_err(|e| classify("lambda", "ListAliases", &e))?;
+        more = more_pages(page.next_marker());
         aliases.extend(page.aliases().iter().map(to_alias));
     }
     aliases.sort_by(|a, b| a.name.cmp(&b.name));
@@ -178,11 +194,15 @@ pub async fn event_sources(clients: &Clients) -> Result<Vec<(String, EventSource
         .into_paginator()
         .send();
     let mut mappings = Vec::new();
-    while let Some(page) = {
-        clients.turn(Api::LambdaControl).await;
-        pages.next().await
-    } {
+    let mut more = true;
+    while more
+        && let Some(page) = {
+            clients.turn(Api::LambdaControl).await;
+            pages.next().await
+        }
+    {
         let page = page.map_err(|e| classify("lambda", "ListEventSourceMappings", &e))?;
+        more = more_pages(page.next_marker());
         for m in page.event_source_mappings() {
             let Some((arn, _)) = m.function_arn().and_then(split_function_arn) else {
                 continue;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::budget::Api;
+use super::budget::{Api, more_pages};
 use super::clients::Clients;
 use super::errors::classify;
 use crate::analysis::latency::Window;
@@ -171,11 +171,15 @@ async fn describe(
         .into_paginator()
         .send();
     let mut sizes = BTreeMap::new();
-    while let Some(page) = {
-        clients.turn(Api::DescribeLogs).await;
-        pages.next().await
-    } {
+    let mut more = true;
+    while more
+        && let Some(page) = {
+            clients.turn(Api::DescribeLogs).await;
+            pages.next().await
+        }
+    {
         let page = page.map_err(|e| classify("logs", "DescribeLogGroups", &e))?;
+        more = more_pages(page.next_token());
         for g in page.log_groups() {
             let Some(name) = g.log_group_name() else {
                 continue;

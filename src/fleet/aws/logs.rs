@@ -2,7 +2,7 @@
 
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 
-use super::budget::Api;
+use super::budget::{Api, more_pages};
 use super::clients::Clients;
 use super::errors::classify;
 use crate::analysis::latency::Window;
@@ -41,15 +41,19 @@ async fn pages(
         .set_limit(page_size)
         .into_paginator()
         .send();
-    while let Some(page) = {
-        clients.turn(Api::FilterLogEvents).await;
-        pages.next().await
-    } {
+    let mut more = true;
+    while more
+        && let Some(page) = {
+            clients.turn(Api::FilterLogEvents).await;
+            pages.next().await
+        }
+    {
         let page = match page {
             Ok(page) => page,
             Err(e) if e.code() == Some("ResourceNotFoundException") => return Ok(()),
             Err(e) => return Err(classify("logs", "FilterLogEvents", &e)),
         };
+        more = more_pages(page.next_token());
         let mut out = Page {
             events: Vec::with_capacity(page.events().len()),
             bytes: 0,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::budget::{Api, Budget};
+use super::budget::{Api, Budget, more_pages};
 use super::errors::classify;
 use crate::fleet::FleetError;
 use crate::fleet::model::{ApiKind, Route, split_function_arn};
@@ -23,11 +23,15 @@ pub async fn rest_routes(
 ) -> Result<Vec<ApiRoutes>, FleetError> {
     let mut apis = Vec::new();
     let mut pages = rest.get_rest_apis().limit(500).into_paginator().send();
-    while let Some(page) = {
-        budget.take(Api::ApiGateway).await;
-        pages.next().await
-    } {
+    let mut more = true;
+    while more
+        && let Some(page) = {
+            budget.take(Api::ApiGateway).await;
+            pages.next().await
+        }
+    {
         let page = page.map_err(|e| classify("apigateway", "GetRestApis", &e))?;
+        more = more_pages(page.position());
         for api in page.items() {
             if let Some(id) = api.id() {
                 apis.push((id.to_owned(), api.name().unwrap_or(id).to_owned()));
@@ -56,11 +60,15 @@ async fn rest_api_routes(
         .into_paginator()
         .send();
     let mut routes = Vec::new();
-    while let Some(page) = {
-        budget.take(Api::ApiGateway).await;
-        pages.next().await
-    } {
+    let mut more = true;
+    while more
+        && let Some(page) = {
+            budget.take(Api::ApiGateway).await;
+            pages.next().await
+        }
+    {
         let page = page.map_err(|e| classify("apigateway", "GetResources", &e))?;
+        more = more_pages(page.position());
         for resource in page.items() {
             let path = resource.path().unwrap_or("/");
             for (method, m) in resource.resource_methods().into_iter().flatten() {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::budget::Api;
+use super::budget::{Api, more_pages};
 use super::clients::Clients;
 use super::errors::classify;
 use crate::fleet::FleetError;
@@ -20,11 +20,15 @@ pub async fn all_function_tags(
         .into_paginator()
         .send();
     let mut tags = BTreeMap::new();
-    while let Some(page) = {
-        clients.turn(Api::Tagging).await;
-        pages.next().await
-    } {
+    let mut more = true;
+    while more
+        && let Some(page) = {
+            clients.turn(Api::Tagging).await;
+            pages.next().await
+        }
+    {
         let page = page.map_err(|e| classify("tagging", "GetResources", &e))?;
+        more = more_pages(page.pagination_token());
         for mapping in page.resource_tag_mapping_list() {
             let Some((arn, None)) = mapping.resource_arn().and_then(split_function_arn) else {
                 continue;

@@ -1,17 +1,16 @@
 //! What the proxy answers one call with: the fault a rule fires, the service's throttling error
 //! when the call's bucket is empty, or the emulator's answer (CloudWatch's translated) — and how
-//! the call is counted.
+//! the call is counted; on its way back a `ListFunctions` answer may be cut into AWS's pages.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use super::Shared;
 use super::classify::{Call, Service};
-use super::cloudwatch;
 use super::counters::Outcome;
 use super::faults::Fault;
 use super::http::{self, Request, Response};
 use super::shapes::{self, Kind};
+use super::{cloudwatch, pages, percentiles};
 
 /// How the answer goes back on the client's connection.
 pub enum Answer {
@@ -33,20 +32,20 @@ pub async fn answer(shared: &Shared, call: &Call, request: &Request) -> Answer {
             Outcome::Faulted
         };
         shared.counters.record(call.class, outcome);
-        return faulty(shared.upstream, call, request, fault).await;
+        return faulty(shared, call, request, fault).await;
     }
     if let Err(wait) = shared.buckets.take(&call.scope, call.class) {
         shared.counters.record(call.class, Outcome::Throttled);
         return Answer::Whole(shapes::error(call, &Kind::Throttling { retry_after: wait }));
     }
-    let (response, upstream_error) = forward(shared.upstream, call, request).await;
+    let (response, upstream_error) = forward(shared, call, request).await;
     shared
         .counters
         .record(call.class, Outcome::Passed { upstream_error });
     Answer::Whole(response)
 }
 
-async fn faulty(upstream: SocketAddr, call: &Call, request: &Request, fault: Fault) -> Answer {
+async fn faulty(shared: &Shared, call: &Call, request: &Request, fault: Fault) -> Answer {
     let error = |kind: Kind| Answer::Whole(shapes::error(call, &kind));
     match fault {
         Fault::Throttle => error(Kind::Throttling {
@@ -60,9 +59,9 @@ async fn faulty(upstream: SocketAddr, call: &Call, request: &Request, fault: Fau
         Fault::ExpiredToken => error(Kind::ExpiredToken),
         Fault::ConnectionReset => Answer::Reset,
         Fault::Hang => Answer::Hang,
-        Fault::TruncatedBody => Answer::Cut(forward(upstream, call, request).await.0),
+        Fault::TruncatedBody => Answer::Cut(forward(shared, call, request).await.0),
         Fault::ShortBody { missing } => {
-            let mut response = forward(upstream, call, request).await.0;
+            let mut response = forward(shared, call, request).await.0;
             let keep = response.body.len().saturating_sub(missing);
             response.body.truncate(keep);
             Answer::Whole(response)
@@ -92,22 +91,45 @@ fn garbage(call: &Call, secret: Option<&str>) -> Response {
     }
 }
 
-/// The emulator's answer to `request`, and whether it is an error (4xx/5xx, or none at all).
-async fn forward(upstream: SocketAddr, call: &Call, request: &Request) -> (Response, bool) {
+/// The emulator's answer to `request` (in AWS's shape where the options ask for it), and
+/// whether it is an error (4xx/5xx, or none at all).
+async fn forward(shared: &Shared, call: &Call, request: &Request) -> (Response, bool) {
     let translate = call.service == Service::CloudWatch && cloudwatch::is_cbor(request);
+    let paged = shared
+        .list_functions_page
+        .filter(|_| call.operation == "ListFunctions");
+    if let Some(page) = paged
+        && let pages::Step::Answer(response) = shared.walks.next(request, page)
+    {
+        let failed = response.status >= 400;
+        return (response, failed);
+    }
+    let mut stood_in = Vec::new();
     let outgoing = if translate {
         match cloudwatch::to_json(request, &call.operation) {
-            Ok(json) => json,
+            Ok(mut json) => {
+                if shared.percentiles_without_data && call.operation == "GetMetricData" {
+                    stood_in = rewrite_json(&mut json.body, percentiles::stand_in);
+                }
+                json
+            }
             Err(message) => return (shapes::error(call, &Kind::Malformed { message }), true),
         }
     } else {
         request.clone()
     };
-    match http::exchange(upstream, &outgoing).await {
-        Ok(response) => {
+    match http::exchange(shared.upstream, &outgoing).await {
+        Ok(mut response) => {
             let failed = response.status >= 400;
+            if !stood_in.is_empty() && !failed {
+                rewrite_json(&mut response.body, |json| {
+                    percentiles::without_data(json, &stood_in)
+                });
+            }
             let response = if translate {
                 cloudwatch::to_cbor(response)
+            } else if let Some(page) = paged {
+                shared.walks.first(request, response, page)
             } else {
                 response
             };
@@ -121,4 +143,17 @@ async fn forward(upstream: SocketAddr, call: &Call, request: &Request) -> (Respo
             (shapes::error(call, &kind), true)
         }
     }
+}
+
+/// Applies `edit` to a JSON body (left as is if it is not JSON).
+fn rewrite_json<T: Default>(
+    body: &mut Vec<u8>,
+    edit: impl FnOnce(&mut serde_json::Value) -> T,
+) -> T {
+    let Ok(mut json) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return T::default();
+    };
+    let out = edit(&mut json);
+    *body = serde_json::to_vec(&json).expect("JSON");
+    out
 }

@@ -1,6 +1,7 @@
 //! A loopback proxy in front of the emulator that behaves like AWS: it adds a round trip to every
 //! call, enforces the per-account-region API quotas with AWS's own throttling errors, counts
-//! calls and throttles per API class, translates CloudWatch's CBOR for moto, and injects faults.
+//! calls and throttles per API class, translates CloudWatch's CBOR for moto, and injects faults;
+//! optionally it also pages `ListFunctions` as AWS does and answers percentiles moto refuses.
 //!
 //! ```ignore
 //! let proxy = AwsProxy::start(&emulator.endpoint, ProxyOptions::new().latency(Duration::from_millis(50))).await;
@@ -20,6 +21,8 @@ mod cloudwatch;
 mod counters;
 mod faults;
 mod http;
+mod pages;
+mod percentiles;
 mod quota;
 mod shapes;
 
@@ -40,6 +43,8 @@ pub use counters::{ClassCounts, Counts};
 #[allow(unused_imports)]
 pub use faults::{Fault, FaultRule};
 #[allow(unused_imports)]
+pub use pages::AWS_PAGE;
+#[allow(unused_imports)]
 pub use quota::{Quota, Quotas};
 
 use answer::Answer;
@@ -54,15 +59,19 @@ pub struct ProxyOptions {
     latency: Duration,
     quotas: Quotas,
     faults: Vec<FaultRule>,
+    list_functions_page: Option<usize>,
+    percentiles_without_data: bool,
 }
 
 impl Default for ProxyOptions {
-    /// No added latency, AWS's quotas, no faults.
+    /// No added latency, AWS's quotas, no faults, moto's own pages and percentile errors.
     fn default() -> ProxyOptions {
         ProxyOptions {
             latency: Duration::ZERO,
             quotas: Quotas::aws(),
             faults: Vec::new(),
+            list_functions_page: None,
+            percentiles_without_data: false,
         }
     }
 }
@@ -89,6 +98,20 @@ impl ProxyOptions {
         self.faults.push(rule);
         self
     }
+
+    /// `ListFunctions` answered in pages of at most `size` functions (AWS: [`AWS_PAGE`]), with
+    /// a `NextMarker` to the next, instead of moto's single page (see `pages.rs`).
+    pub fn list_functions_pages(mut self, size: usize) -> ProxyOptions {
+        self.list_functions_page = Some(size.max(1));
+        self
+    }
+
+    /// `GetMetricData` percentile queries answered with no datapoints instead of moto's 500 for
+    /// the whole call (see `percentiles.rs`).
+    pub fn percentiles_without_data(mut self) -> ProxyOptions {
+        self.percentiles_without_data = true;
+        self
+    }
 }
 
 /// The state every connection shares.
@@ -98,6 +121,9 @@ struct Shared {
     buckets: Buckets,
     faults: Faults,
     counters: Counters,
+    list_functions_page: Option<usize>,
+    walks: pages::Walks,
+    percentiles_without_data: bool,
 }
 
 /// A running proxy; stops, with every connection it holds, when dropped.
@@ -126,6 +152,9 @@ impl AwsProxy {
             buckets: Buckets::new(options.quotas),
             faults: Faults::new(options.faults),
             counters: Counters::default(),
+            list_functions_page: options.list_functions_page,
+            walks: pages::Walks::default(),
+            percentiles_without_data: options.percentiles_without_data,
         });
         let task = tokio::spawn(accept(listener, shared.clone()));
         AwsProxy {
