@@ -55,7 +55,8 @@ pub struct QuotaSettings {
     pub get_metric_data_per_s: f64,
     pub tagging_per_s: f64,
     pub api_gateway_per_s: f64,
-    /// Calls a class may make at once after a pause, above its rate.
+    /// Calls a class may make at once after a pause, and never more than one second of its
+    /// rate (see [`QuotaSettings::burst`]).
     pub burst: u32,
 }
 
@@ -80,6 +81,14 @@ impl QuotaSettings {
             Api::Tagging => self.tagging_per_s,
             Api::ApiGateway => self.api_gateway_per_s,
         }
+    }
+
+    /// The calls `api` may make at once after a pause: `burst`, but never more than one second
+    /// of its own rate. AWS's buckets hold about a second of their quota, so a class that never
+    /// goes past its rate over any second (burst included) stays under a quota above that rate.
+    fn burst(&self, api: Api) -> u32 {
+        let second = self.rate(api).floor().max(1.0) as u32;
+        self.burst.clamp(1, second)
     }
 
     /// Refuses a rate that is not a positive number.
@@ -200,7 +209,7 @@ impl Budget {
             let rate = self.settings.rate(api);
             Schedule {
                 interval: Duration::from_secs_f64(1.0 / rate),
-                burst: self.settings.burst.max(1),
+                burst: self.settings.burst(api),
                 // Starts as after a pause: the burst is there to spend.
                 next: now.checked_sub(Duration::from_secs(3600)).unwrap_or(now),
                 waited: Duration::ZERO,
@@ -241,6 +250,38 @@ mod tests {
             burst,
             ..QuotaSettings::default()
         })
+    }
+
+    #[test]
+    fn a_burst_is_never_more_than_one_second_of_its_apis_rate() {
+        let settings = QuotaSettings {
+            lambda_control_per_s: 12.0,
+            tagging_per_s: 5.0,
+            start_query_per_s: 0.5,
+            burst: 15,
+            ..QuotaSettings::default()
+        };
+        assert_eq!(settings.burst(Api::LambdaControl), 12);
+        assert_eq!(settings.burst(Api::Tagging), 5);
+        assert_eq!(settings.burst(Api::StartQuery), 1, "at least one call");
+        let small = QuotaSettings {
+            burst: 3,
+            ..settings
+        };
+        assert_eq!(
+            small.burst(Api::LambdaControl),
+            3,
+            "a smaller burst is kept"
+        );
+
+        // 12 at once, then one every 1/12 s: 12 + 11 go within the first 950 ms.
+        let b = Budget::new(settings);
+        let now = Instant::now();
+        let early = (0..40)
+            .map(|_| b.reserve(Api::LambdaControl, Urgency::Now, now).unwrap())
+            .filter(|w| *w <= Duration::from_millis(950))
+            .count();
+        assert_eq!(early, 12 + 11);
     }
 
     #[test]
