@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, OnceCell};
 use tokio::task::JoinSet;
 
 use budget::{Budget, QuotaSettings};
@@ -69,7 +69,9 @@ pub struct AwsFleet {
     log_page_size: i32,
     timeouts: Timeouts,
     quota: QuotaSettings,
-    clients: Mutex<HashMap<Target, Clients>>,
+    /// Each target's clients, built once; targets build theirs side by side (loading a
+    /// profile and asking STS who it is takes a round trip each).
+    clients: Mutex<HashMap<Target, Arc<OnceCell<Clients>>>>,
     /// Functions whose versions and aliases were read on request.
     detailed: discover::Detailed,
     /// One rate budget per account (or, before it is known, profile) and region.
@@ -134,7 +136,12 @@ impl AwsFleet {
             log_page_size: 10_000,
             timeouts: Timeouts::default(),
             quota: QuotaSettings::default(),
-            clients: Mutex::new(clients.into_iter().collect()),
+            clients: Mutex::new(
+                clients
+                    .into_iter()
+                    .map(|(t, c)| (t, Arc::new(OnceCell::new_with(Some(c)))))
+                    .collect(),
+            ),
             detailed: discover::Detailed::default(),
             rates: Mutex::new(HashMap::new()),
         }
@@ -156,10 +163,18 @@ impl AwsFleet {
     /// The clients of `target`: its profile's credentials in its region, built once, under
     /// the rate budget of the account they reach (two profiles of one account share it).
     async fn clients_for(&self, target: &Target) -> Clients {
-        let mut cache = self.clients.lock().await;
-        if let Some(c) = cache.get(target) {
-            return c.clone();
-        }
+        let cell = self
+            .clients
+            .lock()
+            .await
+            .entry(target.clone())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| self.load_clients(target)).await.clone()
+    }
+
+    /// Builds `target`'s clients under the budget of the account they reach.
+    async fn load_clients(&self, target: &Target) -> Clients {
         let c = Clients::load(target, &self.settings).await;
         let account = c
             .sts
@@ -178,9 +193,7 @@ impl AwsFleet {
             .entry((account, target.region.clone()))
             .or_insert_with(|| Arc::new(Budget::new(self.quota.clone())))
             .clone();
-        let c = c.under(budget);
-        cache.insert(target.clone(), c.clone());
-        c
+        c.under(budget)
     }
 
     /// What each account and region's budget has spent so far (for benchmarks and logs).
