@@ -22,10 +22,7 @@ use support::tmux::{Tmux, dashboard_command};
 const SECRET: &str = "operator-private-key";
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mfn-tui-walk-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch::dir("walk", name)
 }
 
 /// `root/code`: a handler and a library, a link to itself (`a -> .`), and links to an

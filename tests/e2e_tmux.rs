@@ -15,10 +15,7 @@ fn command_line(emulator: &Emulator, scratch: &Path) -> String {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mfn-tui-e2e-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch::dir("e2e", name)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -13,10 +13,7 @@ use support::emulator::Emulator;
 use support::fleet::EAST;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mfn-tui-errmsg-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch::dir("errmsg", name)
 }
 
 async fn faulty(emulator: &Emulator, fault: Fault) -> AwsProxy {

@@ -8,10 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mfn-tui-local-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch::dir("local-cli", name)
 }
 
 /// `mfn-tui --local ARGS` with its own state and no terminal on stdin.

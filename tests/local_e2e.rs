@@ -15,10 +15,7 @@ use support::local::{greeter, set_answer};
 use support::tmux::Tmux;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mfn-tui-local-e2e-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch::dir("local-e2e", name)
 }
 
 /// `mfn-tui --local [SERVICES] --config CONFIG ARGS` with the state under `dir`.

@@ -18,10 +18,7 @@ use mfn_tui::fleet::local::gateway::GatewaySettings;
 use support::http::send;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mfn-tui-abuse-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch::dir("abuse", name)
 }
 
 /// A service under `root/services` whose function appends each body it gets to

@@ -79,10 +79,7 @@ fn service(root: &Path) -> PathBuf {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mfn-tui-procs-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch::dir("procs", name)
 }
 
 /// The pids the handler left in `services/daemons`, once both files are written.

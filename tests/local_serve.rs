@@ -16,10 +16,7 @@ use support::cli::{local_command, output};
 use support::http::send;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mfn-tui-serve-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch::dir("serve", name)
 }
 
 fn fixture(name: &str) -> PathBuf {

@@ -18,10 +18,7 @@ use mfn_tui::fleet::{Depth, DiscoveryEvent, Fleet, Function};
 use support::cli::local_command;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mfn-tui-walks-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch::dir("walks", name)
 }
 
 /// `root/services/walker`: a Python function, a package under `node_modules`, the cycles

@@ -12,10 +12,7 @@ use support::fleet::{EAST, SECRET, WEST, seed_fleet};
 
 /// A scratch directory for one test's config and log files.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mfn-tui-ls-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch::dir("ls", name)
 }
 
 /// The binary with a clean AWS environment: throwaway keys, no shared files, no user config.

@@ -25,10 +25,7 @@ fn assert_plain(what: &str, text: &str) {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mfn-tui-plain-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch::dir("plain", name)
 }
 
 #[tokio::test(flavor = "multi_thread")]

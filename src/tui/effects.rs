@@ -94,37 +94,29 @@ impl App {
                 functions,
                 since_ms,
             } => {
-                if let Some(h) = self.reading.take() {
-                    h.abort();
-                }
                 let window = Window::ending_at(crate::clock::now_ms(), since_ms);
-                let fleet = self.fleet.clone();
-                let tx = self.tx.clone();
-                self.reading = Some(tokio::spawn(async move {
-                    let progress = tx.clone();
+                let (fleet, progress) = (self.fleet.clone(), self.tx.clone());
+                self.read_window(async move {
                     let read = read_latency(fleet, functions, window, BUCKETS, READERS, move |p| {
                         let _ = progress.send(Msg::LatencyProgress(p));
                     })
                     .await;
-                    let _ = tx.send(Msg::LatencyRead(read));
-                }));
+                    Msg::LatencyRead(read)
+                });
             }
             Effect::ReadInsights {
                 functions,
                 since_ms,
             } => {
-                if let Some(h) = self.reading.take() {
-                    h.abort();
-                }
                 let window = Window::ending_at(crate::clock::now_ms(), since_ms);
-                let (fleet, tx) = (self.fleet.clone(), self.tx.clone());
-                self.reading = Some(tokio::spawn(async move {
+                let fleet = self.fleet.clone();
+                self.read_window(async move {
                     let read = insights_latency(fleet, &functions, window).await;
-                    let _ = tx.send(Msg::InsightsRead {
+                    Msg::InsightsRead {
                         read: Box::new(read),
                         window,
-                    });
-                }));
+                    }
+                });
             }
             Effect::TailLogs {
                 session,
@@ -222,5 +214,17 @@ impl App {
                 });
             }
         }
+    }
+
+    /// Starts reading the window's REPORT figures (`work` says what it read), abandoning the
+    /// read under way: only the newest window's answer is wanted.
+    fn read_window(&mut self, work: impl std::future::Future<Output = Msg> + Send + 'static) {
+        if let Some(h) = self.reading.take() {
+            h.abort();
+        }
+        let tx = self.tx.clone();
+        self.reading = Some(tokio::spawn(async move {
+            let _ = tx.send(work.await);
+        }));
     }
 }

@@ -12,6 +12,7 @@ pub mod memory_fleet;
 pub mod mocks;
 pub mod package;
 pub mod report_log;
+pub mod scratch;
 pub mod screen;
 pub mod seed;
 pub mod sequential;
