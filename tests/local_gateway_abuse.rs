@@ -55,16 +55,7 @@ fn invocations(root: &Path) -> Vec<String> {
 /// and the gateway's `host:port`.
 async fn serve(root: &Path, settings: GatewaySettings) -> (Arc<LocalFleet>, String) {
     let services = recording_service(root);
-    let fleet = LocalFleet::open(support::local::options(
-        Some(&services),
-        &root.join("state"),
-    ))
-    .unwrap();
-    assert!(
-        fleet.project.errors.is_empty(),
-        "{:?}",
-        fleet.project.errors
-    );
+    let fleet = support::local::open_clean(&services, &root.join("state"));
     fleet
         .start_gateway(&GatewaySettings {
             port: 0,

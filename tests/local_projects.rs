@@ -7,7 +7,6 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use mfn_tui::fleet::local::LocalFleet;
 use support::cli::{entry, local_command, output};
 
 fn fixtures() -> PathBuf {
@@ -244,16 +243,7 @@ async fn a_resources_only_service_beside_others_is_a_note() {
     .unwrap();
     let greeter = support::local::greeter(&root.join("g"));
     std::fs::rename(greeter.join("greeter"), services.join("greeter")).unwrap();
-    let fleet = LocalFleet::open(support::local::options(
-        Some(&services),
-        &root.join("state"),
-    ))
-    .unwrap();
-    assert!(
-        fleet.project.errors.is_empty(),
-        "{:?}",
-        fleet.project.errors
-    );
+    let fleet = support::local::open_clean(&services, &root.join("state"));
     assert!(fleet.functions.contains_key("greeter-dev-hello"));
     assert!(
         fleet

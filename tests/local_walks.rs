@@ -90,16 +90,7 @@ async fn listed(fleet: &LocalFleet) -> Vec<Function> {
 async fn a_service_with_link_cycles_is_listed_invoked_and_published_without_going_round_them() {
     let root = scratch("cycles");
     let services = tangled_service(&root);
-    let fleet = LocalFleet::open(support::local::options(
-        Some(&services),
-        &root.join("state"),
-    ))
-    .unwrap();
-    assert!(
-        fleet.project.errors.is_empty(),
-        "{:?}",
-        fleet.project.errors
-    );
+    let fleet = support::local::open_clean(&services, &root.join("state"));
 
     let functions = listed(&fleet).await;
     assert_eq!(functions.len(), 1, "{functions:?}");

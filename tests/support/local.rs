@@ -24,6 +24,17 @@ pub fn options(dir: Option<&Path>, state: &Path) -> LocalOptions {
     }
 }
 
+/// The fleet of the services under `services` (state under `state`), which must all load.
+pub fn open_clean(services: &Path, state: &Path) -> Arc<LocalFleet> {
+    let fleet = LocalFleet::open(options(Some(services), state)).unwrap();
+    assert!(
+        fleet.project.errors.is_empty(),
+        "{:?}",
+        fleet.project.errors
+    );
+    fleet
+}
+
 /// The greeter service copied into `root/services/greeter`; returns `root/services`.
 pub fn greeter(root: &Path) -> PathBuf {
     fixture_service(root, "versioned", "greeter")
