@@ -255,6 +255,22 @@ pub fn tree(pid: i32) -> Vec<i32> {
     all
 }
 
+/// Waits until `pid` carries `mark` in its environment: until a spawned child has exec'd, its
+/// environment is still its parent's, and no sweep can find it.
+#[cfg(test)]
+pub(super) fn wait_until_marked(pid: i32, mark: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !std::fs::read(format!("/proc/{pid}/environ"))
+        .is_ok_and(|e| e.windows(mark.len()).any(|w| w == mark.as_bytes()))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{pid} never took {mark}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +284,7 @@ mod tests {
             .spawn()
             .unwrap();
         let pid = child.id() as i32;
+        wait_until_marked(pid, &mark);
         let other = needle(&format!("unit-{}.70", std::process::id()), true);
         assert_eq!(
             scan(&other, false),

@@ -143,6 +143,7 @@ mod tests {
             .spawn()
             .unwrap();
         let pid = child.id() as i32;
+        lineage::wait_until_marked(pid, &mark);
         std::thread::sleep(std::time::Duration::from_millis(200));
         assert!(alive(pid), "the watchdog waits while its pipe is open");
         drop(watchdog);
