@@ -11,29 +11,6 @@ use sha2::{Digest, Sha256};
 
 use crate::fleet::walk::{Cancel, Limits, Reach, walk};
 
-/// Stops the walks of a fleet's code (digests, version copies) when the fleet is stopped or
-/// dropped, so that quitting never waits for one.
-#[derive(Debug, Default)]
-pub struct Walks(Cancel);
-
-impl Walks {
-    /// The flag the fleet's walks check.
-    pub fn cancel(&self) -> Cancel {
-        self.0.clone()
-    }
-
-    /// Stops every walk under way and any to come.
-    pub fn stop(&self) {
-        self.0.cancel();
-    }
-}
-
-impl Drop for Walks {
-    fn drop(&mut self) {
-        self.0.cancel();
-    }
-}
-
 /// The files of `dir`: links followed (to a shared library beside it too), never round a
 /// cycle, within Lambda's limits, until `cancel`led.
 fn files(dir: &Path, cancel: &Cancel) -> Result<Vec<PathBuf>, String> {
@@ -79,7 +56,7 @@ fn read(path: &Path, chunk: &mut [u8], cancel: &Cancel) -> Result<Vec<u8>, Strin
 /// The digests of `dirs`, each walked once, on a blocking thread so the async runtime keeps
 /// answering; a directory that cannot be digested (or a walk cancelled) has none.
 pub async fn digests(dirs: Vec<PathBuf>, cancel: Cancel) -> HashMap<PathBuf, (String, i64)> {
-    tokio::task::spawn_blocking(move || {
+    off_runtime(move || {
         let mut out = HashMap::new();
         for dir in dirs {
             if out.contains_key(&dir) {
@@ -89,7 +66,7 @@ pub async fn digests(dirs: Vec<PathBuf>, cancel: Cancel) -> HashMap<PathBuf, (St
                 out.insert(dir, d);
             }
         }
-        out
+        Ok(out)
     })
     .await
     .unwrap_or_default()
@@ -154,10 +131,10 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("handler.py"), "x").unwrap();
-        let walks = Walks::default();
-        let cancel = walks.cancel();
+        let cancel = Cancel::new();
+        let fleets_guard = cancel.on_drop();
         assert!(digest(&dir, &cancel).is_ok());
-        drop(walks);
+        drop(fleets_guard);
         let e = digest(&dir, &cancel).unwrap_err();
         assert!(e.contains("abandoned"), "{e}");
         let e = copy(&dir, &dir.with_extension("copy"), &cancel).unwrap_err();

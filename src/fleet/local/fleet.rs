@@ -9,6 +9,7 @@ use std::time::Duration;
 use hyper::body::Bytes;
 use tokio::sync::Mutex;
 
+use crate::fleet::walk::{Cancel, CancelOnDrop};
 use crate::fleet::{Function, Target};
 
 use super::options::passed_env;
@@ -52,8 +53,10 @@ pub struct LocalFleet {
     this: std::sync::Weak<LocalFleet>,
     /// The HTTP gateway's URL once started, or why it could not start (or stopped).
     pub gateway: std::sync::Mutex<Option<Result<String, String>>>,
-    /// Stops the walks of the functions' code when the fleet stops or goes.
-    pub walks: super::code::Walks,
+    /// What the walks of the functions' code (digests, version copies) check: set when the
+    /// fleet stops or goes, so quitting never waits for one.
+    pub walks: Cancel,
+    _stop_walks: CancelOnDrop,
 }
 
 /// Why a local invocation did not happen.
@@ -110,6 +113,7 @@ impl LocalFleet {
             .services
             .first()
             .map_or_else(|| "us-east-1".to_owned(), |s| s.region.clone());
+        let walks = Cancel::new();
         let fleet = Arc::new_cyclic(|this| LocalFleet {
             this: this.clone(),
             functions,
@@ -122,7 +126,8 @@ impl LocalFleet {
             pools: Mutex::new(HashMap::new()),
             passed: passed_env(&options.pass_env),
             gateway: std::sync::Mutex::new(None),
-            walks: super::code::Walks::default(),
+            walks: walks.clone(),
+            _stop_walks: walks.on_drop(),
         });
         // Reaps idle environments; it holds only a weak reference, so it ends with the fleet.
         let weak = Arc::downgrade(&fleet);
@@ -321,7 +326,7 @@ impl LocalFleet {
     /// Stops every environment, idle or busy, and every process they started, and commits
     /// what is queued for the state.
     pub async fn shutdown(&self) {
-        self.walks.stop();
+        self.walks.cancel();
         for p in self.all_pools().await {
             p.shutdown().await;
         }

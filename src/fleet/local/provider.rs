@@ -58,7 +58,7 @@ impl Fleet for LocalFleet {
         let Some(f) = self.functions.get(name) else {
             return Ok(None);
         };
-        let digests = code::digests(vec![f.dir.clone()], self.walks.cancel()).await;
+        let digests = code::digests(vec![f.dir.clone()], self.walks.clone()).await;
         let mut model = self.model(f, &digests);
         model.routes = routes_of(f);
         let (sink, mut findings) = tokio::sync::mpsc::unbounded_channel();
@@ -260,7 +260,7 @@ impl LocalFleet {
             });
         }
         let dirs = self.functions.values().map(|f| f.dir.clone()).collect();
-        let digests = code::digests(dirs, self.walks.cancel()).await;
+        let digests = code::digests(dirs, self.walks.clone()).await;
         let models: Vec<Function> = self
             .functions
             .values()

@@ -32,7 +32,7 @@ impl LocalFleet {
         description: &str,
     ) -> Result<StoredVersion, String> {
         let f = self.known(function)?;
-        let (dir, cancel) = (f.dir.clone(), self.walks.cancel());
+        let (dir, cancel) = (f.dir.clone(), self.walks.clone());
         let (sha, size) = code::off_runtime(move || code::digest(&dir, &cancel)).await?;
         let versions = self.store.versions(function)?;
         if let Some(last) = versions.last()
@@ -43,7 +43,7 @@ impl LocalFleet {
         let number = versions.last().map_or(1, |v| v.version + 1);
         let target = self.versions_dir(function).join(number.to_string());
         std::fs::create_dir_all(self.versions_dir(function)).map_err(|e| e.to_string())?;
-        let (dir, cancel) = (f.dir.clone(), self.walks.cancel());
+        let (dir, cancel) = (f.dir.clone(), self.walks.clone());
         code::off_runtime(move || code::copy(&dir, &target, &cancel)).await?;
         let version = StoredVersion {
             version: number,
