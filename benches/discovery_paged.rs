@@ -203,6 +203,7 @@ fn clients(region: &'static str, all: Vec<String>, latency: Duration) -> Clients
         sts,
         logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, no_rules),
         metrics: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, no_rules),
+        caller: None,
     }
 }
 

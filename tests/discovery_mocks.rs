@@ -154,6 +154,7 @@ fn quiet_clients(
         sts,
         logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, no_rules),
         metrics: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, no_rules),
+        caller: None,
     }
 }
 

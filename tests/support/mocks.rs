@@ -32,5 +32,6 @@ pub fn clients_with_metrics(lambda: &[&Rule], logs: &[&Rule], metrics: &[&Rule])
         sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, &[&caller]),
         logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, logs),
         metrics: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, metrics),
+        caller: None,
     }
 }

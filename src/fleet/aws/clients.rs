@@ -24,6 +24,16 @@ pub struct Clients {
     pub sts: aws_sdk_sts::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub metrics: aws_sdk_cloudwatch::Client,
+    /// Who these clients act as, once STS has said (asked once, when they are built; `None`
+    /// where it was not asked or could not answer, and the asker asks again).
+    pub caller: Option<Caller>,
+}
+
+/// STS's answer to `GetCallerIdentity`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub account: String,
+    pub arn: String,
 }
 
 /// How calls are made: endpoint override, retries, timeouts.
@@ -75,6 +85,7 @@ impl Clients {
             sts: aws_sdk_sts::Client::new(config),
             logs: aws_sdk_cloudwatchlogs::Client::new(config),
             metrics: aws_sdk_cloudwatch::Client::new(config),
+            caller: None,
         }
     }
 }

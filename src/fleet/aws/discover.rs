@@ -41,6 +41,15 @@ pub async fn discover_target(
     let mut per_function: JoinSet<()> = JoinSet::new();
 
     let account = async {
+        // Asked once when the clients were built; asked again only where that failed, so the
+        // failure is reported here.
+        if let Some(me) = &clients.caller {
+            report.send(DiscoveryEvent::Account {
+                target: target.clone(),
+                account: me.account.clone(),
+            });
+            return;
+        }
         match clients.sts.get_caller_identity().send().await {
             Ok(out) => report.send(DiscoveryEvent::Account {
                 target: target.clone(),

@@ -1,5 +1,6 @@
 //! The AWS provider: discovery through the AWS SDK for Rust, behind the [`Fleet`] trait.
 
+mod accounts;
 mod aliases;
 pub mod budget;
 pub mod clients;
@@ -22,14 +23,13 @@ mod tail;
 mod waits;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tokio::sync::{Mutex, OnceCell};
 use tokio::task::JoinSet;
 
-use budget::{Budget, QuotaSettings};
+use accounts::Accounts;
+use budget::QuotaSettings;
 pub use clients::{CallSettings, Clients};
 pub use waits::Timeouts;
 
@@ -63,19 +63,14 @@ pub struct AwsOptions {
 
 /// A fleet of Lambda functions in one or more accounts and regions.
 pub struct AwsFleet {
-    settings: CallSettings,
     targets: Vec<Target>,
     concurrency: usize,
     log_page_size: i32,
     timeouts: Timeouts,
-    quota: QuotaSettings,
-    /// Each target's clients, built once; targets build theirs side by side (loading a
-    /// profile and asking STS who it is takes a round trip each).
-    clients: Mutex<HashMap<Target, Arc<OnceCell<Clients>>>>,
+    /// Each target's clients and budgets.
+    accounts: Accounts,
     /// Functions whose versions and aliases were read on request.
     detailed: discover::Detailed,
-    /// One rate budget per account (or, before it is known, profile) and region.
-    rates: Mutex<HashMap<(String, String), Arc<Budget>>>,
 }
 
 impl AwsFleet {
@@ -104,46 +99,37 @@ impl AwsFleet {
             }
         }
         targets.dedup();
+        let settings = CallSettings {
+            endpoint_url: options.endpoint_url,
+            max_attempts: options.max_attempts,
+            connect_timeout: options.connect_timeout,
+            operation_timeout: options.operation_timeout,
+        };
         Ok(AwsFleet {
-            settings: CallSettings {
-                endpoint_url: options.endpoint_url,
-                max_attempts: options.max_attempts,
-                connect_timeout: options.connect_timeout,
-                operation_timeout: options.operation_timeout,
-            },
             targets,
             concurrency: options.concurrency,
             log_page_size: options.log_page_size,
             timeouts: options.timeouts,
-            quota: options.quota,
-            clients: Mutex::new(HashMap::new()),
+            accounts: Accounts::new(settings, options.quota),
             detailed: discover::Detailed::default(),
-            rates: Mutex::new(HashMap::new()),
         })
     }
 
     /// A fleet over clients built elsewhere (tests build them with `aws-smithy-mocks`).
     pub fn with_clients(clients: Vec<(Target, Clients)>, concurrency: usize) -> Self {
+        let settings = CallSettings {
+            endpoint_url: None,
+            max_attempts: 3,
+            connect_timeout: Duration::from_secs(3),
+            operation_timeout: Duration::from_secs(30),
+        };
         AwsFleet {
-            settings: CallSettings {
-                endpoint_url: None,
-                max_attempts: 3,
-                connect_timeout: Duration::from_secs(3),
-                operation_timeout: Duration::from_secs(30),
-            },
             targets: clients.iter().map(|(t, _)| t.clone()).collect(),
             concurrency,
             log_page_size: 10_000,
             timeouts: Timeouts::default(),
-            quota: QuotaSettings::default(),
-            clients: Mutex::new(
-                clients
-                    .into_iter()
-                    .map(|(t, c)| (t, Arc::new(OnceCell::new_with(Some(c)))))
-                    .collect(),
-            ),
+            accounts: Accounts::with_clients(settings, QuotaSettings::default(), clients),
             detailed: discover::Detailed::default(),
-            rates: Mutex::new(HashMap::new()),
         }
     }
 
@@ -156,57 +142,18 @@ impl AwsFleet {
     /// The endpoint the clients were built for (decides, for one, whether Live Tail can
     /// reach it).
     pub fn with_endpoint_url(mut self, endpoint_url: Option<String>) -> Self {
-        self.settings.endpoint_url = endpoint_url;
+        self.accounts.settings.endpoint_url = endpoint_url;
         self
     }
 
-    /// The clients of `target`: its profile's credentials in its region, built once, under
-    /// the rate budget of the account they reach (two profiles of one account share it).
+    /// The clients of `target` (see [`Accounts`]).
     async fn clients_for(&self, target: &Target) -> Clients {
-        let cell = self
-            .clients
-            .lock()
-            .await
-            .entry(target.clone())
-            .or_default()
-            .clone();
-        cell.get_or_init(|| self.load_clients(target)).await.clone()
-    }
-
-    /// Builds `target`'s clients under the budget of the account they reach.
-    async fn load_clients(&self, target: &Target) -> Clients {
-        let c = Clients::load(target, &self.settings).await;
-        let account = c
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .ok()
-            .and_then(|me| me.account().map(str::to_owned))
-            .unwrap_or_else(|| {
-                format!("profile {}", target.profile.as_deref().unwrap_or("default"))
-            });
-        let budget = self
-            .rates
-            .lock()
-            .await
-            .entry((account, target.region.clone()))
-            .or_insert_with(|| Arc::new(Budget::new(self.quota.clone())))
-            .clone();
-        c.under(budget)
+        self.accounts.clients_for(target).await
     }
 
     /// What each account and region's budget has spent so far (for benchmarks and logs).
     pub async fn spent(&self) -> Vec<((String, String), budget::Spent)> {
-        let mut out: Vec<_> = self
-            .rates
-            .lock()
-            .await
-            .iter()
-            .map(|(k, b)| (k.clone(), b.spent()))
-            .collect();
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        out
+        self.accounts.spent().await
     }
 }
 
@@ -217,6 +164,7 @@ impl Fleet for AwsFleet {
             provider: Provider::Aws,
             targets: self.targets.clone(),
             endpoint: self
+                .accounts
                 .settings
                 .endpoint_url
                 .clone()
@@ -290,6 +238,9 @@ impl Fleet for AwsFleet {
 
     async fn identity(&self, target: &Target) -> Option<String> {
         let clients = self.clients_for(target).await;
+        if let Some(me) = &clients.caller {
+            return Some(me.arn.clone()).filter(|a| !a.is_empty());
+        }
         let me = clients.sts.get_caller_identity().send().await.ok()?;
         me.arn().map(str::to_owned)
     }
@@ -341,7 +292,7 @@ impl Fleet for AwsFleet {
         let Some(first) = functions.first() else {
             return Ok(());
         };
-        if !tail::endpoint_can_stream(self.settings.endpoint_url.as_deref()) {
+        if !tail::endpoint_can_stream(self.accounts.settings.endpoint_url.as_deref()) {
             return Err(FleetError::Unsupported(
                 "live tail cannot reach an endpoint given by IP address (the SDK sends it to stream-HOST)".into(),
             ));
