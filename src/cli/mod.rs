@@ -5,6 +5,7 @@ pub mod args;
 mod bench;
 mod canary;
 mod change;
+mod code_source;
 mod cost;
 mod invoke;
 mod logs;
@@ -25,6 +26,7 @@ use crate::app::figures::Figures;
 use crate::app::keymap::Keymap;
 use crate::app::theme::Theme;
 use crate::config::Config;
+use crate::fleet::InvocationType;
 use crate::fleet::aws::{AwsFleet, AwsOptions, Timeouts};
 use crate::fleet::cache::InventoryCache;
 use crate::fleet::change::Safety;
@@ -32,7 +34,6 @@ use crate::fleet::change::limits::parse_weight;
 use crate::fleet::local::fleet::state_dir_for;
 use crate::fleet::local::{LocalFleet, LocalOptions};
 use crate::fleet::sources::FigureSource;
-use crate::fleet::{CodeSource, InvocationType};
 use crate::fleet::{Fleet, FleetError, Inventory};
 use crate::text::visible;
 
@@ -77,55 +78,6 @@ pub async fn run(cli: Cli, config: Config, started: Instant) -> ExitCode {
         local.shutdown().await;
     }
     code
-}
-
-/// What `deploy` ships, checked before anything is sent: a zip file, a directory zipped the
-/// same way every time, an S3 object, or (locally) the working directory.
-fn code_source(
-    zip: Option<std::path::PathBuf>,
-    dir: Option<std::path::PathBuf>,
-    s3: Option<String>,
-    local: bool,
-) -> Result<CodeSource, String> {
-    use crate::fleet::artifact::{check_zip, package};
-    match (zip, dir, s3) {
-        (Some(path), _, _) => {
-            let bytes =
-                std::fs::read(&path).map_err(|e| format!("--zip {}: {e}", path.display()))?;
-            check_zip(&bytes, &format!("--zip {}", path.display()))?;
-            Ok(CodeSource::Zip(bytes.into()))
-        }
-        (_, Some(dir), _) => {
-            if !dir.is_dir() {
-                return Err(format!("--dir {}: not a directory", dir.display()));
-            }
-            let zipped = package(&dir, &crate::fleet::walk::Cancel::new())
-                .map_err(|e| format!("--dir {}: {e}", dir.display()))?;
-            for left_out in &zipped.left_out {
-                eprintln!(
-                    "mfn-tui: --dir {}: left out {}",
-                    dir.display(),
-                    visible(&left_out.to_string())
-                );
-            }
-            Ok(CodeSource::Zip(zipped.bytes))
-        }
-        (_, _, Some(url)) => {
-            let (bucket, key) = url
-                .strip_prefix("s3://")
-                .and_then(|r| r.split_once('/'))
-                .filter(|(b, k)| !b.is_empty() && !k.is_empty())
-                .ok_or_else(|| format!("--s3 {url}: write s3://BUCKET/KEY"))?;
-            Ok(CodeSource::S3 {
-                bucket: bucket.to_owned(),
-                key: key.to_owned(),
-            })
-        }
-        (None, None, None) if local => Ok(CodeSource::WorkingDirectory),
-        (None, None, None) => {
-            Err("deploy needs the code: --zip FILE, --dir DIR or --s3 s3://BUCKET/KEY".into())
-        }
-    }
 }
 
 /// The local fleet of `dir` (the bundled demo when empty), its state under the state dir.
@@ -256,7 +208,7 @@ async fn run_command(
             dry_run,
             yes,
         }) => {
-            let source = match code_source(zip, dir, s3, local.is_some()) {
+            let source = match code_source::code_source(zip, dir, s3, local.is_some()) {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("mfn-tui: {e}; nothing changed");
