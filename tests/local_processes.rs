@@ -241,14 +241,12 @@ fn fleet(dir: &Path, idle: Duration) -> (std::sync::Arc<LocalFleet>, PathBuf) {
     (fleet, services)
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_fleet_shut_down_leaves_no_marked_process() {
-    let dir = scratch("shutdown");
+/// Runs `function` (which leaves daemons behind) in a fleet that is then shut down: none of
+/// the daemons may remain.
+async fn shutdown_leaves_nothing_of(function: &str, scratch_name: &str) {
+    let dir = scratch(scratch_name);
     let (fleet, services) = fleet(&dir, Duration::from_secs(300));
-    let outcome = fleet
-        .call("daemons-dev-spawn", None, "{}".into())
-        .await
-        .unwrap();
+    let outcome = fleet.call(function, None, "{}".into()).await.unwrap();
     assert!(outcome.function_error.is_none(), "{:?}", outcome.log);
     let pids = left_behind(&services);
     fleet.shutdown().await;
@@ -256,17 +254,13 @@ async fn a_fleet_shut_down_leaves_no_marked_process() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_fleet_shut_down_leaves_no_marked_process() {
+    shutdown_leaves_nothing_of("daemons-dev-spawn", "shutdown").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_node_daemon_spawned_detached_dies_with_its_fleet() {
-    let dir = scratch("node");
-    let (fleet, services) = fleet(&dir, Duration::from_secs(300));
-    let outcome = fleet
-        .call("daemons-dev-node", None, "{}".into())
-        .await
-        .unwrap();
-    assert!(outcome.function_error.is_none(), "{:?}", outcome.log);
-    let pids = left_behind(&services);
-    fleet.shutdown().await;
-    all_gone(&pids, "the fleet's shutdown");
+    shutdown_leaves_nothing_of("daemons-dev-node", "node").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
